@@ -1,0 +1,56 @@
+# Provenance. `make run` on a bare machine with Python 3.11; `make test` with PostgreSQL and Redis.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export DEBUG ?= 1
+
+# Test services: a PostgreSQL server and Redis (see .ci/run, which starts them if needed).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+TEST_BROKER_URL   ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run worker beat test lint migrate eval bench-extract clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+# The embedded default: no DATABASE_URL -> an embedded PostgreSQL under var/; no broker ->
+# tasks run in-process after commit.
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py reconcile
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(VENV)/bin/celery -A provenance worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A provenance beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+
+test: install lint
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+eval: install
+	$(PY) bench/eval.py
+
+bench-extract: install
+	$(PY) bench/bench_extract.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+
+from claims.extraction.types import ClaimKind
+from sources.models import Article, Source
+
+CLAIM_KIND_CHOICES = [(k.value, k.value) for k in ClaimKind]
+
+
+class VerificationStatus(models.TextChoices):
+    UNVERIFIED = "unverified"
+    CORROBORATED = "corroborated"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    FALSE = "false"
+    RETRACTED = "retracted"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty information credibility."""
+
+    CONFIRMED = 1, "1: confirmed by other sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_BE_JUDGED = 6, "6: truth cannot be judged"
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def for_list(self) -> ClaimQuerySet:
+        """Everything a list row shows, in a fixed number of queries whatever the page size."""
+        return self.select_related("article", "article__outlet").prefetch_related(
+            models.Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related("source").order_by("position"),
+            ),
+            "figures",
+            "dates",
+        )
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    sentence_index = models.PositiveIntegerField()
+    sentence_start = models.PositiveIntegerField()
+    sentence_end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=CLAIM_KIND_CHOICES)
+    cue = models.CharField(max_length=200, blank=True, default="")
+    hedged = models.BooleanField(default=False)
+    hedge_cues = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    credibility = models.PositiveSmallIntegerField(choices=Credibility.choices,
+                                                   default=Credibility.CANNOT_BE_JUDGED)
+    credibility_override = models.PositiveSmallIntegerField(choices=Credibility.choices,
+                                                            null=True, blank=True)
+    verification_status = models.CharField(max_length=16, choices=VerificationStatus.choices,
+                                           default=VerificationStatus.UNVERIFIED)
+    extractor_version = models.CharField(max_length=32)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")),
+                                   name="claim_span_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start"], name="claim_article_start"),
+            GinIndex(SearchVector("text", config="english"), name="claim_text_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def effective_credibility(self) -> int:
+        return self.credibility_override or self.credibility
+
+
+class Attribution(models.Model):
+    """One link of a claim's chain. Position 0 is the origin; each later one relays the one before.
+
+    The publishing outlet is the implicit last relay of every claim and is not stored here.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
+    position = models.PositiveSmallIntegerField()
+    mention = models.CharField(max_length=300)
+    cue = models.CharField(max_length=200, blank=True, default="")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    inherited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["claim", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="attribution_position_unique"),
+        ]
+        indexes = [models.Index(fields=["source", "position"], name="attribution_source_pos")]
+
+    def __str__(self) -> str:
+        return f"{self.mention} ({self.position})"
+
+
+class FigureStatus(models.TextChoices):
+    UNREVIEWED = "unreviewed"
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class Figure(models.Model):
+    """A quantity stated in a claim; editors verify figures one by one, not only whole claims."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="figures")
+    value = models.FloatField()
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=200, blank=True, default="")
+    text = models.CharField(max_length=200)
+    approximate = models.BooleanField(default=False)
+    qualifier = models.CharField(max_length=50, blank=True, default="")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=FigureStatus.choices,
+                              default=FigureStatus.UNREVIEWED)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["claim", "start"]
+        indexes = [models.Index(fields=["unit", "value"], name="figure_unit_value")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ClaimDate(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="dates")
+    text = models.CharField(max_length=100)
+    value = models.DateField(null=True, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["claim", "start"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class LinkKind(models.TextChoices):
+    SAME = "same"
+    CORROBORATES = "corroborates"
+    CONTRADICTS = "contradicts"
+    UPDATES = "updates"
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class ClaimLink(models.Model):
+    """A relation between claims of different articles (same, corroborates, contradicts...)."""
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices)
+    score = models.FloatField(default=0.0)
+    status = models.CharField(max_length=16, choices=LinkStatus.choices,
+                              default=LinkStatus.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim"], name="claim_link_unique"),
+            models.CheckConstraint(condition=~models.Q(from_claim=models.F("to_claim")),
+                                   name="claim_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_claim_id} {self.kind} {self.to_claim_id}"

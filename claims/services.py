@@ -1,0 +1,214 @@
+"""Writes for claims: extraction of an article into claims, and the reconciler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims.credibility import credibility_compute
+from claims.extraction import Extractor, load_extractor
+from claims.extraction.types import ExtractionResult
+from claims.models import Attribution, Claim, ClaimDate, Figure
+from provenance.errors import ApplicationError
+from sources.models import Article, ArticleStatus, Source
+from sources.services import SourceSpec, sources_resolve
+
+logger = logging.getLogger(__name__)
+
+
+class RetryableExtractionError(Exception):
+    """Extraction failed but the article has attempts left; the task retries with backoff."""
+
+
+class ExtractOutcome(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"  # not queued, or another worker holds a live lease
+    LOST_LEASE = "lost_lease"  # our lease expired and another worker took the article over
+    FAILED = "failed"
+
+
+@lru_cache(maxsize=1)
+def get_extractor() -> Extractor:
+    """The extractor of this process: the spaCy model loads once per worker process."""
+    return load_extractor(settings.SPACY_MODEL)
+
+
+def article_claim_for_extraction(*, article_id: int, owner: str) -> Article | None:
+    """Take the processing lease on an article, or return None if someone else should run it.
+
+    A conditional UPDATE is the lock: of two workers given the same article, exactly one sees a
+    row updated. A lease that expired (its worker died) can be taken over; the same owner (a
+    Celery retry keeps its task id) may take its own lease again.
+    """
+    now = timezone.now()
+    lease = dt.timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
+    updated = (
+        Article.objects.filter(pk=article_id)
+        .filter(
+            Q(status=ArticleStatus.QUEUED)
+            | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
+            | Q(status=ArticleStatus.PROCESSING, lease_owner=owner)
+        )
+        .update(
+            status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, lease_owner=owner,
+            lease_expires_at=now + lease,
+        )
+    )
+    if not updated:
+        return None
+    return Article.objects.select_related("outlet").get(pk=article_id)
+
+
+def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome:
+    """Run the extractor over one article and store its claims, exactly once.
+
+    Raises RetryableExtractionError when the extractor failed and attempts are left.
+    """
+    article = article_claim_for_extraction(article_id=article_id, owner=owner)
+    if article is None:
+        return ExtractOutcome.SKIPPED
+    published = article.published_at.date() if article.published_at else None
+    try:
+        result = get_extractor().extract(
+            article.body, published=published, outlet=article.outlet.name if article.outlet else None
+        )
+    except Exception as exc:
+        return _article_record_failure(article=article, owner=owner, exc=exc)
+    return claims_store_extraction(article_id=article.pk, owner=owner, result=result)
+
+
+def _article_record_failure(*, article: Article, owner: str, exc: Exception) -> ExtractOutcome:
+    error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    final = article.attempts >= settings.EXTRACTION_MAX_ATTEMPTS
+    Article.objects.filter(pk=article.pk, lease_owner=owner).update(
+        status=ArticleStatus.FAILED if final else ArticleStatus.QUEUED,
+        error=error, lease_owner="", lease_expires_at=None,
+    )
+    logger.warning("Extraction of article %s failed (attempt %s): %s", article.pk, article.attempts, error)
+    if final:
+        return ExtractOutcome.FAILED
+    raise RetryableExtractionError(error) from exc
+
+
+def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionResult) -> ExtractOutcome:
+    """Replace the article's claims with `result` in one transaction, if we still hold the lease."""
+    with transaction.atomic():
+        # Row lock: a worker whose lease expired mid-extraction cannot write over the worker that
+        # took the article over, and re-extraction replaces the old claims atomically.
+        article = (
+            Article.objects.select_for_update(of=("self",)).select_related("outlet")
+            .filter(pk=article_id, status=ArticleStatus.PROCESSING, lease_owner=owner).first()
+        )
+        if article is None:
+            return ExtractOutcome.LOST_LEASE
+        specs = [
+            SourceSpec(name=ref.name, kind=str(ref.kind), country=ref.country or "")
+            for claim in result.claims for ref in claim.sources
+        ]
+        sources = sources_resolve(specs=specs)
+        Claim.objects.filter(article=article).delete()
+        claims = Claim.objects.bulk_create([
+            _claim_row(article=article, extracted=extracted, sources=sources, version=result.version)
+            for extracted in result.claims
+        ])
+        Attribution.objects.bulk_create([
+            Attribution(
+                claim=claim, source=sources[ref.name.casefold()], position=position,
+                mention=ref.mention[:300], cue=ref.cue[:200], start=ref.start, end=ref.end,
+                inherited=ref.inherited,
+            )
+            for claim, extracted in zip(claims, result.claims, strict=True)
+            for position, ref in enumerate(extracted.sources)
+        ])
+        Figure.objects.bulk_create([
+            Figure(
+                claim=claim, value=q.value, low=q.low, high=q.high, unit=q.unit[:200],
+                text=q.text[:200], approximate=q.approximate, qualifier=(q.qualifier or "")[:50],
+                start=q.start, end=q.end,
+            )
+            for claim, extracted in zip(claims, result.claims, strict=True)
+            for q in extracted.quantities
+        ])
+        ClaimDate.objects.bulk_create([
+            ClaimDate(claim=claim, text=d.text[:100], value=d.value, start=d.start, end=d.end)
+            for claim, extracted in zip(claims, result.claims, strict=True)
+            for d in extracted.dates
+        ])
+        Article.objects.filter(pk=article.pk).update(
+            status=ArticleStatus.DONE, processed_at=timezone.now(), extractor_version=result.version,
+            error="", lease_owner="", lease_expires_at=None,
+        )
+    return ExtractOutcome.DONE
+
+
+def _claim_row(*, article: Article, extracted, sources: dict[str, Source], version: str) -> Claim:  # type: ignore[no-untyped-def]
+    chain = [sources[ref.name.casefold()].reliability for ref in extracted.sources]
+    if article.outlet is not None:
+        chain.append(article.outlet.reliability)
+    grade, _reason = credibility_compute(chain_reliabilities=chain, hedged=extracted.hedged)
+    sentence_start = article.body.find(extracted.sentence, max(0, extracted.start - len(extracted.sentence)))
+    if sentence_start < 0 or sentence_start > extracted.start:
+        sentence_start = extracted.start
+    return Claim(
+        article=article, text=extracted.text, start=extracted.start, end=extracted.end,
+        sentence_index=extracted.sentence_index, sentence_start=sentence_start,
+        sentence_end=max(sentence_start + len(extracted.sentence), extracted.end),
+        kind=str(extracted.kind), cue=extracted.cue[:200], hedged=extracted.hedged,
+        hedge_cues=[cue[:100] for cue in extracted.hedge_cues], credibility=grade,
+        extractor_version=version,
+    )
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    requeued: int
+    enqueued: int
+
+
+def articles_reconcile(*, now: dt.datetime | None = None) -> ReconcileReport:
+    """Re-enqueue articles that no worker is working on: queued too long, or a lease expired.
+
+    The database is the truth about what is left to do; Redis only wakes workers up, so a task
+    lost with a broker outage or a killed worker is found here.
+    """
+    from claims.dispatch import enqueue_extraction
+
+    now = now or timezone.now()
+    stale_queued = now - dt.timedelta(seconds=settings.RECONCILE_QUEUED_AFTER_SECONDS)
+    requeued = Article.objects.filter(
+        status=ArticleStatus.PROCESSING, lease_expires_at__lt=now
+    ).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
+    ids = list(
+        Article.objects.filter(status=ArticleStatus.QUEUED)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale_queued))
+        .order_by("submitted_at").values_list("pk", flat=True)[:1000]
+    )
+    enqueued = [article_id for article_id in ids if enqueue_extraction(article_id=article_id)]
+    Article.objects.filter(pk__in=enqueued).update(enqueued_at=now)
+    return ReconcileReport(requeued=requeued, enqueued=len(enqueued))
+
+
+def article_reextract(*, article_id: int) -> Article:
+    """Queue a stored article for extraction again (after a failure or a new extractor)."""
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.PROCESSING).update(
+            status=ArticleStatus.QUEUED, attempts=0, error="", enqueued_at=timezone.now()
+        )
+        if not updated:
+            if not Article.objects.filter(pk=article_id).exists():
+                raise ApplicationError(f"There is no article {article_id}.", code="not_found", status_code=404)
+            raise ApplicationError("The article is being processed right now; try again when it is done.",
+                                   code="conflict", status_code=409)
+        from claims.dispatch import enqueue_extraction
+
+        transaction.on_commit(lambda: enqueue_extraction(article_id=article_id))
+    return Article.objects.get(pk=article_id)

@@ -1,0 +1,52 @@
+"""Celery tasks: thin. Id in, call one service, let the service decide what is left to do."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import shared_task
+from celery.signals import worker_process_init
+from django.db import InterfaceError, OperationalError
+
+from claims.services import (
+    RetryableExtractionError,
+    articles_reconcile,
+    claims_extract_for_article,
+    get_extractor,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _load_model(**_: object) -> None:
+    # Load the spaCy model when the worker process starts, not inside the first task, so a
+    # missing model stops the worker with a clear message and tasks never pay the load time.
+    get_extractor()
+
+
+@shared_task(
+    name="claims.extract_article",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Transient: the database restarting, or the extractor failing with attempts left (the
+    # service records the error and puts the article back to `queued` first).
+    autoretry_for=(RetryableExtractionError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-def]
+    # A retry keeps the task id, so it may re-take its own lease; the conditional UPDATE in the
+    # service keeps any other worker out.
+    owner = self.request.id or f"direct-{uuid.uuid4()}"
+    return str(claims_extract_for_article(article_id=article_id, owner=owner))
+
+
+@shared_task(name="claims.reconcile_articles", acks_late=True)
+def reconcile_articles() -> dict[str, int]:
+    report = articles_reconcile()
+    return {"requeued": report.requeued, "enqueued": report.enqueued}

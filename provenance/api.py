@@ -1,0 +1,54 @@
+"""API wiring shared by every app: the error shape and pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from provenance.errors import ApplicationError
+
+
+def _error(code: str, message: str, status: int, *, field: str | None = None,
+           details: dict[str, Any] | None = None) -> Response:
+    return Response(
+        {"error": {"code": code, "message": message, "field": field, "details": details or {}}},
+        status=status,
+    )
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map every error to {"error": {"code", "message", "field", "details"}}."""
+    if isinstance(exc, ApplicationError):
+        return _error(exc.code, exc.message, exc.status_code, field=exc.field, details=exc.details)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        field, messages = next(iter(detail.items())) if detail else (None, ["Invalid input."])
+        first = messages[0] if isinstance(messages, list) and messages else messages
+        message = f"{field}: {first}" if field and field != "non_field_errors" else str(first)
+        return _error("invalid", message, response.status_code,
+                      field=None if field == "non_field_errors" else str(field),
+                      details={"fields": response.data})
+    code = getattr(exc, "default_code", "error")
+    message = str(getattr(exc, "detail", exc))
+    return _error(str(code), message, response.status_code)
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Keyset pagination: a deep page costs the same as the first (no OFFSET, no COUNT)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import forms
+
+from sources.models import Article
+
+
+class ArticleSubmitForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False,
+                           label="Article text", strip=False)
+    file = forms.FileField(required=False, label="…or upload a .txt or .html file")
+    title = forms.CharField(max_length=500, required=False)
+    outlet = forms.CharField(max_length=300, required=False, label="Outlet (publisher)")
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https", label="URL")
+    published_at = forms.DateField(required=False, label="Publication date",
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("body", "").strip() and not data.get("file"):
+            raise forms.ValidationError("Paste the article's text or choose a file to upload.")
+        if data.get("body", "").strip() and data.get("file"):
+            raise forms.ValidationError("Paste text or upload a file, not both.")
+        return data
+
+
+class ArticleAdminAddForm(forms.ModelForm):
+    outlet_name = forms.CharField(max_length=300, required=False, label="Outlet")
+
+    class Meta:
+        model = Article
+        fields = ["title", "url", "published_at", "body"]

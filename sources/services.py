@@ -1,0 +1,262 @@
+"""Writes for sources and articles. Keyword-only, typed; named <entity>_<action>."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from claims.extraction.types import SourceKind
+from provenance.errors import ApplicationError
+from sources.models import Article, Reliability, Source, SourceAlias
+from sources.text import clean_text, content_hash, decode_upload, html_to_text, looks_like_html
+
+logger = logging.getLogger(__name__)
+
+# Admiralty reliability a source gets before an editor rates it, by kind. Unnamed and
+# second-hand sources "cannot be judged" (F) until someone knows who they are.
+DEFAULT_RELIABILITY: dict[str, str] = {
+    SourceKind.NEWS_AGENCY: Reliability.B,
+    SourceKind.OUTLET: Reliability.C,
+    SourceKind.STATE_MEDIA: Reliability.D,
+    SourceKind.GOVERNMENT: Reliability.C,
+    SourceKind.INTELLIGENCE: Reliability.C,
+    SourceKind.MILITARY: Reliability.C,
+    SourceKind.OFFICIAL: Reliability.C,
+    SourceKind.PERSON: Reliability.F,
+    SourceKind.INTERNATIONAL_ORG: Reliability.B,
+    SourceKind.NGO: Reliability.C,
+    SourceKind.EXPERT: Reliability.C,
+    SourceKind.ARMED_GROUP: Reliability.E,
+    SourceKind.UNNAMED: Reliability.F,
+    SourceKind.MEDIA_REPORTS: Reliability.F,
+    SourceKind.UNCONFIRMED_REPORTS: Reliability.F,
+    SourceKind.OTHER: Reliability.F,
+}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    kind: str = SourceKind.OTHER.value
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    name: str
+    kind: str
+    country: str
+    aliases: tuple[str, ...]
+    reliability: str
+    reason: str
+    parent: str | None
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict[str, RegistryRow]:
+    """The shipped source registry, keyed by lower-cased name and alias."""
+    from claims.extraction.registry import load_registry
+
+    index: dict[str, RegistryRow] = {}
+    for entry in load_registry():
+        row = RegistryRow(
+            name=entry.name, kind=str(entry.kind), country=entry.country or "",
+            aliases=tuple(entry.aliases), reliability=entry.reliability, reason=entry.reason,
+            parent=entry.parent,
+        )
+        for key in (entry.name, *entry.aliases):
+            index.setdefault(key.casefold(), row)
+    return index
+
+
+def _registry_row(name: str) -> RegistryRow | None:
+    return _registry().get(name.casefold())
+
+
+def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
+    """Find or create the sources for these specs; returns {spec name casefolded: Source}.
+
+    Lookup is by name or alias, case-insensitively; a name the registry knows is created with
+    the registry's kind, country, reliability and aliases. Runs in bulk: a constant number of
+    queries whatever the number of specs, because the worker resolves every source of an
+    article at once.
+    """
+    wanted = {spec.name.casefold(): spec for spec in specs if spec.name.strip()}
+    if not wanted:
+        return {}
+    found = _sources_by_key(wanted.keys())
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        # Registry entries are created under their canonical name with their aliases.
+        rows = {key: _registry_row(key) for key in missing}
+        new_sources = []
+        for key in missing:
+            row = rows[key]
+            if row is not None:
+                new_sources.append(Source(
+                    name=row.name, kind=row.kind, country=row.country, reliability=row.reliability,
+                    reliability_reason=row.reason, in_registry=True,
+                ))
+            else:
+                spec = wanted[key]
+                new_sources.append(Source(
+                    name=spec.name.strip()[:300], kind=spec.kind, country=spec.country[:8],
+                    reliability=DEFAULT_RELIABILITY.get(spec.kind, Reliability.F),
+                    reliability_reason=f"Default for a source of kind '{spec.kind}'; not yet rated.",
+                ))
+        # Another worker may create the same source at the same moment; the case-insensitive
+        # unique constraint makes that a no-op here and the re-read below finds its row.
+        Source.objects.bulk_create(new_sources, ignore_conflicts=True)
+        registry_rows = [row for row in rows.values() if row is not None]
+        if registry_rows:
+            _registry_aliases_create(registry_rows)
+        found.update(_sources_by_key(missing))
+    return found
+
+
+def _sources_by_key(keys: Iterable[str]) -> dict[str, Source]:
+    keys = list(keys)
+    result: dict[str, Source] = {}
+    for source in Source.objects.annotate(key=Lower("name")).filter(key__in=keys):
+        result[source.name.casefold()] = source
+    rest = [k for k in keys if k not in result]
+    if rest:
+        aliases = SourceAlias.objects.annotate(key=Lower("alias")).filter(key__in=rest)
+        for alias in aliases.select_related("source"):
+            result[alias.alias.casefold()] = alias.source
+    # Names that resolved through the registry to a canonical row already in the database.
+    rest = [k for k in keys if k not in result]
+    canonical = {k: row.name.casefold() for k in rest if (row := _registry_row(k)) is not None}
+    if canonical:
+        for source in Source.objects.annotate(key=Lower("name")).filter(key__in=set(canonical.values())):
+            for key, name in canonical.items():
+                if name == source.name.casefold():
+                    result[key] = source
+    return result
+
+
+def _registry_aliases_create(rows: list[RegistryRow]) -> None:
+    by_name = {s.name.casefold(): s for s in Source.objects.annotate(key=Lower("name")).filter(
+        key__in=[row.name.casefold() for row in rows])}
+    aliases = [
+        SourceAlias(source=by_name[row.name.casefold()], alias=alias)
+        for row in rows if row.name.casefold() in by_name
+        for alias in row.aliases if alias.casefold() != row.name.casefold()
+    ]
+    SourceAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+
+
+def sources_sync_registry() -> int:
+    """Load every registry entry (sources, aliases, parents). Editor ratings are kept."""
+    rows = {row.name: row for row in _registry().values()}
+    created = sources_resolve(specs=[SourceSpec(name=name) for name in rows])
+    by_name = {s.name: s for s in created.values()}
+    parents = []
+    for row in rows.values():
+        source, parent = by_name.get(row.name), by_name.get(row.parent or "")
+        if source is not None and parent is not None and source.parent_id != parent.pk:
+            source.parent = parent
+            parents.append(source)
+    Source.objects.bulk_update(parents, ["parent"])
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------ articles
+
+@dataclass(frozen=True)
+class SubmitResult:
+    article: Article
+    created: bool
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _published_at(value: dt.datetime | dt.date | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    return dt.datetime.combine(value, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+def article_submit(
+    *,
+    body: str,
+    title: str = "",
+    outlet: str = "",
+    url: str = "",
+    published_at: dt.datetime | dt.date | None = None,
+    language: str = "en",
+) -> SubmitResult:
+    """Store an article as `queued` and enqueue its extraction after commit.
+
+    The same text submitted again returns the stored article (created=False) instead of a copy.
+    Bad input raises ApplicationError and stores nothing.
+    """
+    if looks_like_html(body):
+        html_title, body = html_to_text(body)
+        title = title or html_title
+    text = clean_text(body, max_bytes=settings.ARTICLE_MAX_BYTES)
+    title = " ".join(title.split())
+    if len(title) > 500:
+        raise ApplicationError("The title is longer than 500 characters.", field="title")
+    outlet = " ".join(outlet.split())
+    if len(outlet) > 300:
+        raise ApplicationError("The outlet name is longer than 300 characters.", field="outlet")
+    url = url.strip()
+    if url:
+        try:
+            _url_validator(url)
+        except ValidationError:
+            raise ApplicationError(f"{url[:200]!r} is not an http(s) URL.", field="url") from None
+    digest = content_hash(text)
+
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return SubmitResult(article=existing, created=False)
+    try:
+        with transaction.atomic():
+            outlet_source = None
+            if outlet:
+                outlet_source = sources_resolve(
+                    specs=[SourceSpec(name=outlet, kind=SourceKind.OUTLET.value)]
+                )[outlet.casefold()]
+            article = Article.objects.create(
+                outlet=outlet_source, url=url, title=title[:500], body=text,
+                published_at=_published_at(published_at), language=language[:16],
+                content_hash=digest, enqueued_at=timezone.now(),
+            )
+            _enqueue_on_commit(article.pk)
+    except IntegrityError:
+        # A concurrent submit of the same text won the race; return its article.
+        return SubmitResult(article=Article.objects.get(content_hash=digest), created=False)
+    return SubmitResult(article=article, created=True)
+
+
+def article_submit_file(*, data: bytes, filename: str = "", **meta: object) -> SubmitResult:
+    """Submit an uploaded .txt or .html file."""
+    name = filename.lower()
+    if name and not name.endswith((".txt", ".text", ".html", ".htm", ".md")):
+        raise ApplicationError(
+            f"{filename!r} is not a text or HTML file; upload .txt or .html.",
+            code="unsupported_type", field="file", status_code=415,
+        )
+    text = decode_upload(data, max_bytes=settings.ARTICLE_MAX_BYTES)
+    return article_submit(body=text, **meta)  # type: ignore[arg-type]
+
+
+def _enqueue_on_commit(article_id: int) -> None:
+    from claims.dispatch import enqueue_extraction
+
+    transaction.on_commit(lambda: enqueue_extraction(article_id=article_id))
