@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from claims import views as claim_views
+from provenance.views import healthz
 from sources import apis as source_apis
 from sources import views as source_views
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("articles/<int:article_id>", source_views.article_detail, name="article-detail"),
     path("api/v1/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest
 
 from provenance.errors import ApplicationError
@@ -28,6 +29,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "url"]
     raw_id_fields = ["outlet"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["content_hash", "status", "attempts", "lease_owner", "lease_expires_at",
                        "enqueued_at", "error", "extractor_version", "submitted_at", "processed_at"]
 

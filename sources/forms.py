@@ -26,6 +26,7 @@ class ArticleSubmitForm(forms.Form):
 
 class ArticleAdminAddForm(forms.ModelForm):
     outlet_name = forms.CharField(max_length=300, required=False, label="Outlet")
+    url = forms.URLField(max_length=2000, required=False, assume_scheme="https", label="URL")
 
     class Meta:
         model = Article

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Attribution, Claim, Figure
+from claims.services import (
+    ExtractOutcome,
+    RetryableExtractionError,
+    article_claim_for_extraction,
+    article_reextract,
+    claims_extract_for_article,
+    claims_store_extraction,
+)
+from sources.models import Article, ArticleStatus
+from tests.conftest import SEED
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+WIRE = (
+    "The defence ministry said on Monday that 1,200 troops had been sent to the border region.\n"
+    "According to Reuters, the deployment was expected to last several weeks."
+)
+
+
+def _queued(body: str = WIRE, **fields) -> Article:  # type: ignore[no-untyped-def]
+    return make_article(body=body, status=ArticleStatus.QUEUED, **fields)
+
+
+def test_extracting_an_article_stores_its_claims_and_marks_it_done() -> None:
+    article = _queued(published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC))
+    assert claims_extract_for_article(article_id=article.pk, owner="t1") == ExtractOutcome.DONE
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DONE
+    assert article.attempts == 1
+    assert article.extractor_version
+    claims = list(Claim.objects.filter(article=article).order_by("start"))
+    assert claims
+    assert all(c.extractor_version == article.extractor_version for c in claims)
+    assert all(article.body[c.start:c.end] == c.text for c in claims)
+    assert Figure.objects.filter(claim__article=article, value=1200).exists()
+
+
+def test_the_seed_article_claim_about_relocating_soldiers_has_the_nis_then_yonhap_chain() -> None:
+    article = _queued(body=SEED.read_text(encoding="utf-8"))
+    claims_extract_for_article(article_id=article.pk, owner="t1")
+    claim = Claim.objects.get(article=article, text__contains="relocating thousands of soldiers")
+    chain = list(Attribution.objects.filter(claim=claim).order_by("position").values_list("source__name", flat=True))
+    assert len(chain) == 2
+    assert "Intelligence" in chain[0] or chain[0] == "NIS"
+    assert "Yonhap" in chain[1]
+
+
+def test_running_the_extraction_twice_leaves_exactly_one_set_of_claims() -> None:
+    article = _queued()
+    claims_extract_for_article(article_id=article.pk, owner="t1")
+    count = Claim.objects.filter(article=article).count()
+    assert claims_extract_for_article(article_id=article.pk, owner="t2") == ExtractOutcome.SKIPPED
+    assert Claim.objects.filter(article=article).count() == count
+
+
+def test_reextraction_replaces_the_claims_instead_of_adding_to_them() -> None:
+    article = _queued()
+    claims_extract_for_article(article_id=article.pk, owner="t1")
+    before = set(Claim.objects.filter(article=article).values_list("pk", flat=True))
+    article_reextract(article_id=article.pk)
+    assert claims_extract_for_article(article_id=article.pk, owner="t2") == ExtractOutcome.DONE
+    after = set(Claim.objects.filter(article=article).values_list("pk", flat=True))
+    assert len(after) == len(before)
+    assert not before & after
+
+
+def test_a_live_lease_keeps_a_second_worker_out() -> None:
+    article = _queued()
+    assert article_claim_for_extraction(article_id=article.pk, owner="a") is not None
+    assert article_claim_for_extraction(article_id=article.pk, owner="b") is None
+    # A retry of the same task (same owner) may take its own lease again.
+    assert article_claim_for_extraction(article_id=article.pk, owner="a") is not None
+
+
+def test_an_expired_lease_can_be_taken_over_and_the_old_worker_cannot_write() -> None:
+    from claims.services import get_extractor
+
+    article = _queued()
+    assert article_claim_for_extraction(article_id=article.pk, owner="slow") is not None
+    Article.objects.filter(pk=article.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert article_claim_for_extraction(article_id=article.pk, owner="fast") is not None
+    result = get_extractor().extract(article.body)
+    assert claims_store_extraction(article_id=article.pk, owner="slow", result=result) == ExtractOutcome.LOST_LEASE
+    assert not Claim.objects.filter(article=article).exists()
+    assert claims_store_extraction(article_id=article.pk, owner="fast", result=result) == ExtractOutcome.DONE
+
+
+class _BrokenExtractor:
+    def extract(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("model exploded")
+
+
+def test_a_failed_extraction_records_the_error_and_requeues_while_attempts_remain(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("claims.services.get_extractor", lambda: _BrokenExtractor())
+    article = _queued()
+    with pytest.raises(RetryableExtractionError):
+        claims_extract_for_article(article_id=article.pk, owner="t1")
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.QUEUED
+    assert "model exploded" in article.error
+
+
+def test_the_last_failed_attempt_marks_the_article_failed(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EXTRACTION_MAX_ATTEMPTS = 1
+    monkeypatch.setattr("claims.services.get_extractor", lambda: _BrokenExtractor())
+    article = _queued()
+    assert claims_extract_for_article(article_id=article.pk, owner="t1") == ExtractOutcome.FAILED
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.FAILED
+    assert "RuntimeError: model exploded" in article.error
+    assert article.lease_owner == ""

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "demo" / "seed.txt"
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        pytest.fail("CELERY_BROKER_URL is not set: run the tests with `make test`.")
+    return url
+
+
+@pytest.fixture(scope="session")
+def test_database_url(django_db_setup: None, django_db_blocker) -> str:  # type: ignore[no-untyped-def]
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process (prefork, one child) on the test database and broker."""
+    redis.Redis.from_url(broker_url).flushdb()
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "DEBUG": "1",
+        "RECONCILE_QUEUED_AFTER_SECONDS": "0",
+    }
+    log = open(ROOT / "var" / "test-worker.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "provenance", "worker", "--concurrency=1",
+         "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+         "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    ready = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        if b" ready." in (ROOT / "var" / "test-worker.log").read_bytes():
+            ready = True
+            break
+        time.sleep(0.2)
+    if not ready:
+        proc.kill()
+        pytest.fail("The Celery worker did not start:\n" + (ROOT / "var" / "test-worker.log").read_text()[-3000:])
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.25):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+(ROOT / "var").mkdir(exist_ok=True)

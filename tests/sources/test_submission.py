@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+
+from provenance.errors import ApplicationError
+from sources.models import Article, ArticleStatus, Source
+from sources.services import article_submit, article_submit_file
+
+pytestmark = pytest.mark.django_db
+
+BODY = "The ministry said on Tuesday that 40 people were evacuated from the border town."
+
+
+def test_it_stores_a_submitted_article_as_queued() -> None:
+    result = article_submit(body=BODY, title="Evacuation", outlet="Demo Wire", url="https://example.org/a")
+    assert result.created
+    article = Article.objects.get()
+    assert article.status == ArticleStatus.QUEUED
+    assert article.body == BODY
+    assert article.outlet is not None and article.outlet.name == "Demo Wire"
+    assert article.outlet.kind == "outlet"
+
+
+def test_resubmitting_the_same_text_returns_the_stored_article() -> None:
+    first = article_submit(body=BODY)
+    again = article_submit(body="  " + BODY.replace(" ", "  ") + "\n")
+    assert not again.created
+    assert again.article.pk == first.article.pk
+    assert Article.objects.count() == 1
+
+
+def test_the_extraction_is_enqueued_only_after_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks() as callbacks:
+        article_submit(body=BODY)
+    assert len(callbacks) == 1
+
+
+def test_an_outlet_known_to_the_registry_is_created_with_its_rating() -> None:
+    article_submit(body=BODY, outlet="Yonhap")
+    source = Source.objects.get()
+    assert source.in_registry
+    assert source.name != "" and source.reliability in "ABCDEF"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("text with a NUL \x00 byte", "binary"),
+        ("\x01\x02\x03 binary-looking", "binary"),
+    ],
+)
+def test_it_refuses_text_that_cannot_be_an_article_and_stores_nothing(body: str, code: str) -> None:
+    with pytest.raises(ApplicationError) as err:
+        article_submit(body=body)
+    assert err.value.code == code
+    assert Article.objects.count() == 0
+
+
+def test_it_refuses_an_oversized_article_with_413(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ARTICLE_MAX_BYTES = 1000
+    with pytest.raises(ApplicationError) as err:
+        article_submit(body="word " * 300)
+    assert err.value.code == "too_large"
+    assert err.value.status_code == 413
+    assert Article.objects.count() == 0
+
+
+def test_it_refuses_a_url_that_is_not_http() -> None:
+    with pytest.raises(ApplicationError) as err:
+        article_submit(body=BODY, url="javascript:alert(1)")
+    assert err.value.field == "url"
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "code"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "photo.txt", "binary"),
+        (b"caf\xe9 au lait, officials said", "latin1.txt", "undecodable"),
+        (b"", "empty.txt", "empty"),
+        (b"Officials said so.", "report.pdf", "unsupported_type"),
+    ],
+)
+def test_it_refuses_uploads_that_are_not_text(data: bytes, filename: str, code: str) -> None:
+    with pytest.raises(ApplicationError) as err:
+        article_submit_file(data=data, filename=filename)
+    assert err.value.code == code
+    assert Article.objects.count() == 0
+
+
+def test_an_html_upload_keeps_the_text_and_drops_scripts_and_navigation() -> None:
+    html = (
+        b"<!doctype html><html><head><title>Talks stall</title><script>alert('x')</script></head>"
+        b"<body><nav>Home | World</nav><article><p>Diplomats said the talks stalled.</p>"
+        b"<p>Officials said 12 prisoners were freed.</p></article></body></html>"
+    )
+    result = article_submit_file(data=html, filename="talks.html")
+    article = result.article
+    assert article.title == "Talks stall"
+    assert article.body == "Diplomats said the talks stalled.\nOfficials said 12 prisoners were freed."
+
+
+def test_a_utf8_upload_with_a_bom_is_accepted() -> None:
+    result = article_submit_file(data="\ufeffOfficials said 3 ships docked.".encode(), filename="a.txt")
+    assert result.article.body == "Officials said 3 ships docked."
