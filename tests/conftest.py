@@ -41,7 +41,8 @@ def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[s
         "DEBUG": "1",
         "RECONCILE_QUEUED_AFTER_SECONDS": "0",
     }
-    log = open(ROOT / "var" / "test-worker.log", "wb")  # noqa: SIM115
+    log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+    log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "provenance", "worker", "--concurrency=1",
          "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
@@ -51,13 +52,13 @@ def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[s
     deadline = time.monotonic() + 60
     ready = False
     while time.monotonic() < deadline and proc.poll() is None:
-        if b" ready." in (ROOT / "var" / "test-worker.log").read_bytes():
+        if b" ready." in log_path.read_bytes():
             ready = True
             break
         time.sleep(0.2)
     if not ready:
         proc.kill()
-        pytest.fail("The Celery worker did not start:\n" + (ROOT / "var" / "test-worker.log").read_text()[-3000:])
+        pytest.fail("The Celery worker did not start:\n" + log_path.read_text()[-3000:])
     yield proc
     proc.terminate()
     try:
