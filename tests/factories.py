@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from claims.models import Attribution, Claim, ClaimDate, Figure
+from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
 from sources.models import Article, ArticleStatus, Source
 from sources.text import content_hash
 
@@ -40,3 +40,8 @@ def make_claim(*, article: Article | None = None, sources: list[Source] | None =
         Figure.objects.create(claim=claim, value=100 + i, text=str(100 + i), unit="people", start=0, end=3)
     ClaimDate.objects.create(claim=claim, text="Monday", start=0, end=6)
     return claim
+
+
+def make_claim_link(*, from_claim: Claim, to_claim: Claim, kind: str = "corroborates",
+                    **fields: Any) -> ClaimLink:
+    return ClaimLink.objects.create(from_claim=from_claim, to_claim=to_claim, kind=kind, **fields)
