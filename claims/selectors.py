@@ -7,7 +7,7 @@ REST API and the web pages both call it, so a filter means the same thing everyw
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -18,6 +18,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,9 +26,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from claims.graph import (
+    ArticleRow,
+    AttributionRow,
+    ClaimRow,
+    FigureRow,
+    GraphRows,
+    GraphTooLarge,
+    LinkRow,
+    SourceRow,
+    check_size,
+)
 from claims.models import Attribution, Claim, ClaimLink, Figure, FigureStatus, LinkKind, LinkStatus
 from provenance.errors import ApplicationError
-from sources.models import Reliability, Source
+from sources.models import Article, Reliability, Source
 
 RELIABILITY_GRADES = tuple(Reliability.values)  # "A" (best) ... "F" (cannot be judged)
 
@@ -137,6 +149,8 @@ def _corroboration_count() -> Coalesce:
 def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     """Claims matching `filters`, ordered by `filters.ordering` (always ending in the id).
 
+    The article body is deferred (load it with `claim_get` when showing one claim in context).
+
     Annotates `published_sort`, `weakest_reliability` and `corroboration` on every row, and
     bakes in the joins and prefetches a list row shows (a fixed number of queries per page).
     Raises ApplicationError on a value no filter can mean (an unknown reliability grade).
@@ -207,7 +221,8 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
         weakest_reliability=_weakest_link(),
         corroboration=_corroboration_count(),
     )
-    return qs.order_by(*CLAIM_ORDERING_FIELDS[ClaimOrdering(f.ordering)])
+    # A list row never shows the article body, which can be a megabyte per row.
+    return qs.defer("article__body").order_by(*CLAIM_ORDERING_FIELDS[ClaimOrdering(f.ordering)])
 
 
 def claim_list_latest(*, limit: int = 50) -> list[Claim]:
@@ -216,3 +231,166 @@ def claim_list_latest(*, limit: int = 50) -> list[Claim]:
 
 def claim_list_for_article(*, article_id: int) -> QuerySet[Claim]:
     return Claim.objects.for_list().filter(article_id=article_id).order_by("start", "id")
+
+
+def claim_get(*, claim_id: int) -> Claim | None:
+    """One claim with its article (body included, for the sentence in context), chain, figures,
+    dates and links both ways: six queries."""
+    live_links = ClaimLink.objects.exclude(status=LinkStatus.REJECTED).order_by("id")
+    return (
+        Claim.objects.for_list()
+        .prefetch_related(
+            Prefetch("links_out", queryset=live_links.select_related("to_claim")),
+            Prefetch("links_in", queryset=live_links.select_related("from_claim")),
+        )
+        .annotate(weakest_reliability=_weakest_link(), corroboration=_corroboration_count())
+        .filter(pk=claim_id).first()
+    )
+
+
+# ------------------------------------------------------------------------------ figures
+
+@dataclass(frozen=True)
+class FigureFilters:
+    unit: str | None = None  # part of the unit phrase, any case: "troops", "soldiers"
+    value_min: float | None = None
+    value_max: float | None = None
+    status: str | None = None
+    claim_id: int | None = None
+    article_id: int | None = None
+
+
+def figure_list(*, filters: FigureFilters | None = None) -> QuerySet[Figure]:
+    f = filters or FigureFilters()
+    qs = Figure.objects.select_related("claim").defer("claim__hedge_cues")
+    if f.unit and f.unit.strip():
+        qs = qs.filter(unit__icontains=f.unit.strip())
+    if f.value_min is not None:
+        qs = qs.filter(value__gte=f.value_min)
+    if f.value_max is not None:
+        qs = qs.filter(value__lte=f.value_max)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.claim_id is not None:
+        qs = qs.filter(claim_id=f.claim_id)
+    if f.article_id is not None:
+        qs = qs.filter(claim__article_id=f.article_id)
+    return qs.order_by("-id")
+
+
+# ------------------------------------------------------------------------------ graphs
+
+# How many claims sharing an origin source one expansion step may add, so a claim from a
+# prolific origin ("officials") does not pull in the whole database.
+GRAPH_SAME_ORIGIN_LIMIT = 100
+
+
+def _graph_too_large(nodes: int, limit: int) -> ApplicationError:
+    return ApplicationError(
+        f"The graph would have {nodes} nodes, more than the limit of {limit}. Narrow it: a "
+        "lower depth, or a source, article or date range filter.",
+        code="graph_too_large", details={"nodes": nodes, "limit": limit},
+    )
+
+
+def claim_graph_rows(*, claim_id: int, depth: int, max_nodes: int) -> GraphRows:
+    """The rows of a claim's graph, `depth` steps out.
+
+    Depth 1 is the claim itself (its chain, article, figures); each further step adds the claims
+    linked to the previous step by a ClaimLink, and up to GRAPH_SAME_ORIGIN_LIMIT claims sharing
+    an origin source with it. Queries: 1 + 2 per step that found claims + 6 for the rows.
+    """
+    if not Claim.objects.filter(pk=claim_id).exists():
+        raise ApplicationError(f"There is no claim {claim_id}.", code="not_found", status_code=404)
+    seen = {claim_id}
+    frontier = {claim_id}
+    for _ in range(depth - 1):
+        if not frontier:
+            break
+        linked: set[int] = set()
+        for a, b in (ClaimLink.objects.exclude(status=LinkStatus.REJECTED)
+                     .filter(Q(from_claim__in=frontier) | Q(to_claim__in=frontier))
+                     .values_list("from_claim_id", "to_claim_id")):
+            linked.update((a, b))
+        origins = Attribution.objects.filter(claim__in=frontier, position=0).values("source")
+        linked.update(
+            Attribution.objects.filter(position=0, source__in=origins)
+            .exclude(claim__in=seen | linked).order_by("-claim_id")
+            .values_list("claim_id", flat=True)[:GRAPH_SAME_ORIGIN_LIMIT]
+        )
+        frontier = linked - seen
+        seen |= frontier
+        if len(seen) > max_nodes:
+            raise _graph_too_large(len(seen), max_nodes)
+    return _graph_rows(claim_ids=seen, max_nodes=max_nodes)
+
+
+def graph_rows_for(*, filters: ClaimFilters, max_nodes: int) -> GraphRows:
+    """The graph of every claim matching `filters` (1 query for the ids + 6 for the rows)."""
+    ids = list(
+        claim_list(filters=replace(filters, ordering=ClaimOrdering.LATEST_EXTRACTED))
+        .values_list("pk", flat=True)[: max_nodes + 1]
+    )
+    if len(ids) > max_nodes:
+        raise _graph_too_large(len(ids), max_nodes)
+    return _graph_rows(claim_ids=set(ids), max_nodes=max_nodes)
+
+
+def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
+    """Plain rows for these claims, in six queries whatever their number."""
+    claims = tuple(
+        ClaimRow(id=c["id"], article_id=c["article_id"], text=c["text"], kind=c["kind"],
+                 hedged=c["hedged"], hedge_cues=tuple(c["hedge_cues"]),
+                 credibility=c["credibility_override"] or c["credibility"],
+                 verification_status=c["verification_status"])
+        for c in Claim.objects.filter(pk__in=claim_ids).values(
+            "id", "article_id", "text", "kind", "hedged", "hedge_cues", "credibility",
+            "credibility_override", "verification_status")
+    )
+    attributions = tuple(
+        AttributionRow(claim_id=a["claim_id"], source_id=a["source_id"], position=a["position"],
+                       mention=a["mention"], cue=a["cue"])
+        for a in Attribution.objects.filter(claim__in=claim_ids).values(
+            "claim_id", "source_id", "position", "mention", "cue")
+    )
+    figures = tuple(
+        FigureRow(id=f["id"], claim_id=f["claim_id"], value=f["value"], low=f["low"],
+                  high=f["high"], unit=f["unit"], text=f["text"], approximate=f["approximate"],
+                  status=f["status"])
+        for f in Figure.objects.filter(claim__in=claim_ids).values(
+            "id", "claim_id", "value", "low", "high", "unit", "text", "approximate", "status")
+    )
+    links = tuple(
+        LinkRow(from_claim_id=x["from_claim_id"], to_claim_id=x["to_claim_id"], kind=x["kind"],
+                score=x["score"], status=x["status"])
+        for x in ClaimLink.objects.exclude(status=LinkStatus.REJECTED)
+        .filter(from_claim__in=claim_ids, to_claim__in=claim_ids)
+        .values("from_claim_id", "to_claim_id", "kind", "score", "status")
+    )
+    article_ids = {c.article_id for c in claims}
+    articles = tuple(
+        ArticleRow(id=a["id"], title=a["title"], url=a["url"],
+                   published_at=a["published_at"].isoformat() if a["published_at"] else None,
+                   outlet_id=a["outlet_id"])
+        for a in Article.objects.filter(pk__in=article_ids).values(
+            "id", "title", "url", "published_at", "outlet_id")
+    )
+    source_ids = {a.source_id for a in attributions} | {
+        a.outlet_id for a in articles if a.outlet_id is not None}
+    # The sources and, in the same query, their parents (one level: RIA Novosti's owner).
+    sources = tuple(
+        SourceRow(id=s["id"], name=s["name"], kind=s["kind"], country=s["country"],
+                  reliability=s["reliability"], parent_id=s["parent_id"])
+        for s in Source.objects.filter(
+            Q(pk__in=source_ids)
+            | Q(pk__in=Source.objects.filter(pk__in=source_ids, parent__isnull=False)
+                .values("parent"))
+        ).values("id", "name", "kind", "country", "reliability", "parent_id")
+    )
+    rows = GraphRows(claims=claims, articles=articles, sources=sources,
+                     attributions=attributions, figures=figures, links=links)
+    try:
+        check_size(rows, max_nodes=max_nodes)
+    except GraphTooLarge as exc:
+        raise _graph_too_large(exc.nodes, exc.limit) from None
+    return rows

@@ -231,6 +231,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
+# the client to narrow it, instead of building a response nobody can draw.
+GRAPH_MAX_NODES = env_int("GRAPH_MAX_NODES", 2000, minimum=10)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance API",
     "DESCRIPTION": "Claims, their source chains, hedges, figures and dates, extracted from news articles.",
@@ -238,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "sources.models.ArticleStatus",
+        "FigureStatusEnum": "claims.models.FigureStatus",
+    },
 }
 
 LOGGING = {

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.apis import ClaimListOutput as ClaimListApiOutput
+from claims.apis import ClaimListQuery, claim_filters, claim_page
+from claims.extraction.types import SourceKind
 from claims.selectors import claim_list_for_article
+from claims.services import article_reextract
+from provenance.api_tools import (
+    DateOrDateTimeField,
+    ErrorOutput,
+    IdOrNameField,
+    KeysetPagination,
+    check_path_id,
+    parse_query,
+    split_id_or_name,
+)
 from provenance.errors import ApplicationError
-from sources.models import Article
-from sources.selectors import article_get
+from sources.idempotency import (
+    idempotency_key_lookup,
+    idempotency_key_store,
+    idempotency_key_validate,
+    idempotency_request_hash,
+)
+from sources.models import Article, ArticleStatus, Reliability, Source
+from sources.selectors import (
+    ArticleFilters,
+    SourceFilters,
+    article_get,
+    article_list,
+    source_get,
+    source_list,
+)
 from sources.services import article_submit, article_submit_file
 
 
@@ -56,10 +85,21 @@ class ArticleStatusOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(reverse("api:article-detail", args=[obj.pk]))
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="A unique key per submission (a UUID). A retry with the same key and payload "
+                "within 24 hours answers exactly what the first request did; the same key with a "
+                "different payload answers 422.",
+)
+
+
 class ArticleSubmitApi(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=ArticleSubmitInput, responses={202: ArticleStatusOutput, 200: ArticleStatusOutput},
+    @extend_schema(operation_id="articles_create", request=ArticleSubmitInput,
+                   parameters=[IDEMPOTENCY_KEY],
+                   responses={202: ArticleStatusOutput, 200: ArticleStatusOutput, 400: ErrorOutput,
+                              413: ErrorOutput, 415: ErrorOutput, 422: ErrorOutput},
                    summary="Submit an article for extraction",
                    description="Stores the article as `queued` and answers 202 with its status URL. "
                                "The same text submitted again answers 200 with the stored article.")
@@ -73,14 +113,78 @@ class ArticleSubmitApi(APIView):
             "published_at": data.validated_data.get("published_at"),
         }
         upload = data.validated_data.get("file")
+        raw = upload.read() if upload is not None else data.validated_data["body"].encode()
+        key = request.headers.get("Idempotency-Key")
+        scope = f"user:{request.user.pk}" if request.user.is_authenticated else "anonymous"
+        if key is not None:
+            key = idempotency_key_validate(key)
+            request_hash = idempotency_request_hash(
+                payload={**meta, "file": upload is not None}, content=raw)
+            first = idempotency_key_lookup(scope=scope, key=key, request_hash=request_hash)
+            if first is not None:
+                return self._answer(request, first.article, first.status_code, replayed=True)
         if upload is not None:
-            raw = upload.read()
             result = article_submit_file(data=raw, filename=upload.name or "", **meta)
         else:
             result = article_submit(body=data.validated_data["body"], **meta)
-        output = ArticleStatusOutput(result.article, context={"request": request}).data
         code = status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK
-        return Response(output, status=code, headers={"Location": output["status_url"]})
+        if key is not None:
+            idempotency_key_store(scope=scope, key=key, request_hash=request_hash,
+                                  article=result.article, status_code=code)
+        return self._answer(request, result.article, code, replayed=False)
+
+    def _answer(self, request: Request, article: Article, code: int, *, replayed: bool) -> Response:
+        output = ArticleStatusOutput(article, context={"request": request}).data
+        headers = {"Location": output["status_url"]}
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(output, status=code, headers=headers)
+
+
+class ArticleListQuery(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.ChoiceField(choices=ArticleStatus.values, required=False,
+                                     help_text="Processing status.")
+    outlet = IdOrNameField(required=False, help_text="The publishing outlet: an id, or a name or alias.")
+    published_from = DateOrDateTimeField(required=False,
+                                         help_text="Published at or after: a date (whole day) or a date-time.")
+    published_until = DateOrDateTimeField(required=False,
+                                          help_text="Published at or before: a date (whole day) or a date-time.")
+
+
+class ArticleListApi(APIView):
+    pagination_class = KeysetPagination
+
+    @extend_schema(operation_id="articles_list", summary="List articles (newest first)",
+                   parameters=[ArticleListQuery],
+                   responses={200: ArticleStatusOutput(many=True), 400: ErrorOutput})
+    def get(self, request: Request) -> Response:
+        q = parse_query(ArticleListQuery, request)
+        outlet_id, outlet_name = split_id_or_name(q.get("outlet"))
+        filters = ArticleFilters(status=q.get("status"), outlet_id=outlet_id, outlet_name=outlet_name,
+                                 published_from=q.get("published_from"),
+                                 published_until=q.get("published_until"))
+        paginator = KeysetPagination()
+        page = paginator.paginate_queryset(article_list(filters=filters), request, view=self)
+        return paginator.get_paginated_response(
+            ArticleStatusOutput(page, many=True, context={"request": request}).data)
+
+
+class ArticlesApi(ArticleListApi, ArticleSubmitApi):
+    """`/articles`: GET lists (ArticleListApi), POST submits (ArticleSubmitApi). Django routes by
+    path only, so the two operations share one class; each keeps its own method and serializers."""
+
+
+class ArticleReextractApi(APIView):
+    @extend_schema(operation_id="articles_reextract", request=None,
+                   responses={202: ArticleStatusOutput, 404: ErrorOutput, 409: ErrorOutput},
+                   summary="Run extraction over an article again",
+                   description="Queues the stored article again (after a failure or with a new "
+                               "extractor); its claims are replaced when the worker is done. "
+                               "409 while it is being processed.")
+    def post(self, request: Request, article_id: int) -> Response:
+        article = article_reextract(article_id=check_path_id(article_id, "article"))
+        output = ArticleStatusOutput(article, context={"request": request}).data
+        return Response(output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]})
 
 
 class ClaimBriefOutput(serializers.Serializer):
@@ -127,12 +231,96 @@ class ArticleDetailOutput(ArticleStatusOutput):
 
 
 class ArticleDetailApi(APIView):
-    @extend_schema(responses={200: ArticleDetailOutput}, summary="An article's status and its claims")
+    @extend_schema(operation_id="articles_retrieve", responses={200: ArticleDetailOutput, 404: ErrorOutput},
+                   summary="An article's status and its claims")
     def get(self, request: Request, article_id: int) -> Response:
-        article = article_get(article_id=article_id)
+        article = article_get(article_id=check_path_id(article_id, "article"))
         if article is None:
             raise ApplicationError(f"There is no article {article_id}.", code="not_found", status_code=404)
         return Response(ArticleDetailOutput(article, context={"request": request}).data)
 
 
+# ------------------------------------------------------------------------------ sources
+
+class SourceParentOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SourceOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    country = serializers.CharField()
+    reliability = serializers.ChoiceField(choices=Reliability.choices,
+                                          help_text="Admiralty source reliability, A (best) to F.")
+    reliability_reason = serializers.CharField(help_text="Why the source has this grade.")
+    in_registry = serializers.BooleanField(help_text="Shipped in the source registry.")
+    aliases = serializers.SerializerMethodField()
+    parent = SourceParentOutput(allow_null=True)
+    claims_originated = serializers.IntegerField(help_text="Claims this source is the origin of (position 0).")
+    claims_relayed = serializers.IntegerField(help_text="Claims this source relayed (position > 0).")
+
+    def get_url(self, source: Source) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:source-detail", args=[source.pk]))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_aliases(self, source: Source) -> list[str]:
+        return [a.alias for a in source.aliases.all()]
+
+
+class SourceListQuery(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=[k.value for k in SourceKind], required=False)
+    country = serializers.CharField(required=False, max_length=8, help_text="Country code, e.g. KR.")
+    reliability = serializers.ChoiceField(choices=Reliability.values, required=False,
+                                          help_text="Exactly this grade.")
+    search = serializers.CharField(required=False, max_length=300,
+                                   help_text="Part of the name or of an alias, any case.")
+
+
+class SourceListApi(APIView):
+    pagination_class = KeysetPagination
+
+    @extend_schema(operation_id="sources_list", summary="List sources by name",
+                   parameters=[SourceListQuery], responses={200: SourceOutput(many=True), 400: ErrorOutput})
+    def get(self, request: Request) -> Response:
+        q = parse_query(SourceListQuery, request)
+        filters = SourceFilters(kind=q.get("kind"), country=q.get("country"),
+                                reliability=q.get("reliability"), search=q.get("search"))
+        paginator = KeysetPagination()
+        page = paginator.paginate_queryset(source_list(filters=filters), request, view=self)
+        return paginator.get_paginated_response(SourceOutput(page, many=True, context={"request": request}).data)
+
+
+def _source_or_404(source_id: int) -> Source:
+    source = source_get(source_id=check_path_id(source_id, "source"))
+    if source is None:
+        raise ApplicationError(f"There is no source {source_id}.", code="not_found", status_code=404)
+    return source
+
+
+class SourceDetailApi(APIView):
+    @extend_schema(operation_id="sources_retrieve", summary="One source with its claim counts",
+                   responses={200: SourceOutput, 404: ErrorOutput})
+    def get(self, request: Request, source_id: int) -> Response:
+        return Response(SourceOutput(_source_or_404(source_id), context={"request": request}).data)
+
+
+class SourceClaimsQuery(ClaimListQuery):
+    source = None  # type: ignore[assignment]  # the path names the source
+
+
+class SourceClaimsApi(APIView):
+    pagination_class = KeysetPagination
+
+    @extend_schema(operation_id="sources_claims", summary="Claims whose chain includes a source",
+                   parameters=[SourceClaimsQuery],
+                   responses={200: ClaimListApiOutput(many=True), 400: ErrorOutput, 404: ErrorOutput},
+                   description="The same filters as /claims; `source_role` narrows to claims the "
+                               "source originated (origin) or relayed (relay).")
+    def get(self, request: Request, source_id: int) -> Response:
+        source = _source_or_404(source_id)
+        query: dict[str, Any] = parse_query(SourceClaimsQuery, request)
+        return claim_page(request, self, claim_filters(query, source_id=source.pk, source_name=None))
 

@@ -119,3 +119,28 @@ class Article(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ArticleStatus.QUEUED, ArticleStatus.PROCESSING)
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a client sent with an article submission, and what it produced.
+
+    A retried request (same scope and key, same payload, within IDEMPOTENCY_KEY_TTL) gets the
+    first answer back instead of a second submission. The scope is the authenticated user, or
+    "anonymous", so two clients cannot read each other's results by guessing keys.
+    """
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64, help_text="sha256 of the submitted payload.")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    status_code = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -2,14 +2,96 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from sources.models import Article
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from sources.models import Article, Source, SourceAlias
 
 
 def article_get(*, article_id: int) -> Article | None:
     return Article.objects.select_related("outlet").filter(pk=article_id).first()
 
 
-def article_list() -> QuerySet[Article]:
-    return Article.objects.for_list().order_by("-submitted_at", "-id")
+@dataclass(frozen=True)
+class ArticleFilters:
+    status: str | None = None
+    outlet_id: int | None = None
+    outlet_name: str | None = None  # name or alias, any case
+    published_from: dt.date | None = None  # a date is a whole day, inclusive
+    published_until: dt.date | None = None
+
+
+def _day_start(value: dt.date) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
+
+
+def sources_named(name: str) -> QuerySet[Source]:
+    """Sources whose name or an alias is `name`, case-insensitively (a subquery of pks)."""
+    return Source.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name)).values("pk")
+
+
+def article_list(*, filters: ArticleFilters | None = None) -> QuerySet[Article]:
+    """Articles without their bodies, newest submission first (ties broken by id)."""
+    f = filters or ArticleFilters()
+    qs = Article.objects.for_list()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.outlet_id is not None:
+        qs = qs.filter(outlet_id=f.outlet_id)
+    if f.outlet_name:
+        qs = qs.filter(outlet__in=sources_named(f.outlet_name))
+    if f.published_from is not None:
+        qs = qs.filter(published_at__gte=_day_start(f.published_from))
+    if f.published_until is not None:
+        until = f.published_until
+        if isinstance(until, dt.datetime):
+            qs = qs.filter(published_at__lte=until)
+        else:
+            qs = qs.filter(published_at__lt=_day_start(until + dt.timedelta(days=1)))
+    return qs.order_by("-id")
+
+
+@dataclass(frozen=True)
+class SourceFilters:
+    kind: str | None = None
+    country: str | None = None
+    reliability: str | None = None
+    search: str | None = None  # part of the name or of an alias
+
+
+def _with_counts(qs: QuerySet[Source]) -> QuerySet[Source]:
+    # Both counts come from one join on attributions (filtered aggregates), so they do not
+    # multiply each other; aliases are prefetched, the parent joined.
+    return qs.select_related("parent").prefetch_related(
+        Prefetch("aliases", queryset=SourceAlias.objects.order_by("alias"))
+    ).annotate(
+        claims_originated=Count("attributions__claim", filter=Q(attributions__position=0),
+                                distinct=True),
+        claims_relayed=Count("attributions__claim", filter=Q(attributions__position__gt=0),
+                             distinct=True),
+    )
+
+
+def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
+    """Sources with `claims_originated` (position 0) and `claims_relayed` (position > 0)."""
+    f = filters or SourceFilters()
+    qs = Source.objects.all()
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.country:
+        qs = qs.filter(country__iexact=f.country)
+    if f.reliability:
+        qs = qs.filter(reliability=f.reliability.upper())
+    if f.search and f.search.strip():
+        term = f.search.strip()
+        qs = qs.filter(Q(name__icontains=term)
+                       | Q(pk__in=SourceAlias.objects.filter(alias__icontains=term).values("source")))
+    return _with_counts(qs).order_by("name", "id")
+
+
+def source_get(*, source_id: int) -> Source | None:
+    return _with_counts(Source.objects.filter(pk=source_id)).first()

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from sources.models import Article, ArticleStatus, IdempotencyKey
+from tests.api.conftest import follow_pages
+from tests.factories import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+BODY = "The defence ministry said on Friday that 300 troops had been moved to the border."
+
+
+def _when(day: int) -> dt.datetime:
+    return dt.datetime(2024, 11, day, 12, tzinfo=dt.UTC)
+
+
+# ------------------------------------------------------------------------------ idempotency
+
+def test_a_retried_submit_with_the_same_idempotency_key_answers_the_first_result(api: APIClient) -> None:
+    first = api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 202
+    assert again.status_code == 202  # without the key a duplicate answers 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Idempotent-Replayed"] == "true"
+    assert Article.objects.count() == 1
+
+
+def test_reusing_an_idempotency_key_for_another_payload_is_refused_with_422(api: APIClient) -> None:
+    api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    response = api.post("/api/v1/articles", {"body": BODY + " Another."}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="k-2")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "idempotency_key_reused"
+    assert Article.objects.count() == 1
+
+
+def test_an_idempotency_key_expires_after_24_hours(api: APIClient) -> None:
+    api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    IdempotencyKey.objects.update(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
+    response = api.post("/api/v1/articles", {"body": BODY + " New."}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="k-3")
+    assert response.status_code == 202
+    assert Article.objects.count() == 2
+    assert IdempotencyKey.objects.get().article_id == response.json()["id"]
+
+
+def test_idempotency_keys_are_scoped_per_user(api: APIClient, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    api.force_authenticate(django_user_model.objects.create(username="ana"))
+    response = api.post("/api/v1/articles", {"body": BODY + " Other."}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="shared")
+    assert response.status_code == 202
+    assert IdempotencyKey.objects.count() == 2
+
+
+def test_a_malformed_idempotency_key_is_refused(api: APIClient) -> None:
+    response = api.post("/api/v1/articles", {"body": BODY}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="x" * 300)
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "Idempotency-Key"
+
+
+# ------------------------------------------------------------------------------ list
+
+@pytest.fixture
+def articles() -> dict[str, Article]:
+    voa = make_source(name="Voice of America", kind="outlet")
+    tass = make_source(name="TASS", kind="state_media")
+    return {
+        "a": make_article(outlet=voa, published_at=_when(5), title="a"),
+        "b": make_article(outlet=tass, published_at=_when(7), title="b", status=ArticleStatus.QUEUED),
+        "c": make_article(outlet=voa, published_at=_when(9), title="c", status=ArticleStatus.FAILED),
+        "d": make_article(title="d"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["d", "c", "b", "a"]),
+        ("status=queued", ["b"]),
+        ("status=done", ["d", "a"]),
+        ("outlet=voice%20of%20america", ["c", "a"]),
+        ("published_from=2024-11-07", ["c", "b"]),
+        ("published_until=2024-11-07", ["b", "a"]),
+        ("published_from=2024-11-06T00:00:00Z&published_until=2024-11-08", ["b"]),
+    ],
+)
+def test_articles_list_filters_by_status_outlet_and_published_range(
+    api: APIClient, articles: dict[str, Article], query: str, expected: list[str]
+) -> None:
+    rows = api.get(f"/api/v1/articles?{query}").json()["results"]
+    assert [r["title"] for r in rows] == expected
+
+
+def test_articles_list_filters_by_outlet_id(api: APIClient, articles: dict[str, Article]) -> None:
+    rows = api.get(f"/api/v1/articles?outlet={articles['b'].outlet_id}").json()["results"]
+    assert [r["title"] for r in rows] == ["b"]
+
+
+def test_articles_list_pages_through_every_article_once(api: APIClient) -> None:
+    for _ in range(7):
+        make_article()
+    rows = follow_pages(api, "/api/v1/articles?page_size=2")
+    assert [r["id"] for r in rows] == sorted((a.pk for a in Article.objects.all()), reverse=True)
+
+
+@pytest.mark.parametrize("query", ["status=nope", "published_from=yesterday", "page_size=0",
+                                   "page_size=500", "cursor=not-a-cursor", "outlet=99999999999999999999"])
+def test_articles_list_rejects_bad_parameters_in_the_error_shape(api: APIClient, query: str) -> None:
+    response = api.get(f"/api/v1/articles?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] in {"invalid", "invalid_cursor"}
+    assert error["message"]
+
+
+def test_articles_list_runs_the_same_queries_for_one_or_many_articles(
+    api: APIClient, queries: Callable[[str], int]
+) -> None:
+    make_article(outlet=make_source())
+    one = queries("/api/v1/articles")
+    for _ in range(6):
+        make_article(outlet=make_source())
+    assert queries("/api/v1/articles") == one
+
+
+# ------------------------------------------------------------------------------ reextract
+
+def test_reextract_queues_a_failed_article_again(api: APIClient) -> None:
+    article = make_article(status=ArticleStatus.FAILED, attempts=3)
+    response = api.post(f"/api/v1/articles/{article.pk}/reextract")
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    article.refresh_from_db()
+    assert (article.status, article.attempts) == (ArticleStatus.QUEUED, 0)
+
+
+def test_reextract_of_an_article_being_processed_answers_409(api: APIClient) -> None:
+    article = make_article(status=ArticleStatus.PROCESSING)
+    response = api.post(f"/api/v1/articles/{article.pk}/reextract")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_reextract_of_an_unknown_article_answers_404(api: APIClient) -> None:
+    response = api.post("/api/v1/articles/987654/reextract")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
