@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -361,6 +362,17 @@ GRAPH_DESCRIPTION = (
 )
 
 
+class GraphView(APIView):
+    renderer_classes = [JSONRenderer, ProvJSONRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            raise ApplicationError("format must be json (the default) or prov (W3C PROV-JSON).",
+                                   field="format") from None
+
+
 def graph_response(request: Request, rows: Any) -> Response:
     if request.accepted_renderer.format == "prov":
         return Response(build_prov(rows))
@@ -371,8 +383,7 @@ class ClaimGraphQuery(serializers.Serializer):  # type: ignore[type-arg]
     depth = serializers.IntegerField(required=False, default=1, min_value=1, max_value=GRAPH_MAX_DEPTH)
 
 
-class ClaimGraphApi(APIView):
-    renderer_classes = [JSONRenderer, ProvJSONRenderer]
+class ClaimGraphApi(GraphView):
 
     @extend_schema(
         operation_id="claims_graph", summary="A claim's provenance graph",
@@ -406,8 +417,7 @@ class GraphQuery(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-class GraphApi(APIView):
-    renderer_classes = [JSONRenderer, ProvJSONRenderer]
+class GraphApi(GraphView):
 
     @extend_schema(operation_id="graph", summary="The provenance graph of a set of claims",
                    parameters=[GraphQuery, GRAPH_FORMAT],
