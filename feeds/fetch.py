@@ -301,7 +301,9 @@ def fetch(url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = 
             return FetchResult(url=current, status=response.status, content_type=content_type,
                                charset=charset, body=body, headers=kept)
         finally:
-            response.release_conn()
+            # close() and not release_conn(): an unread body (a redirect, a refused size) must
+            # not go back to a pool for reuse, and its socket file must be closed, not leaked.
+            response.close()
             pool.close()
     raise _fail(f"{url} redirected more than {settings.FETCH_MAX_REDIRECTS} times (FETCH_MAX_REDIRECTS).",
                 code="fetch_too_many_redirects", retryable=False)

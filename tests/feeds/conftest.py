@@ -1,0 +1,125 @@
+"""A local HTTP server for the feed and URL tests: the only thing they ever fetch from."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class LocalServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                server.requests.append((self.path, dict(self.headers.items())))
+                route = server.routes.get(self.path, Route(b"not found", 404))
+                if route.delay:
+                    time.sleep(route.delay)
+                try:
+                    self.send_response(route.status)
+                    for name, value in route.headers.items():
+                        self.send_header(name, value)
+                    if "Content-Length" not in route.headers:
+                        self.send_header("Content-Length", str(len(route.body)))
+                    self.end_headers()
+                    self.wfile.write(route.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout or size cap under test)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, body: bytes | str = b"", *, status: int = 200,
+              content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None,
+              delay: float = 0.0) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = Route(data, status, {"Content-Type": content_type, **(headers or {})}, delay)
+        return self.url(path)
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p == path)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+    local.thread.join(5)
+
+
+@pytest.fixture(autouse=True)
+def _fetch_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    # The local server is on loopback, which feeds.fetch refuses unless the host is allowed.
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_TIMEOUT_SECONDS = 5
+
+
+@pytest.fixture
+def enqueued(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
+    """Record what would be handed to a worker instead of sending it to the broker."""
+    calls: dict[str, list[int]] = {"articles": [], "feeds": [], "urls": []}
+    monkeypatch.setattr("claims.dispatch.enqueue_extraction",
+                        lambda *, article_id: calls["articles"].append(article_id) or True)
+    monkeypatch.setattr("feeds.dispatch.enqueue_feed_poll",
+                        lambda *, feed_id: calls["feeds"].append(feed_id) or True)
+    monkeypatch.setattr("feeds.dispatch.enqueue_url_submission",
+                        lambda *, submission_id: calls["urls"].append(submission_id) or True)
+    return calls
+
+
+NAV = "Home | World | Politics | Subscribe to our newsletter"
+PARAGRAPHS = [
+    "The defence ministry said on Friday that 300 troops had been moved to the border near the "
+    "town of Kursk, according to officials speaking on condition of anonymity.",
+    "Yonhap reported, citing the National Intelligence Service, that approximately 5,000 North "
+    "Korean engineering troops are expected to arrive in Russia later this month to repair "
+    "damaged infrastructure.",
+    "The Kremlin declined to comment on the reports, which could not be independently verified "
+    "by the agency at the time of publication.",
+]
+
+
+def article_page(title: str = "Troops move to the border", paragraphs: list[str] | None = None,
+                 published: str = "2024-11-07T10:00:00+00:00") -> str:
+    body = "".join(f"<p>{p}</p>" for p in (paragraphs or PARAGRAPHS))
+    return (
+        "<!doctype html><html><head>"
+        f"<title>{title} | Demo Wire</title>"
+        f'<meta property="og:title" content="{title}">'
+        '<meta property="og:site_name" content="Demo Wire">'
+        f'<meta property="article:published_time" content="{published}">'
+        "</head><body>"
+        f'<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>'
+        f'<li><a href="/politics">Politics</a></li><li><a href="/subscribe">Subscribe to our newsletter</a></li></ul></nav>'
+        f"<main><article><h1>{title}</h1>{body}</article></main>"
+        '<aside><h3>Most read</h3><ul><li><a href="/x">Celebrity chef opens a new bistro downtown</a></li></ul></aside>'
+        "<footer><p>Copyright 2024 Demo Wire. All rights reserved. Cookie settings.</p></footer>"
+        "</body></html>"
+    )
