@@ -8,9 +8,14 @@ from provenance.views import healthz
 from sources import views as source_views
 
 urlpatterns = [
-    path("", claim_views.home, name="home"),
+    path("", claim_views.claim_browser, name="home"),
+    path("claims/<int:claim_id>", claim_views.claim_detail, name="claim-detail"),
     path("articles/new", source_views.article_submit_view, name="article-submit"),
     path("articles/<int:article_id>", source_views.article_detail, name="article-detail"),
+    path("articles/<int:article_id>/retry", source_views.article_retry, name="article-retry"),
+    path("sources", source_views.source_list_view, name="source-list"),
+    path("sources/<int:source_id>", source_views.source_detail, name="source-detail"),
+    path("feeds/", include("feeds.urls")),
     path("api/v1/", include("provenance.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

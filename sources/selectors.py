@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from sources.models import Article, Source, SourceAlias
 
@@ -95,3 +95,18 @@ def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
 
 def source_get(*, source_id: int) -> Source | None:
     return _with_counts(Source.objects.filter(pk=source_id)).first()
+
+
+def source_cited_most(*, source_id: int, limit: int = 10) -> list[tuple[Source, int]]:
+    """The sources this one relays most often: the link just before it in claims' chains."""
+    from claims.models import Attribution  # claims depends on sources, not the other way round
+
+    relays = Attribution.objects.filter(
+        claim=OuterRef("claim"), source_id=source_id, position=OuterRef("position") + 1
+    )
+    counts = list(
+        Attribution.objects.filter(Exists(relays)).values("source").annotate(n=Count("id"))
+        .order_by("-n", "source")[:limit]
+    )
+    sources = Source.objects.in_bulk([row["source"] for row in counts])
+    return [(sources[row["source"]], row["n"]) for row in counts if row["source"] in sources]

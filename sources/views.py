@@ -1,14 +1,36 @@
+"""Pages for articles and sources."""
+
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from claims.selectors import claim_list_for_article
+from claims.presentation import highlight_segments
+from claims.selectors import (
+    ClaimFilters,
+    ClaimOrdering,
+    SourceRole,
+    claim_list,
+    claim_list_for_article,
+)
+from claims.services import article_reextract
 from provenance.errors import ApplicationError
 from sources.forms import ArticleSubmitForm
-from sources.selectors import article_get
+from sources.selectors import SourceFilters, article_get, source_cited_most, source_get, source_list
 from sources.services import article_submit, article_submit_file
+
+SOURCE_SORTS = {
+    "name": ("name", "id"),
+    "reliability": ("reliability", "name", "id"),
+    "-reliability": ("-reliability", "name", "id"),
+    "kind": ("kind", "name", "id"),
+    "country": ("country", "name", "id"),
+    "-originated": ("-claims_originated", "name", "id"),
+    "-relayed": ("-claims_relayed", "name", "id"),
+}
 
 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
@@ -16,14 +38,32 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     if article is None:
         raise Http404("No such article.")
     claims = list(claim_list_for_article(article_id=article.pk))
-    return render(request, "sources/article_detail.html", {"article": article, "claims": claims})
+    return render(request, "sources/article_detail.html", {
+        "article": article, "claims": claims, "segments": highlight_segments(article.body, claims),
+    })
+
+
+@require_POST
+@staff_member_required
+def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
+    try:
+        article_reextract(article_id=article_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The article is queued for extraction again.")
+    return redirect("article-detail", article_id=article_id)
 
 
 def article_submit_view(request: HttpRequest) -> HttpResponse:
     form = ArticleSubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        meta = {k: form.cleaned_data[k] for k in ("title", "outlet", "url", "published_at")}
-        meta = {k: v if v is not None else ("" if k != "published_at" else None) for k, v in meta.items()}
+        meta = {
+            "title": form.cleaned_data.get("title") or "",
+            "outlet": form.cleaned_data.get("outlet") or "",
+            "url": form.cleaned_data.get("url") or "",
+            "published_at": form.cleaned_data.get("published_at"),
+        }
         try:
             upload = form.cleaned_data.get("file")
             if upload is not None:
@@ -40,3 +80,33 @@ def article_submit_view(request: HttpRequest) -> HttpResponse:
             return redirect("article-detail", article_id=result.article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "sources/submit.html", {"form": form}, status=status)
+
+
+def source_list_view(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "name")
+    ordering = SOURCE_SORTS.get(sort, SOURCE_SORTS["name"])
+    filters = SourceFilters(search=request.GET.get("q") or None, kind=request.GET.get("kind") or None,
+                            reliability=request.GET.get("reliability") or None)
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(source_list(filters=filters).order_by(*ordering), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "sources/source_list.html", {
+        "page": page, "sort": sort, "q": filters.search or "", "sorts": SOURCE_SORTS,
+    })
+
+
+def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = source_get(source_id=source_id)
+    if source is None:
+        raise Http404("No such source.")
+    originated = list(claim_list(filters=ClaimFilters(source_id=source.pk, source_role=SourceRole.ORIGIN,
+                                                      ordering=ClaimOrdering.NEWEST))[:20])
+    relayed = list(claim_list(filters=ClaimFilters(source_id=source.pk, source_role=SourceRole.RELAY,
+                                                   ordering=ClaimOrdering.NEWEST))[:20])
+    return render(request, "sources/source_detail.html", {
+        "source": source, "originated": originated, "relayed": relayed,
+        "cited": source_cited_most(source_id=source.pk),
+    })
+
+
