@@ -92,34 +92,3 @@ def enqueued(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     monkeypatch.setattr("feeds.dispatch.enqueue_url_submission",
                         lambda *, submission_id: calls["urls"].append(submission_id) or True)
     return calls
-
-
-NAV = "Home | World | Politics | Subscribe to our newsletter"
-PARAGRAPHS = [
-    "The defence ministry said on Friday that 300 troops had been moved to the border near the "
-    "town of Kursk, according to officials speaking on condition of anonymity.",
-    "Yonhap reported, citing the National Intelligence Service, that approximately 5,000 North "
-    "Korean engineering troops are expected to arrive in Russia later this month to repair "
-    "damaged infrastructure.",
-    "The Kremlin declined to comment on the reports, which could not be independently verified "
-    "by the agency at the time of publication.",
-]
-
-
-def article_page(title: str = "Troops move to the border", paragraphs: list[str] | None = None,
-                 published: str = "2024-11-07T10:00:00+00:00") -> str:
-    body = "".join(f"<p>{p}</p>" for p in (paragraphs or PARAGRAPHS))
-    return (
-        "<!doctype html><html><head>"
-        f"<title>{title} | Demo Wire</title>"
-        f'<meta property="og:title" content="{title}">'
-        '<meta property="og:site_name" content="Demo Wire">'
-        f'<meta property="article:published_time" content="{published}">'
-        "</head><body>"
-        f'<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>'
-        f'<li><a href="/politics">Politics</a></li><li><a href="/subscribe">Subscribe to our newsletter</a></li></ul></nav>'
-        f"<main><article><h1>{title}</h1>{body}</article></main>"
-        '<aside><h3>Most read</h3><ul><li><a href="/x">Celebrity chef opens a new bistro downtown</a></li></ul></aside>'
-        "<footer><p>Copyright 2024 Demo Wire. All rights reserved. Cookie settings.</p></footer>"
-        "</body></html>"
-    )
