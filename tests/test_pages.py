@@ -91,3 +91,97 @@ def test_the_form_shows_a_clear_error_and_stores_nothing(client: Client, data: d
 
 def test_healthz_answers_ok_when_the_database_is_reachable(client: Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_claim_page_shows_the_chain_picture_origin_first_and_the_sentence_in_context(client: Client) -> None:
+    body = "Intro line.\nThe agency said 300 troops moved. Another sentence follows."
+    article = make_article(body=body, outlet=make_source(name="Demo Wire", kind="outlet", reliability="B"))
+    nis, yonhap = make_source(name="National Intelligence Service", reliability="B"), make_source(name="Yonhap", reliability="B")
+    start = body.index("The agency")
+    claim = make_claim(article=article, text="The agency said 300 troops moved.", sources=[nis, yonhap])
+    claim.start, claim.end = start, start + len(claim.text)
+    claim.sentence_start, claim.sentence_end = claim.start, claim.end
+    claim.save()
+    page = client.get(f"/claims/{claim.pk}").content.decode()
+    assert "<svg" in page
+    assert page.index("National Intelligence Service") < page.index(">Yonhap<") < page.index(">Demo Wire<")
+    assert "<mark class=\"cred-6\">The agency said 300 troops moved.</mark> Another sentence follows." in page
+
+
+def test_the_claim_page_runs_a_fixed_number_of_queries_whatever_the_chain_length(client: Client) -> None:
+    short = make_claim(sources=[make_source()])
+    long = make_claim(sources=[make_source(), make_source(), make_source()], figures=3)
+    assert _queries(client, f"/claims/{short.pk}") == _queries(client, f"/claims/{long.pk}")
+
+
+def test_an_unknown_claim_is_a_404(client: Client) -> None:
+    assert client.get("/claims/987654").status_code == 404
+
+
+def test_the_claims_browser_keeps_its_filters_in_the_url_and_applies_them(client: Client) -> None:
+    good, weak = make_source(reliability="A"), make_source(reliability="E")
+    outlet = make_source(name="Good Outlet", kind="outlet", reliability="A")
+    kept = make_claim(article=make_article(outlet=outlet), text="Reliable claim text.", sources=[good])
+    make_claim(article=make_article(outlet=outlet), text="Weak claim text.", sources=[good, weak])
+    page = client.get("/", {"min_reliability": "B"}).content.decode()
+    assert "Reliable claim text." in page
+    assert "Weak claim text." not in page
+    assert 'value="B" selected' in page
+    assert f"/claims/{kept.pk}" in page
+
+
+def test_the_claims_browser_pages_with_a_cursor(client: Client) -> None:
+    article = make_article()
+    for i in range(30):
+        make_claim(article=article, text=f"Claim number {i:02d}.")
+    first = client.get("/", {"sort": "-id"}).content.decode()
+    assert "Claim number 29." in first and "Claim number 04." not in first
+    next_link = first.split('rel="next"')[0].rsplit('href="?', 1)[1].split('"')[0].replace("&amp;", "&")
+    second = client.get("/?" + next_link).content.decode()
+    assert "Claim number 04." in second and "Claim number 29." not in second
+
+
+def test_a_forged_cursor_gets_a_clear_message_not_an_error(client: Client) -> None:
+    make_claim()
+    response = client.get("/", {"cursor": "forged"})
+    assert response.status_code == 200
+    assert "no longer valid" in response.content.decode()
+
+
+def test_the_sources_page_lists_sources_sortably_with_counts(client: Client) -> None:
+    a, b = make_source(name="Alpha Agency", reliability="A"), make_source(name="Beta Ministry", reliability="D")
+    make_claim(sources=[a, b])
+    page = client.get("/sources", {"sort": "reliability"}).content.decode()
+    assert page.index("Alpha Agency") < page.index("Beta Ministry")
+    page = client.get("/sources", {"sort": "-reliability"}).content.decode()
+    assert page.index("Beta Ministry") < page.index("Alpha Agency")
+
+
+def test_the_sources_page_runs_a_fixed_number_of_queries_whatever_the_number_of_sources(client: Client) -> None:
+    make_claim(sources=[make_source()])
+    one = _queries(client, "/sources")
+    for _ in range(5):
+        make_claim(sources=[make_source(), make_source()])
+    assert _queries(client, "/sources") == one
+
+
+def test_a_source_page_shows_what_it_originated_relayed_and_cites(client: Client) -> None:
+    nis, yonhap = make_source(name="National Intelligence Service"), make_source(name="Yonhap")
+    make_claim(text="Soldiers were relocated.", sources=[nis, yonhap])
+    page = client.get(f"/sources/{yonhap.pk}").content.decode()
+    assert "Sources it relays most" in page
+    assert "National Intelligence Service</a>" in page
+    assert "Soldiers were relocated." in page
+    origin_page = client.get(f"/sources/{nis.pk}").content.decode()
+    assert "It relays no other named source." in origin_page
+
+
+def test_a_source_page_runs_a_fixed_number_of_queries_whatever_its_claims(client: Client) -> None:
+    source = make_source()
+    make_claim(sources=[source])
+    make_claim(sources=[make_source(), source])
+    one = _queries(client, f"/sources/{source.pk}")
+    for _ in range(5):
+        make_claim(sources=[source, make_source()], figures=2)
+        make_claim(sources=[make_source(), source], figures=2)
+    assert _queries(client, f"/sources/{source.pk}") == one
