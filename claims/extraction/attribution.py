@@ -1,0 +1,415 @@
+"""Attribution frames: who a sentence's content is credited to, read off the dependency parse.
+
+A `Frame` is one attribution expression in one sentence: its cue word ("said", "according
+to", "as reported by"), the syntactic heads of its sources in chain order (origin first), and
+the token range it scopes over. Frames nest: in "The sources say officials told a committee
+that ...", "told" sits in the content of "say", so the claim's chain is officials -> sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from . import lexicon as lx
+
+_CONTENT_DEPS = ("ccomp", "parataxis")
+
+
+@dataclass
+class Frame:
+    anchor: int  # token index of the cue word
+    cue: str
+    heads: list[Token]  # source heads, origin first
+    scope_lo: int
+    scope_hi: int  # inclusive token range the frame governs
+    joint: list[bool] = field(default_factory=list)  # per head: co-equal with the previous
+    register_only: bool = False  # "assessments by the NIS cited by Yonhap": no content here
+    embedded: bool = False  # inside a relative clause or a noun's modifier
+    quote: bool = False  # "X quoted Y as saying": relcl content of Y stays in the chain
+    outer_first: bool = False  # "according to X" wraps a verb frame with the same scope
+
+    def covers(self, i: int) -> bool:
+        return self.scope_lo <= i <= self.scope_hi
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _negated(tok: Token) -> bool:
+    # "officials did not say how many", "has not commented": a negated report attributes
+    # nothing (ANNOTATION 3.8).
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in tok.children)
+
+
+def _subject(verb: Token) -> list[Token]:
+    """The subject heads of a verb, borrowing them from the verb it is coordinated with or
+    depends on: "Pyongyang denounced X and accused him" (accused <- Pyongyang), "the governor
+    addressed Putin, revealing the deployment" (revealing <- governor)."""
+    node = verb
+    for _ in range(3):
+        subj = _children(node, "nsubj")
+        if subj:
+            return _with_conjuncts(subj[0])
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
+            if node.dep_ == "advcl" and node.tag_ != "VBG":
+                return []
+            node = node.head
+            continue
+        break
+    return []
+
+
+def _with_conjuncts(head: Token) -> list[Token]:
+    """"the White House and Pentagon said": joint sources in text order."""
+    out = [head]
+    frontier = [head]
+    while frontier:
+        tok = frontier.pop()
+        for c in tok.children:
+            if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
+                out.append(c)
+                frontier.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _agent(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = _children(c, "pobj")
+            if objs:
+                return objs[0]
+    return None
+
+
+def _is_embedded(tok: Token) -> bool:
+    node = tok
+    while node.head.i != node.i:
+        if node.dep_ in ("relcl", "acl"):
+            return True
+        node = node.head
+    return False
+
+
+def _in_relcl(tok: Token) -> bool:
+    node = tok
+    while node.head.i != node.i:
+        if node.dep_ == "relcl":
+            return True
+        node = node.head
+    return False
+
+
+def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
+    """Author and relays of a statement or report (ANNOTATION 3.7).
+
+    "a statement by the army" / "the army's statement" / "the ministry statement" /
+    "a statement, issued by the rebels" / "a statement claiming to be from X" name the author;
+    "carried by Reuters" / "seen by AFP" / "cited by Yonhap" name a relay.
+    """
+    author: Token | None = None
+    relays: list[Token] = []
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+            objs = _children(c, "pobj")
+            if objs and author is None and objs[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
+                author = objs[0]
+        elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
+            author = c
+        elif c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN") and author is None:
+            author = c
+        elif c.dep_ == "acl":
+            lemma = c.lemma_.lower()
+            agent = _agent(c)
+            if agent is not None and lemma in ("issue", "release", "publish", "sign", "send"):
+                author = author or agent
+            elif agent is not None and lemma in lx.RELAY_PARTICIPLES:
+                relays.append(agent)
+            elif lemma == "claim":
+                # "claiming to be from spokesman X"
+                for sub in c.subtree:
+                    if sub.dep_ == "pobj" and sub.head.lower_ == "from":
+                        author = author or sub
+                        break
+    return author, relays
+
+
+def _speech_content(verb: Token) -> bool:
+    """Whether a speech verb carries reported content: a clause, a quote, or a
+    parenthetical placement ("..., the ministry added")."""
+    if _children(verb, *_CONTENT_DEPS):
+        return True
+    if any(c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX") for c in verb.children):
+        # "has vowed to step up attacks", "said to be" (the latter handled as a hedge)
+        return verb.lemma_.lower() in ("vow", "pledge", "promise", "threaten", "claim")
+    # A quotation as direct object: "said: 'We will fight.'"
+    if any(c.is_quote for c in verb.children):
+        return True
+    return False
+
+
+def _parenthetical(verb: Token) -> bool:
+    # "This effort, the governor noted, is aimed at ..." / "A, B said, C": the speech verb
+    # hangs off the content it reports.
+    return verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and not _children(
+        verb, *_CONTENT_DEPS
+    )
+
+
+def _frame_scope(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def find_frames(sent: Span) -> list[Frame]:
+    frames: list[Frame] = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        if low == "according":
+            frame = _according(tok)
+            if frame is not None:
+                frames.append(frame)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "say"):
+            continue
+        if _negated(tok):
+            continue
+        frame = _verb_frame(tok, lemma)
+        if frame is not None:
+            frames.append(frame)
+    _attach_citing(frames, sent)
+    return frames
+
+
+def _according(tok: Token) -> Frame | None:
+    # "According to unconfirmed reports, ..." / "..., according to a statement by the army"
+    preps = [c for c in tok.children if c.lower_ == "to"]
+    if not preps:
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        preps = [nxt] if nxt is not None and nxt.lower_ == "to" else []
+    if not preps:
+        return None
+    objs = _children(preps[0], "pobj")
+    if not objs:
+        return None
+    src = objs[0]
+    heads = _with_conjuncts(src)
+    relays: list[Token] = []
+    if src.lemma_.lower() in lx.DOCUMENT_NOUNS:
+        author, relays = document_author(src)
+        if author is not None:
+            heads = [author]
+    else:
+        for c in src.children:
+            if c.dep_ == "acl" and c.lemma_.lower() in lx.RELAY_PARTICIPLES:
+                agent = _agent(c)
+                if agent is not None:
+                    relays.append(agent)
+    head = tok.head
+    if head.dep_ == "prep":
+        head = head.head
+    lo, hi = _frame_scope(head)
+    lo, hi = min(lo, tok.i), max(hi, tok.i)
+    return Frame(
+        anchor=tok.i,
+        cue="according to",
+        heads=heads + relays,
+        joint=[False] + [True] * (len(heads) - 1) + [False] * len(relays),
+        scope_lo=lo,
+        scope_hi=hi,
+        embedded=_is_embedded(head),
+        outer_first=True,
+    )
+
+
+def _verb_frame(tok: Token, lemma: str) -> Frame | None:
+    agent = _agent(tok)
+    if agent is not None and tok.tag_ == "VBN":
+        return _passive_frame(tok, lemma, agent)
+    if lemma == "quote":
+        return _quote_frame(tok)
+    if lemma in ("learn", "hear"):
+        return _learned_frame(tok)
+    if lemma in lx.PUBLISH_VERBS:
+        objs = _children(tok, "dobj")
+        if objs and objs[0].lemma_.lower() in lx.PUBLISHED_THINGS:
+            # "The group released a video showing ...", "the Taliban issued a statement
+            # condemning the attack": the content is attributed to the publisher.
+            subj = _subject(tok)
+            if subj:
+                return _simple(tok, subj, tok.text, _frame_scope(tok))
+        return None
+    if lemma == "read" or (lemma in lx.SPEECH_VERBS and lemma not in ("learn", "hear")):
+        subj = _subject(tok)
+        if not subj:
+            return None
+        if lemma == "read" and subj[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
+            return None
+        if lemma in ("order", "post", "suggest", "estimate", "predict", "tweet") and not _children(
+            tok, "ccomp"
+        ):
+            return None
+        if _speech_content(tok):
+            frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+        elif _parenthetical(tok):
+            frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
+        elif lemma in ("claim", "allege", "confirm", "deny", "reveal", "indicate") and (
+            _children(tok, "dobj")
+        ):
+            frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+        else:
+            return None
+        _addressee_relay(tok, frame)
+        _statement_relay(tok, frame)
+        return frame
+    if lemma in lx.STANCE_VERBS:
+        subj = _subject(tok)
+        if not subj:
+            return None
+        if not (_children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
+            return None
+        return _simple(tok, subj, tok.text, _frame_scope(tok))
+    return None
+
+
+def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> Frame:
+    heads = list(subj)
+    relays: list[Token] = []
+    if len(heads) == 1 and heads[0].lemma_.lower() in lx.DOCUMENT_NOUNS:
+        author, relays = document_author(heads[0])
+        if author is not None:
+            heads = [author]
+    return Frame(
+        anchor=tok.i,
+        cue=cue,
+        heads=heads + relays,
+        joint=[False] + [True] * (len(heads) - 1) + [False] * len(relays),
+        scope_lo=min(scope[0], tok.i),
+        scope_hi=max(scope[1], tok.i),
+        embedded=_is_embedded(tok),
+    )
+
+
+def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
+    heads = _with_conjuncts(agent)
+    if tok.dep_ == "acl":
+        # "assessments by the National Intelligence Service cited by Yonhap": registers the
+        # chain NIS -> Yonhap for later sentences; the noun phrase asserts nothing itself.
+        if lemma not in lx.RELAY_PARTICIPLES:
+            return None
+        noun = tok.head
+        origin: Token | None = noun
+        if noun.lemma_.lower() in lx.DOCUMENT_NOUNS:
+            origin, _ = document_author(noun)
+        if origin is None:
+            return None
+        return Frame(
+            anchor=tok.i, cue=f"{tok.text} by", heads=[origin, *heads],
+            joint=[False] * (1 + len(heads)), scope_lo=tok.i, scope_hi=tok.i,
+            register_only=True, embedded=True,
+        )  # fmt: skip
+    if lemma in lx.RELAY_PARTICIPLES or lemma in lx.SPEECH_VERBS:
+        # "This meeting, as reported by local media, follows ..." scopes over its clause.
+        scope_tok = tok.head if tok.dep_ in ("advcl", "parataxis") else tok
+        lo, hi = _frame_scope(scope_tok)
+        return Frame(
+            anchor=tok.i, cue=f"{'as ' if _children(tok, 'mark') else ''}{tok.text} by",
+            heads=heads, joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
+            embedded=_is_embedded(scope_tok), outer_first=tok.dep_ in ("advcl", "parataxis"),
+        )  # fmt: skip
+    if lemma in lx.STANCE_VERBS:
+        # "Turkey is being accused by Kurdish forces of carrying out a strike"
+        lo, hi = _frame_scope(tok)
+        return Frame(
+            anchor=tok.i, cue=f"{tok.text} by", heads=heads,
+            joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
+            embedded=_is_embedded(tok),
+        )  # fmt: skip
+    return None
+
+
+def _quote_frame(tok: Token) -> Frame | None:
+    # "ABC News quoted an unnamed official as saying ...": official -> ABC News.
+    subj = _subject(tok)
+    objs = _children(tok, "dobj")
+    if not subj or not objs:
+        return None
+    lo, hi = _frame_scope(tok)
+    return Frame(
+        anchor=tok.i, cue="quoted", heads=[objs[0], *subj],
+        joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi,
+        embedded=_is_embedded(tok), quote=True,
+    )  # fmt: skip
+
+
+def _learned_frame(tok: Token) -> Frame | None:
+    # "The agency says it has learned from intelligence sources that ...": sources -> agency.
+    subj = _subject(tok)
+    origin = None
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            objs = _children(c, "pobj")
+            origin = objs[0] if objs else None
+    if origin is None or not subj or not _children(tok, "ccomp"):
+        return None
+    lo, hi = _frame_scope(tok)
+    return Frame(
+        anchor=tok.i, cue=f"{tok.text} from", heads=[origin, *subj],
+        joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi, embedded=_is_embedded(tok),
+    )  # fmt: skip
+
+
+def _addressee_relay(verb: Token, frame: Frame) -> None:
+    # "a parliamentary source told Yonhap ...": a news organisation told is a relay; "told
+    # reporters" or "told the council" is an audience. Whether the addressee is a news
+    # organisation is decided later against the registry (`claims._is_media`).
+    if verb.lemma_.lower() != "tell":
+        return
+    for c in verb.children:
+        if c.dep_ in ("dative", "dobj", "iobj") and c.pos_ in ("PROPN", "NOUN"):
+            if c.lower_ in lx.NON_RELAY_ADDRESSEES:
+                return
+            frame.heads.append(c)
+            frame.joint.append(False)
+            frame.cue = f"{frame.cue} (relay: told)"
+            return
+
+
+def _statement_relay(verb: Token, frame: Frame) -> None:
+    # "In a statement carried by Reuters, the militants said ...": Reuters relays.
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
+            for obj in _children(c, "pobj"):
+                if obj.lemma_.lower() in lx.DOCUMENT_NOUNS:
+                    _, relays = document_author(obj)
+                    for r in relays:
+                        frame.heads.append(r)
+                        frame.joint.append(False)
+
+
+def _attach_citing(frames: list[Frame], sent: Span) -> None:
+    # "The minister, citing intelligence reports, warned that ...": the cited source is the
+    # origin and the speaker relays it.
+    for tok in sent:
+        if tok.lemma_.lower() != "cite" or tok.tag_ != "VBG":
+            continue
+        objs = _children(tok, "dobj")
+        if not objs:
+            continue
+        for frame in frames:
+            if frame.anchor == tok.head.i and not frame.register_only:
+                cited = objs[0]
+                if cited.lemma_.lower() in lx.DOCUMENT_NOUNS:
+                    author, _ = document_author(cited)
+                    cited = author or cited
+                frame.heads.insert(0, cited)
+                frame.joint.insert(0, False)
+                if len(frame.joint) > 1:
+                    frame.joint[1] = False
+                frame.cue = f"citing; {frame.cue}"
+
+
+def in_relative_clause(tok: Token) -> bool:
+    return _in_relcl(tok)

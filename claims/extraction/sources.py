@@ -1,0 +1,315 @@
+"""Source mentions: their span as written, their kind, and who they point back to.
+
+`mention_span` cuts a source's noun phrase out of the parse; `Discourse` remembers the sources
+of one article in text order so that "he", "the ministry", "The NIS" or "Khinstsen" resolve to
+the source they re-mention, together with the relay chain that source last came through
+(ANNOTATION 3.2 and 3.4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from . import lexicon as lx
+from .registry import Registry, normalize
+from .types import SourceKind
+
+_PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
+
+
+def mention_span(head: Token) -> Span:
+    """The noun phrase of a source as written: its subtree without relative clauses,
+    participial modifiers, or edge punctuation.
+
+    "an official with Somalia's Ministry of Information", "A Taliban spokesman, Qari Yousuf
+    Ahmadi" (apposition kept), "officials who spoke on condition of anonymity" (relative
+    clause dropped).
+    """
+    doc = head.doc
+    left = head.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in ("relcl", "acl", "advcl", "cc", "conj", "punct", "mark", "ccomp"):
+            if child.dep_ in ("cc", "conj") and child.i < right:
+                continue
+            if child.dep_ == "punct":
+                continue
+            break
+        right = max(right, child.right_edge.i)
+    # Keep an apposition's trailing parenthesis: "the Service (NIS)".
+    while right + 1 < len(doc) and doc[right + 1].text == ")" and "(" in doc[left : right + 1].text:
+        right += 1
+    while right > left and doc[right].is_punct and doc[right].text not in (")", '"'):
+        right -= 1
+    while left < right and doc[left].is_punct:
+        left += 1
+    return doc[left : right + 1]
+
+
+def person_core(span: Span) -> Span | None:
+    """The name part of a person mention: "Javid Salim" in "Javid Salim, spokesperson for
+    the forces"; "General Ahmed Asiri" in "military spokesman General Ahmed Asiri"."""
+    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    if not ents:
+        return None
+    ent = ents[0]
+    start = ent.start
+    doc = span.doc
+    # Titles glued to the name: "General", "Admiral", "Police Chief".
+    while start - 1 >= span.start and doc[start - 1].is_title and doc[start - 1].pos_ in (
+        "PROPN",
+        "NOUN",
+    ):
+        start -= 1
+    return doc[start : ent.end]
+
+
+def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | None]:
+    """(kind, canonical name, country) of a mention that is not a re-mention."""
+    text = span.text
+    toks = normalize(text)
+    head = span.root
+    found = registry.find_in(toks)
+    head_low = head.lower_
+    if found is not None:
+        entry, i, j = found
+        head_norm = normalize(head.text)
+        # The mention is the entry itself only if its head word is inside the alias:
+        # "officials with the spy agency, the National Intelligence Service" are officials.
+        if head_norm and head_norm[-1] in toks[i:j] or len(toks) == j - i:
+            return entry.kind, entry.name, entry.country
+        if head_low not in lx.HEAD_KINDS:
+            return entry.kind, entry.name, entry.country
+    if any(t.lower_ in lx.UNCONFIRMED_WORDS for t in span) and head_low in (
+        "reports",
+        "report",
+        "rumors",
+        "rumours",
+        "claims",
+    ):
+        return SourceKind.UNCONFIRMED_REPORTS, "Unconfirmed reports", None
+    has_person = any(e.label_ == "PERSON" for e in span.ents)
+    kind = lx.HEAD_KINDS.get(head_low) or lx.HEAD_KINDS.get(head.lemma_.lower())
+    if has_person:
+        if kind is SourceKind.OFFICIAL or any(
+            lx.HEAD_KINDS.get(t.lower_) is SourceKind.OFFICIAL for t in span
+        ):
+            return SourceKind.OFFICIAL, text, None
+        return SourceKind.PERSON, text, None
+    if kind is SourceKind.OFFICIAL:
+        # "officials", "a senior U.S. military official": an office without a name.
+        return SourceKind.UNNAMED, text, None
+    if kind is not None:
+        return kind, text, None
+    label = head.ent_type_
+    if label == "GPE":
+        return SourceKind.GOVERNMENT, text, None
+    if label == "PERSON":
+        return SourceKind.PERSON, text, None
+    if label == "ORG":
+        return SourceKind.OTHER, text, None
+    return SourceKind.OTHER, text, None
+
+
+@dataclass
+class SourceRecord:
+    """One source of the article, as first named, with the relays it last came through."""
+
+    mention: str  # the first full mention ("Kursk Governor Alexander Khinstsen")
+    name: str
+    kind: SourceKind
+    country: str | None
+    tokens: tuple[str, ...]
+    heads: frozenset[str]  # lower-case nouns of the mention, for "the ministry"-type matches
+    plural: bool
+    acronyms: frozenset[str] = field(default_factory=frozenset)
+    relays: tuple[SourceRecord, ...] = ()
+    person: str | None = None  # name part for person sources ("Javid Salim")
+    sentence: int = 0
+    # Noun phrases nested in the mention, by head word: "ministry" -> "Somalia's Ministry of
+    # Information" inside "an official with Somalia's Ministry of Information".
+    subs: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A mention in a sentence resolved against the discourse."""
+
+    mention: str  # text to report (as written, or the antecedent's for pronouns/descriptions)
+    record: SourceRecord
+    start: int
+    end: int
+    inherit: bool  # True when the record's relays pass on (re-mention of a chained source)
+
+
+_ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z.&-]{1,9})\)")
+
+
+def _acronyms(span: Span) -> frozenset[str]:
+    """Acronyms a mention defines: "the National Intelligence Service (NIS)" -> NIS."""
+    found = set(_ACRONYM_IN_PARENS.findall(span.text))
+    words = [t.text for t in span if t.is_title and t.lower_ not in ("of", "the", "and", "for")]
+    if len(words) >= 2:
+        found.add("".join(w[0] for w in words))
+    return frozenset(a.replace(".", "").upper() for a in found)
+
+
+class Discourse:
+    """The article's sources so far, most recent last."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.records: list[SourceRecord] = []
+
+    def new_record(self, span: Span, sentence: int) -> SourceRecord:
+        kind, name, country = classify(span, self.registry)
+        core = person_core(span)
+        heads = frozenset(
+            t.lower_ for t in span if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "PERSON"
+        )
+        subs: dict[str, Span] = {}
+        for t in span:
+            if t.i != span.root.i and t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("pobj", "appos"):
+                left = max(t.left_edge.i, span.start)
+                right = min(t.right_edge.i, span.end - 1)
+                sub = span.doc[left : right + 1]
+                for w in sub:
+                    if w.pos_ in ("NOUN", "PROPN"):
+                        subs.setdefault(w.lower_, sub)
+                        subs.setdefault(w.lemma_.lower(), sub)
+        record = SourceRecord(
+            mention=span.text,
+            name=name,
+            kind=kind,
+            country=country,
+            tokens=normalize(span.text),
+            heads=heads | frozenset(t.lemma_.lower() for t in span if t.pos_ == "NOUN"),
+            plural=span.root.tag_ in ("NNS", "NNPS"),
+            acronyms=_acronyms(span),
+            person=core.text if core is not None and kind in _PERSONAL_KINDS else None,
+            sentence=sentence,
+            subs=subs,
+        )
+        self.records.append(record)
+        return record
+
+    def touch(self, record: SourceRecord) -> None:
+        """Move a record to the most recent position (it was just mentioned again)."""
+        if record in self.records:
+            self.records.remove(record)
+        self.records.append(record)
+
+    # -- resolution ---------------------------------------------------------------------
+    def _pronoun(self, tok: Token, local: list[SourceRecord]) -> SourceRecord | None:
+        low = tok.lower_
+        candidates = list(reversed(local)) + list(reversed(self.records))
+        if low in lx.PERSON_PRONOUNS or low in ("his", "hers"):
+            # Prefer a named person: "..., Admiral X said he disagrees with a spokesman, who
+            # said ...". "He said" in the next sentence is the admiral.
+            named = [r for r in candidates if r.person is not None]
+            if named:
+                return named[0]
+            persons = [r for r in candidates if r.kind in _PERSONAL_KINDS]
+            return persons[0] if persons else None
+        if low in lx.THING_PRONOUNS:
+            for r in candidates:
+                if r.kind not in _PERSONAL_KINDS and r.kind is not SourceKind.UNNAMED:
+                    return r
+            return None
+        if low in lx.PLURAL_PRONOUNS:
+            for r in candidates:
+                if r.plural or r.kind not in _PERSONAL_KINDS:
+                    return r
+        return None
+
+    def _description(self, span: Span, sentence: int) -> SourceRecord | None:
+        """ "the ministry", "The sources", "the TV service": the earlier source they
+        re-mention."""
+        head = span.root
+        head_low = head.lower_
+        head_lemma = head.lemma_.lower()
+        plural = head.tag_ in ("NNS", "NNPS")
+        for r in reversed(self.records):
+            if head_low in r.heads or head_lemma in r.heads:
+                if r.plural != plural and head_lemma in ("source", "official", "report"):
+                    continue
+                main = r.tokens[-1:] if r.person is None else ()
+                sub = r.subs.get(head_low) or r.subs.get(head_lemma)
+                if sub is not None and head_low not in main and head_lemma not in main:
+                    # "The ministry" after "an official with Somalia's Ministry of
+                    # Information" is the ministry, not the official.
+                    return self._record_for(sub, r, sentence)
+                return r
+        kinds = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
+        if kinds:
+            for r in reversed(self.records):
+                if r.kind in kinds:
+                    return r
+        return None
+
+    def _record_for(self, sub: Span, parent: SourceRecord, sentence: int) -> SourceRecord:
+        toks = normalize(sub.text)
+        for r in self.records:
+            if r.tokens == toks:
+                return r
+        rec = self.new_record(sub, sentence)
+        rec.relays = parent.relays
+        return rec
+
+    def resolve(
+        self, head: Token, sentence: int, local: list[SourceRecord]
+    ) -> Resolved | None:
+        """Resolve the source whose syntactic head is `head`."""
+        if head.pos_ == "PRON" or head.lower_ in ("who", "which", "that"):
+            if head.lower_ in lx.FIRST_SECOND_PRONOUNS:
+                return None
+            if head.lower_ in ("who", "which", "that") and head.dep_ in ("nsubj", "nsubjpass"):
+                # relative pronoun: its antecedent is the noun the clause modifies
+                verb = head.head
+                if verb.dep_ == "relcl":
+                    noun = verb.head
+                    return self.resolve(noun, sentence, local)
+                return None
+            rec = self._pronoun(head, local)
+            if rec is None:
+                return None
+            return Resolved(rec.person or rec.mention, rec, head.idx, head.idx + len(head), True)
+        return self.resolve_span(mention_span(head), sentence)
+
+    def resolve_span(self, span: Span, sentence: int) -> Resolved:
+        """Resolve a mention given as a span: a description, a re-mention, or a new source."""
+        first = span[0]
+        proper = [t for t in span if t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)]
+        if first.lower_ in lx.DEMONSTRATIVES and not proper:
+            rec = self._description(span, sentence)
+            if rec is not None:
+                self.touch(rec)
+                return Resolved(rec.mention, rec, span.start_char, span.end_char, True)
+        # Re-mention by name or acronym: "Khinstsen", "The NIS", "ABC", "Admiral Cosgriff".
+        toks = normalize(span.text)
+        if proper and toks:
+            for r in reversed(self.records):
+                if self._same_named(toks, span, r):
+                    self.touch(r)
+                    return Resolved(span.text, r, span.start_char, span.end_char, True)
+        rec = self.new_record(span, sentence)
+        return Resolved(span.text, rec, span.start_char, span.end_char, False)
+
+    @staticmethod
+    def _same_named(toks: tuple[str, ...], span: Span, r: SourceRecord) -> bool:
+        if toks == r.tokens:
+            return True
+        words = [t for t in toks if t not in ("of", "and", "for")]
+        if len(words) == 1 and words[0].upper() in r.acronyms:
+            return True
+        if span.text.strip().upper().replace("THE ", "") in r.acronyms:
+            return True
+        # All words of the shorter mention inside the longer one, same last word:
+        # "Admiral Cosgriff" ~ "Vice Admiral Kevin Cosgriff"; "ABC" ~ "ABC News".
+        if len(words) < len(r.tokens) and all(w in r.tokens for w in words):
+            return words[-1] == r.tokens[-1] or (len(words) == 1 and words[0] == r.tokens[0])
+        return False
+
