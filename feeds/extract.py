@@ -14,6 +14,11 @@ import trafilatura
 
 from provenance.errors import ApplicationError
 
+# Trafilatura falls back to whatever text a page has: on a home page, a paywall stub or a
+# video page that is a menu ("Home") or a cookie notice. Shorter than this is not an article;
+# the shortest wire briefs we ingest are two or three sentences, well above it.
+MIN_ARTICLE_CHARS = 150
+
 
 @dataclass(frozen=True)
 class ExtractedPage:
@@ -33,7 +38,7 @@ def page_extract(*, html: str | bytes, url: str) -> ExtractedPage:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not text:
+    if len(text) < MIN_ARTICLE_CHARS:
         raise ApplicationError(
             f"No article text was found at {url}. Check that the URL points to an article page "
             "(not a home page, a video or a paywall), or paste the text instead.",

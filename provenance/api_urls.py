@@ -6,6 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from claims import apis as claim_apis
+from feeds import apis as feed_apis
 from sources import apis as source_apis
 
 app_name = "api"
@@ -23,6 +24,10 @@ urlpatterns = [
     path("sources", source_apis.SourceListApi.as_view(), name="source-list"),
     path("sources/<int:source_id>", source_apis.SourceDetailApi.as_view(), name="source-detail"),
     path("sources/<int:source_id>/claims", source_apis.SourceClaimsApi.as_view(), name="source-claims"),
+    path("feeds", feed_apis.FeedCollectionApi.as_view(), name="feed-list"),
+    path("feeds/<int:feed_id>", feed_apis.FeedItemApi.as_view(), name="feed-detail"),
+    path("urls", feed_apis.UrlSubmitApi.as_view(), name="url-submit"),
+    path("urls/<int:submission_id>", feed_apis.UrlSubmissionDetailApi.as_view(), name="url-submission-detail"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -30,3 +30,37 @@ def article_page(title: str = "Troops move to the border", paragraphs: list[str]
         "<footer><p>Copyright 2024 Demo Wire. All rights reserved. Cookie settings.</p></footer>"
         "</body></html>"
     )
+
+
+LONG_TEXT = " ".join(PARAGRAPHS) + " " + "Officials said the talks would resume on Monday. " * 8
+
+
+def rss(items: list[dict[str, str]], title: str = "Demo Wire: World") -> str:
+    rendered = []
+    for item in items:
+        parts = [f"<title>{item['title']}</title>"]
+        if "guid" in item:
+            parts.append(f'<guid isPermaLink="false">{item["guid"]}</guid>')
+        if "link" in item:
+            parts.append(f"<link>{item['link']}</link>")
+        if "description" in item:
+            parts.append(f"<description>{item['description']}</description>")
+        if "content" in item:
+            parts.append(f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>")
+        if "date" in item:
+            parts.append(f"<pubDate>{item['date']}</pubDate>")
+        rendered.append("<item>" + "".join(parts) + "</item>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{title}</title><link>https://demo.example/</link><description>News</description>"
+        + "".join(rendered) + "</channel></rss>"
+    )
+
+
+def full_item(n: int) -> dict[str, str]:
+    return {
+        "title": f"Story {n}", "guid": f"story-{n}", "link": f"https://demo.example/story-{n}",
+        "description": "A teaser.", "date": "Thu, 07 Nov 2024 10:00:00 GMT",
+        "content": f"<p>Story {n}.</p><p>{LONG_TEXT}</p>",
+    }

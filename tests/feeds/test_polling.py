@@ -12,43 +12,9 @@ from django.utils import timezone
 from feeds.models import Feed, FeedEntry, FeedEntryStatus
 from feeds.services import feed_backoff, feed_create, feed_poll, feeds_poll_due
 from sources.models import Article, ArticleStatus
-from tests.feeds.pages import PARAGRAPHS, article_page
+from tests.feeds.pages import LONG_TEXT, article_page, full_item, rss
 
 pytestmark = pytest.mark.django_db
-
-LONG_TEXT = " ".join(PARAGRAPHS) + " " + "Officials said the talks would resume on Monday. " * 8
-
-
-def rss(items: list[dict[str, str]], title: str = "Demo Wire: World") -> str:
-    rendered = []
-    for item in items:
-        parts = [f"<title>{item['title']}</title>"]
-        if "guid" in item:
-            parts.append(f'<guid isPermaLink="false">{item["guid"]}</guid>')
-        if "link" in item:
-            parts.append(f"<link>{item['link']}</link>")
-        if "description" in item:
-            parts.append(f"<description>{item['description']}</description>")
-        if "content" in item:
-            parts.append(f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>")
-        if "date" in item:
-            parts.append(f"<pubDate>{item['date']}</pubDate>")
-        rendered.append("<item>" + "".join(parts) + "</item>")
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-        f"<title>{title}</title><link>https://demo.example/</link><description>News</description>"
-        + "".join(rendered) + "</channel></rss>"
-    )
-
-
-def full_item(n: int) -> dict[str, str]:
-    return {
-        "title": f"Story {n}", "guid": f"story-{n}", "link": f"https://demo.example/story-{n}",
-        "description": "A teaser.", "date": "Thu, 07 Nov 2024 10:00:00 GMT",
-        "content": f"<p>Story {n}.</p><p>{LONG_TEXT}</p>",
-    }
-
 
 def make_feed(url: str, **fields: object) -> Feed:
     fields.setdefault("outlet", "Demo Wire")
