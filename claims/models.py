@@ -64,6 +64,10 @@ class Claim(models.Model):
                                            default=VerificationStatus.UNVERIFIED)
     extractor_version = models.CharField(max_length=32)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
+    edited = models.BooleanField(
+        default=False,
+        help_text="An editor changed this claim or its figures; re-extraction keeps it as it is.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClaimQuerySet.as_manager()

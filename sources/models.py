@@ -37,6 +37,7 @@ class Source(models.Model):
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_reason = models.TextField(blank=True, default="")
     in_registry = models.BooleanField(default=False, help_text="Shipped in the source registry.")
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()
