@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .attribution import Frame, find_frames
+from .attribution import Frame, find_frames, nests_in
 from .dates import find_dates
 from .hedges import find_hedges
 from .quantities import find_quantities
@@ -113,8 +113,13 @@ def _is_line(sent: Span) -> bool:
     last = toks[-1]
     if last.text in (".", "!", "?", '"', "”", "'", "’", ":", ";"):
         return False
-    nxt = sent.doc[sent.end] if sent.end < len(sent.doc) else None
-    return nxt is None or "\n" in nxt.text or "\n" in last.whitespace_ or sent.end == len(sent.doc)
+    doc = sent.doc
+    after = doc[last.i + 1 : min(len(doc), sent.end + 1)]
+    return (
+        last.i + 1 >= len(doc)
+        or "\n" in last.whitespace_
+        or any(t.is_space and "\n" in t.text for t in after[:1])
+    )
 
 
 def _content_bounds(sent: Span) -> tuple[int, int]:
@@ -205,7 +210,7 @@ class ClaimBuilder:
         order = sorted(frames, key=lambda f: min((h.i for h in f.heads), default=f.anchor))
         for frame in order:
             own[frame.anchor] = self._resolve_frame(frame, index, local)
-        parents = {f.anchor: self._parent(f, frames) for f in frames}
+        parents = {f.anchor: self._parent(f, frames, self.doc) for f in frames}
         full: dict[int, list[Link]] = {}
 
         def chain_of(frame: Frame, depth: int = 0) -> list[Link]:
@@ -237,10 +242,12 @@ class ClaimBuilder:
         return full
 
     @staticmethod
-    def _parent(frame: Frame, frames: list[Frame]) -> Frame | None:
+    def _parent(frame: Frame, frames: list[Frame], doc: Doc) -> Frame | None:
         best: Frame | None = None
         for other in frames:
             if other is frame or other.register_only or not other.covers(frame.anchor):
+                continue
+            if not nests_in(frame, other, doc):
                 continue
             if frame.embedded and not other.embedded and not other.quote:
                 # "X said he disagrees with a spokesman, who said ...": the relative clause
@@ -270,7 +277,7 @@ class ClaimBuilder:
             if tok.text == ";":
                 bounds.append((tok.i + 1, "semi"))
             elif tok.lower_ in ("and", "but", "yet") and tok.dep_ in ("cc", "ROOT"):
-                if self._starts_clause(tok, hi):
+                if self._starts_clause(tok, lo, hi):
                     bounds.append((tok.i, "cc"))
             elif (
                 tok.lower_ in ("although", "though", "whereas", "while")
@@ -297,21 +304,30 @@ class ClaimBuilder:
         segs.append(Segment(start, hi, kind))
         return segs
 
-    def _starts_clause(self, cc: Token, hi: int) -> bool:
+    def _starts_clause(self, cc: Token, lo: int, hi: int) -> bool:
         """Whether a coordinator opens a clause: "..., but Kurdish forces say ...",
-        "... and police will compel them ...", "... and accused him of ..."."""
+        "... and police will compel them ...", "... and accused him of ...".
+
+        Not: "killing 53 soldiers and seizing six vehicles" (participles), "children and women
+        are ..." (a coordinated subject with no finite verb before it).
+        """
         doc = self.doc
+        finite = ("VBD", "VBZ", "VBP", "MD")
+        if not any(t.tag_ in finite for t in doc[lo : cc.i]):
+            return False
         head = cc.head
         for sib in head.children:
             if sib.dep_ == "conj" and sib.i > cc.i and sib.pos_ in ("VERB", "AUX"):
-                if head.pos_ in ("VERB", "AUX"):
+                if head.pos_ in ("VERB", "AUX") and (
+                    sib.tag_ in finite or any(c.dep_ in ("aux", "auxpass") for c in sib.children)
+                ):
                     return True
         seen_nominal = False
         for tok in doc[cc.i + 1 : min(hi, cc.i + 8)]:
             if tok.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM") or tok.dep_ == "compound":
                 seen_nominal = True
                 continue
-            if tok.tag_ in ("MD", "VBD", "VBZ", "VBP") and seen_nominal:
+            if tok.tag_ in finite and seen_nominal and tok.dep_ not in ("acl", "amod", "relcl"):
                 return True
             break
         return False
@@ -330,7 +346,9 @@ class ClaimBuilder:
     def _assign(
         self, seg: Segment, frames: list[Frame], chains: dict[int, list[Link]]
     ) -> None:
-        live = [f for f in frames if not f.register_only]
+        # A frame whose speaker did not resolve ("We believe ..." inside a quote) attributes
+        # nothing; the quote's speaker is found across sentences instead.
+        live = [f for f in frames if not f.register_only and chains.get(f.anchor)]
         anchored = [f for f in live if seg.lo <= f.anchor < seg.hi]
         chosen: Frame | None = None
         if anchored:
@@ -472,9 +490,7 @@ class ClaimBuilder:
                          span.end_char)
                 ]  # fmt: skip
                 seg.attributed = True
-        seg.hedges = [
-            h for h in find_hedges(self.doc[lo:hi]) if h[0].lower() in _HEADLINE_HEDGES
-        ]
+        seg.hedges = [(t.text, t.i) for t in self.doc[lo:hi] if t.lower_ in _HEADLINE_HEDGES]
         return seg
 
     # -- cross-sentence passes ----------------------------------------------------------
@@ -600,8 +616,8 @@ class ClaimBuilder:
 # Headlines are parsed poorly (title case), so only word-level hedges count there:
 # "Friendly Fire Suspected in Deaths of 5 Troops", "Rebels Reportedly Seize Town".
 _HEADLINE_HEDGES = frozenset(
-    "suspected alleged reportedly apparent apparently unconfirmed likely possible may might could "
-    "purportedly allegedly".split()
+    "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
+    "allegedly".split()
 )
 
 

@@ -20,7 +20,7 @@ _HEDGE_ADJECTIVES = frozenset(
     presumed possible""".split()
 )
 # Nouns that state a likelihood or an inference: "the likelihood that friendly fire ...".
-_HEDGE_NOUNS = frozenset("likelihood possibility probability speculation rumor rumour".split())
+_HEDGE_NOUNS = frozenset("likelihood possibility probability".split())
 # Modal verbs of possibility. Not "will"/"would"/"can" (future, backshift, ability).
 _HEDGE_MODALS = frozenset("could might may".split())
 # Verbs of belief, expectation and appearance that hedge their complement:
@@ -51,15 +51,22 @@ def _conditional_if(tok: Token, sent: Span) -> bool:
     clause = tok.head
     if tok.dep_ != "mark" or clause.dep_ != "advcl":
         return False
-    governor = clause.head
-    # The governed verb must be on the sentence's main spine: the root, or a clausal
-    # complement or conjunct chain of the root, never inside a noun's complement.
-    node = governor
+    # The governed verb must be the root, or the reported content right under it (one
+    # clausal-complement step), possibly through coordination.
+    node = clause.head
+    complements = 0
     while node.dep_ != "ROOT" and node.head.i != node.i:
-        if node.dep_ not in ("ccomp", "conj", "xcomp", "parataxis"):
+        if node.dep_ in ("ccomp", "parataxis"):
+            complements += 1
+        elif node.dep_ not in ("conj", "xcomp"):
             return False
         node = node.head
-    return True
+    return complements <= 1 and not (complements == 1 and node.lemma_ not in _REPORTING_ROOTS)
+
+
+_REPORTING_ROOTS = frozenset(
+    "say tell add note insist warn announce claim state report explain stress emphasize".split()
+)
 
 
 def find_hedges(sent: Span) -> list[tuple[str, int]]:
@@ -163,6 +170,9 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
         ):
             # "there is credible information that": an assessment, not a confirmation.
             out.append((f"{tok.text} {nxt.text}", tok.i))
+        elif low in ("speculate", "speculated", "speculates"):
+            # "which, press speculate, led to ...": often mistagged as a noun in an insert.
+            out.append((tok.text, tok.i))
         elif low == "if" and _conditional_if(tok, sent):
             out.append((tok.text, tok.i))
         elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):

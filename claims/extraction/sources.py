@@ -22,25 +22,41 @@ _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
 
 def mention_span(head: Token) -> Span:
     """The noun phrase of a source as written: its subtree without relative clauses,
-    participial modifiers, or edge punctuation.
+    participial modifiers, comma-delimited asides or edge punctuation.
 
     "an official with Somalia's Ministry of Information", "A Taliban spokesman, Qari Yousuf
     Ahmadi" (apposition kept), "officials who spoke on condition of anonymity" (relative
-    clause dropped).
+    clause dropped), "Official reports, following police action," (aside dropped).
     """
     doc = head.doc
     left = head.left_edge.i
     right = head.i
     for child in head.rights:
-        if child.dep_ in ("relcl", "acl", "advcl", "cc", "conj", "punct", "mark", "ccomp"):
-            if child.dep_ in ("cc", "conj") and child.i < right:
+        if child.dep_ == "punct":
+            continue
+        if child.dep_ in ("cc", "conj"):
+            # "the commander of U.S. and coalition forces" stays one mention; "the White
+            # House and Pentagon" are two speakers, split by the caller.
+            if any(t.pos_ == "ADP" for t in doc[head.i + 1 : child.i]):
+                right = max(right, child.right_edge.i)
                 continue
-            if child.dep_ == "punct":
-                continue
+            break
+        if child.dep_ in ("relcl", "acl", "advcl", "mark", "ccomp"):
+            break
+        if child.dep_ != "appos" and doc[child.left_edge.i - 1].text == ",":
             break
         right = max(right, child.right_edge.i)
     # Keep an apposition's trailing parenthesis: "the Service (NIS)".
     while right + 1 < len(doc) and doc[right + 1].text == ")" and "(" in doc[left : right + 1].text:
+        right += 1
+    # Hyphenated names split by the tokenizer: "al-Shabab", "Saudi-owned".
+    while left > 0 and not doc[left - 1].whitespace_ and (
+        doc[left - 1].text == "-" or doc[left].text == "-"
+    ):
+        left -= 1
+    while right + 1 < len(doc) and not doc[right].whitespace_ and (
+        doc[right + 1].text == "-" or doc[right].text == "-"
+    ):
         right += 1
     while right > left and doc[right].is_punct and doc[right].text not in (")", '"'):
         right -= 1
@@ -78,10 +94,9 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
         entry, i, j = found
         head_norm = normalize(head.text)
         # The mention is the entry itself only if its head word is inside the alias:
-        # "officials with the spy agency, the National Intelligence Service" are officials.
-        if head_norm and head_norm[-1] in toks[i:j] or len(toks) == j - i:
-            return entry.kind, entry.name, entry.country
-        if head_low not in lx.HEAD_KINDS:
+        # "officials with the spy agency, the National Intelligence Service" are officials,
+        # "Javid Salim, spokesperson for Afghan forces" is a person.
+        if (head_norm and head_norm[-1] in toks[i:j]) or len(toks) == j - i:
             return entry.kind, entry.name, entry.country
     if any(t.lower_ in lx.UNCONFIRMED_WORDS for t in span) and head_low in (
         "reports",
@@ -125,6 +140,7 @@ class SourceRecord:
     tokens: tuple[str, ...]
     heads: frozenset[str]  # lower-case nouns of the mention, for "the ministry"-type matches
     plural: bool
+    head: str = ""  # lower-case syntactic head word ("ministry", "governor", "sources")
     acronyms: frozenset[str] = field(default_factory=frozenset)
     relays: tuple[SourceRecord, ...] = ()
     person: str | None = None  # name part for person sources ("Javid Salim")
@@ -188,6 +204,7 @@ class Discourse:
             tokens=normalize(span.text),
             heads=heads | frozenset(t.lemma_.lower() for t in span if t.pos_ == "NOUN"),
             plural=span.root.tag_ in ("NNS", "NNPS"),
+            head=span.root.lower_,
             acronyms=_acronyms(span),
             person=core.text if core is not None and kind in _PERSONAL_KINDS else None,
             sentence=sentence,
@@ -232,6 +249,11 @@ class Discourse:
         head_low = head.lower_
         head_lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS")
+        # First a source whose own head is the word ("the ministry statement" -> the ministry,
+        # not "a ministry official"), then one that contains it.
+        for r in reversed(self.records):
+            if r.head in (head_low, head_lemma) and r.plural == plural:
+                return r
         for r in reversed(self.records):
             if head_low in r.heads or head_lemma in r.heads:
                 if r.plural != plural and head_lemma in ("source", "official", "report"):
@@ -274,6 +296,12 @@ class Discourse:
                     return self.resolve(noun, sentence, local)
                 return None
             rec = self._pronoun(head, local)
+            if head.lower_ in lx.THING_PRONOUNS or head.lower_ in lx.PLURAL_PRONOUNS:
+                # "al-Masira TV showed the rubble of a building which it claimed was hit":
+                # an earlier subject of the same sentence comes before older sources.
+                subject = self._sentence_subject(head)
+                if subject is not None:
+                    return self.resolve(subject, sentence, local)
             if rec is None:
                 return None
             return Resolved(rec.person or rec.mention, rec, head.idx, head.idx + len(head), True)
@@ -283,7 +311,10 @@ class Discourse:
         """Resolve a mention given as a span: a description, a re-mention, or a new source."""
         first = span[0]
         proper = [t for t in span if t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)]
-        if first.lower_ in lx.DEMONSTRATIVES and not proper:
+        # "the ministry", or a bare "ministry" in "the ministry statement read"
+        bare = len(span) == 1 and first.pos_ == "NOUN" and first.is_lower
+        common_head = span.root.pos_ == "NOUN" and span.root.is_lower
+        if (first.lower_ in lx.DEMONSTRATIVES and common_head) or (bare and not proper):
             rec = self._description(span, sentence)
             if rec is not None:
                 self.touch(rec)
@@ -297,6 +328,20 @@ class Discourse:
                     return Resolved(span.text, r, span.start_char, span.end_char, True)
         rec = self.new_record(span, sentence)
         return Resolved(span.text, rec, span.start_char, span.end_char, False)
+
+    def _sentence_subject(self, pron: Token) -> Token | None:
+        sent = pron.sent
+        for tok in reversed(list(pron.doc[sent.start : pron.i])):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if any(r.tokens == normalize(mention_span(tok).text) for r in self.records[-3:]):
+                return tok
+            kind, _, _ = classify(mention_span(tok), self.registry)
+            if kind in _PERSONAL_KINDS or kind is SourceKind.UNNAMED:
+                continue
+            if kind is not SourceKind.OTHER or tok.ent_type_ in ("ORG", "GPE", "NORP"):
+                return tok
+        return None
 
     @staticmethod
     def _same_named(toks: tuple[str, ...], span: Span, r: SourceRecord) -> bool:
