@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -11,6 +13,22 @@ from provenance.errors import ApplicationError
 _EDITABLE = ["url", "name", "outlet", "poll_interval_minutes", "is_active"]
 _HEALTH = ["last_polled_at", "last_success_at", "last_error", "last_error_at", "consecutive_failures",
            "articles_added", "next_poll_at", "lease_expires_at", "etag", "last_modified", "created_at"]
+
+
+class FeedAdminForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, assume_scheme="https",
+                         widget=forms.URLInput(attrs={"size": 80}))
+
+    class Meta:
+        model = Feed
+        fields = _EDITABLE
+
+    def clean_url(self) -> str:
+        # The model's URLField also accepts ftp://; the fetcher would only refuse it later.
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Enter an http or https URL.")
+        return url
 
 
 class FeedEntryInline(admin.TabularInline):
@@ -38,6 +56,8 @@ class FeedAdmin(admin.ModelAdmin):
     search_fields = ["name", "url", "outlet"]
     fields = [*_EDITABLE, *_HEALTH]
     readonly_fields = _HEALTH
+    form = FeedAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [FeedEntryInline]
     actions = ["poll_now"]
 
@@ -67,6 +87,7 @@ class UrlSubmissionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["url"]
     list_select_related = ["article"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["url", "status", "error", "attempts", "lease_expires_at", "article",
                        "article_created", "created_at", "finished_at"]
 

@@ -227,23 +227,25 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
     try:
         result = fetch(feed.url, accept=FEED_ACCEPT, headers=_conditional_headers(feed))
         parsed = None if result.status == 304 else _feed_parse(feed.url, result)
+        channel_title = ""
+        if parsed is None:
+            report.not_modified = True
+        else:
+            channel_title = " ".join(str(parsed.feed.get("title", "")).split())
+            _feed_entries_ingest(feed=feed, entries=parsed.entries[:MAX_ENTRIES_PER_POLL],
+                                 outlet=(feed.outlet or channel_title)[:300], report=report)
     except ApplicationError as exc:
         report.error = exc.message
         _feed_record_failure(feed=feed, message=exc.message)
         return report
+    except DatabaseError:
+        raise  # the task retries; the lease expires if it never comes back
     except Exception as exc:
         # Never leave the feed leased by a bug: record it like any failure and let it back off.
         logger.exception("Polling feed %s failed unexpectedly", feed.pk)
         report.error = f"Internal error while polling: {type(exc).__name__}: {exc}"
         _feed_record_failure(feed=feed, message=report.error)
         return report
-    channel_title = ""
-    if parsed is None:
-        report.not_modified = True
-    else:
-        channel_title = " ".join(str(parsed.feed.get("title", "")).split())
-        _feed_entries_ingest(feed=feed, entries=parsed.entries[:MAX_ENTRIES_PER_POLL],
-                             outlet=(feed.outlet or channel_title)[:300], report=report)
     _feed_record_success(feed=feed, result=result, channel_title=channel_title)
     report.ok = True
     return report
@@ -406,6 +408,14 @@ def _feed_entry_ingest(*, feed: Feed, guid: str, entry: Any, outlet: str,
     except ApplicationError as exc:
         _feed_entry_record(feed=feed, guid=guid, previous=previous, status=FeedEntryStatus.FAILED,
                            error=exc.message, **entry_fields)
+        return FeedEntryStatus.FAILED
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        # One odd page (a parser crash in trafilatura, say) fails its entry, not the whole feed.
+        logger.exception("Feed %s entry %r failed unexpectedly", feed.pk, guid)
+        _feed_entry_record(feed=feed, guid=guid, previous=previous, status=FeedEntryStatus.FAILED,
+                           error=f"Internal error: {type(exc).__name__}: {exc}", **entry_fields)
         return FeedEntryStatus.FAILED
     return status
 

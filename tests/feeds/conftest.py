@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -9,6 +10,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+# The session's Celery worker process (tests/conftest.py) is started later from a copy of this
+# environment; the integration tests here need it to fetch from their local server too.
+os.environ.setdefault("FETCH_ALLOWED_HOSTS", "127.0.0.1")
 
 
 @dataclass
