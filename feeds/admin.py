@@ -75,10 +75,10 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll the selected feeds now")
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        feeds = list(queryset)
+        feeds = list(queryset.filter(is_active=True))
         for feed in feeds:
             feed_poll_request(feed=feed)
-        messages.info(request, f"{len(feeds)} feed(s) will be polled in a moment.")
+        messages.info(request, f"{len(feeds)} active feed(s) will be polled in a moment.")
 
 
 @admin.register(UrlSubmission)

@@ -7,7 +7,7 @@ URL conf routes each pair through a class that only combines the two operation c
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,7 +47,10 @@ class FeedPageOutput(serializers.Serializer):
 
 class FeedListApi(FeedsApiView):
     @extend_schema(responses={200: FeedPageOutput}, summary="List feeds with their health",
-                   operation_id="feeds_list")
+                   operation_id="feeds_list",
+                   description="Newest first, in cursor pages (`?page_size=`, follow `next`).",
+                   parameters=[OpenApiParameter("cursor", str, description="From `next` or `previous`."),
+                               OpenApiParameter("page_size", int, description="1 to 200; 50 by default.")])
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
         page = paginator.paginate_queryset(feed_list(), request, view=self)
@@ -78,7 +81,7 @@ class FeedCreateApi(FeedsApiView):
 
 
 class FeedCollectionApi(FeedListApi, FeedCreateApi):
-    """GET and POST /feeds."""
+    pass  # GET and POST /feeds
 
 
 def _feed_or_404(feed_id: int) -> Feed:
@@ -89,7 +92,9 @@ def _feed_or_404(feed_id: int) -> Feed:
 
 
 class FeedDetailApi(FeedsApiView):
-    @extend_schema(responses={200: FeedOutput}, summary="A feed and its health", operation_id="feeds_retrieve")
+    @extend_schema(responses={200: FeedOutput}, summary="A feed and its health", operation_id="feeds_retrieve",
+                   description="`healthy` is false while the last poll failed; `last_error` keeps the "
+                               "most recent failure, `next_poll_at` shows the backoff.")
     def get(self, request: Request, feed_id: int) -> Response:
         return Response(FeedOutput(_feed_or_404(feed_id), context={"request": request}).data)
 
@@ -116,7 +121,7 @@ class FeedUpdateApi(FeedsApiView):
 
 
 class FeedItemApi(FeedDetailApi, FeedUpdateApi):
-    """GET and PATCH /feeds/{id}."""
+    pass  # GET and PATCH /feeds/{id}
 
 
 class UrlSubmitInput(serializers.Serializer):

@@ -181,7 +181,9 @@ def feed_update(
 
 
 def feed_poll_request(*, feed: Feed) -> None:
-    """Make the feed due now and enqueue its poll ("Poll now" in the UI)."""
+    """Make an active feed due now and enqueue its poll ("Poll now"); a paused one stays paused."""
+    if not feed.is_active:
+        raise ApplicationError("This feed is paused; activate it to poll it.", code="paused")
     Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now())
     transaction.on_commit(lambda: _enqueue_poll(feed.pk))
 
@@ -196,6 +198,7 @@ class PollReport:
     duplicates: int = 0
     failed: int = 0
     known: int = 0  # already seen, skipped
+    unfinished: int = 0  # left for the next poll: the time budget ran out
     error: str = ""
 
 
@@ -246,7 +249,7 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
         report.error = f"Internal error while polling: {type(exc).__name__}: {exc}"
         _feed_record_failure(feed=feed, message=report.error)
         return report
-    _feed_record_success(feed=feed, result=result, channel_title=channel_title)
+    _feed_record_success(feed=feed, result=result, channel_title=channel_title, report=report)
     report.ok = True
     return report
 
@@ -275,15 +278,19 @@ def _feed_parse(url: str, result: FetchResult) -> Any:
     return parsed
 
 
-def _feed_record_success(*, feed: Feed, result: FetchResult, channel_title: str) -> None:
+def _feed_record_success(*, feed: Feed, result: FetchResult, channel_title: str,
+                         report: PollReport) -> None:
     now = timezone.now()
     update: dict[str, Any] = {
         "lease_expires_at": None, "last_success_at": now, "consecutive_failures": 0,
         "next_poll_at": now + dt.timedelta(minutes=feed.poll_interval_minutes),
     }
     if result.status != 304:
-        update["etag"] = result.headers.get("etag", "")[:500]
-        update["last_modified"] = result.headers.get("last-modified", "")[:100]
+        # With entries still to retry or not reached, the next poll must read the feed again
+        # rather than be answered "304 Not Modified" and never see them.
+        complete = report.failed == 0 and report.unfinished == 0
+        update["etag"] = result.headers.get("etag", "")[:500] if complete else ""
+        update["last_modified"] = result.headers.get("last-modified", "")[:100] if complete else ""
     if not feed.name and channel_title:
         update["name"] = channel_title[:300]
     Feed.objects.filter(pk=feed.pk).update(**update)
@@ -368,7 +375,8 @@ def _feed_entries_ingest(*, feed: Feed, entries: list[Any], outlet: str, report:
             report.known += 1
             continue
         if time.monotonic() > deadline:
-            break
+            report.unfinished += 1
+            continue
         status = _feed_entry_ingest(feed=feed, guid=guid, entry=entry, outlet=outlet,
                                     previous=previous, linked_article_id=linked.get(_entry_link(entry)))
         if status == FeedEntryStatus.ADDED:

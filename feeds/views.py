@@ -81,8 +81,12 @@ def feed_edit_view(request: HttpRequest, feed_id: int) -> HttpResponse:
 @feeds_access_check
 def feed_poll_view(request: HttpRequest, feed_id: int) -> HttpResponse:
     feed = _feed_or_404(feed_id)
-    feed_poll_request(feed=feed)
-    messages.info(request, "The feed will be polled in a moment; reload to see the result.")
+    try:
+        feed_poll_request(feed=feed)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, "The feed will be polled in a moment; reload to see the result.")
     return redirect("feeds:detail", feed_id=feed.pk)
 
 

@@ -140,3 +140,12 @@ def test_feed_names_errors_and_entries_are_escaped(client: Client) -> None:
 
 def test_the_navigation_links_to_the_feeds(client: Client) -> None:
     assert 'href="/feeds/"' in client.get("/feeds/urls/new").content.decode()
+
+
+def test_poll_now_on_a_paused_feed_says_so_and_enqueues_nothing(client: Client, enqueued, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    feed = feed_create(url="https://demo.example/feed.xml", is_active=False)
+    assert "Poll now" not in client.get(f"/feeds/{feed.pk}").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/feeds/{feed.pk}/poll", follow=True)
+    assert "This feed is paused" in response.content.decode()
+    assert enqueued["feeds"] == []

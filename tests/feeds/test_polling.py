@@ -219,3 +219,15 @@ def test_an_entry_date_in_rfc822_is_stored_in_utc(server) -> None:  # type: igno
     feed = make_feed(server.route("/feed.xml", rss([{**full_item(1), "date": format_datetime(when)}])))
     poll(feed)
     assert Article.objects.get().published_at == when
+
+
+def test_a_feed_with_a_failed_entry_is_read_again_in_full_not_answered_304(server) -> None:  # type: ignore[no-untyped-def]
+    server.route("/gone", "down", status=503)
+    feed = make_feed(server.route("/feed.xml", rss([{"title": "Gone", "guid": "g", "link": server.url("/gone")}]),
+                                  headers={"ETag": '"v1"'}))
+    poll(feed)
+    feed.refresh_from_db()
+    assert feed.etag == ""
+    poll(feed, force=True)
+    _, headers = server.requests[-1]
+    assert "If-None-Match" not in headers
