@@ -236,12 +236,13 @@ def _read_body(url: str, response: urllib3.BaseHTTPResponse, deadline: float) ->
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.stream(_CHUNK):
+        # read1 returns whatever one socket read brings (read(n) would wait for all n bytes), so
+        # the deadline is checked between reads: the socket timeout bounds each read, this the
+        # whole download, and a server dripping a byte a second cannot hold a worker for hours.
+        while chunk := response.read1(_CHUNK):
             size += len(chunk)
             if size > limit:
                 raise too_large
-            # The socket timeout bounds each read; this bounds the whole download, so a server
-            # dripping one byte a second cannot hold a worker for hours.
             _remaining(deadline, url)
             chunks.append(chunk)
     except ReadTimeoutError:

@@ -22,6 +22,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0  # seconds between bytes of the body
 
 
 class LocalServer:
@@ -43,7 +44,13 @@ class LocalServer:
                     if "Content-Length" not in route.headers:
                         self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    if route.drip:
+                        for byte in route.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(route.drip)
+                    else:
+                        self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout or size cap under test)
 
@@ -60,9 +67,9 @@ class LocalServer:
 
     def route(self, path: str, body: bytes | str = b"", *, status: int = 200,
               content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None,
-              delay: float = 0.0) -> str:
+              delay: float = 0.0, drip: float = 0.0) -> str:
         data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(data, status, {"Content-Type": content_type, **(headers or {})}, delay)
+        self.routes[path] = Route(data, status, {"Content-Type": content_type, **(headers or {})}, delay, drip)
         return self.url(path)
 
     def hits(self, path: str) -> int:

@@ -4,6 +4,7 @@ resolver is patched, and opening a connection is made to fail the test."""
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -198,3 +199,12 @@ def test_a_host_that_does_not_resolve_is_a_retryable_error(monkeypatch: pytest.M
 
 def test_urls_with_credentials_are_refused(no_connections: None) -> None:
     assert _error("http://user:pw@example.org/").code == "fetch_refused"
+
+
+def test_a_server_dripping_its_body_is_cut_off_at_the_deadline(server, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FETCH_TIMEOUT_SECONDS = 1
+    server.route("/drip", b"x" * 40, drip=0.1)
+    started = time.monotonic()
+    error = _error(server.url("/drip"))
+    assert error.code == "fetch_timeout"
+    assert time.monotonic() - started < 2.5
