@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -394,3 +395,31 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
     except GraphTooLarge as exc:
         raise _graph_too_large(exc.nodes, exc.limit) from None
     return rows
+
+
+# ------------------------------------------------------------------------------ review queue
+
+WEAK_SOURCE_KINDS = ("unnamed", "unconfirmed_reports", "media_reports")
+
+
+def figure_review_queue() -> QuerySet[Figure]:
+    """Figures an editor should look at, with why: in a hedged claim, with no named source (or
+    only unnamed/unconfirmed ones), or disagreeing with another figure for the same thing.
+
+    Each figure carries `in_hedged_claim`, `no_named_source` and `disagrees` flags (EXISTS
+    subqueries, so the page costs a fixed number of queries).
+    """
+    named = Attribution.objects.filter(claim=OuterRef("claim")).exclude(source__kind__in=WEAK_SOURCE_KINDS)
+    other = Figure.objects.filter(unit__iexact=OuterRef("unit")).exclude(claim=OuterRef("claim")).exclude(
+        value=OuterRef("value")).exclude(status=FigureStatus.DISMISSED).exclude(unit="")
+    return (
+        Figure.objects.filter(status=FigureStatus.UNREVIEWED)
+        .select_related("claim", "claim__article", "claim__article__outlet")
+        .prefetch_related(Prefetch("claim__attributions",
+                                   queryset=Attribution.objects.select_related("source").order_by("position")))
+        .annotate(in_hedged_claim=F("claim__hedged"), no_named_source=~Exists(named),
+                  disagrees=Exists(other))
+        .filter(Q(in_hedged_claim=True) | Q(no_named_source=True) | Q(disagrees=True))
+        .defer("claim__article__body")
+        .order_by("-disagrees", "-claim__hedged", "-id")
+    )

@@ -115,10 +115,16 @@ def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionRe
             for claim in result.claims for ref in claim.sources
         ]
         sources = sources_resolve(specs=specs)
-        Claim.objects.filter(article=article).delete()
+        # Editors' corrections survive re-extraction: claims an editor touched stay as they are,
+        # and a newly extracted claim that overlaps one of them is dropped in its favour.
+        kept = list(Claim.objects.filter(article=article, edited=True).values_list("start", "end"))
+        Claim.objects.filter(article=article, edited=False).delete()
+        extracted_claims = [
+            c for c in result.claims if not any(c.start < end and start < c.end for start, end in kept)
+        ]
         claims = Claim.objects.bulk_create([
             _claim_row(article=article, extracted=extracted, sources=sources, version=result.version)
-            for extracted in result.claims
+            for extracted in extracted_claims
         ])
         Attribution.objects.bulk_create([
             Attribution(
@@ -126,7 +132,7 @@ def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionRe
                 mention=ref.mention[:300], cue=ref.cue[:200], start=ref.start, end=ref.end,
                 inherited=ref.inherited,
             )
-            for claim, extracted in zip(claims, result.claims, strict=True)
+            for claim, extracted in zip(claims, extracted_claims, strict=True)
             for position, ref in enumerate(extracted.sources)
         ])
         Figure.objects.bulk_create([
@@ -135,12 +141,12 @@ def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionRe
                 text=q.text[:200], approximate=q.approximate, qualifier=(q.qualifier or "")[:50],
                 start=q.start, end=q.end,
             )
-            for claim, extracted in zip(claims, result.claims, strict=True)
+            for claim, extracted in zip(claims, extracted_claims, strict=True)
             for q in extracted.quantities
         ])
         ClaimDate.objects.bulk_create([
             ClaimDate(claim=claim, text=d.text[:100], value=d.value, start=d.start, end=d.end)
-            for claim, extracted in zip(claims, result.claims, strict=True)
+            for claim, extracted in zip(claims, extracted_claims, strict=True)
             for d in extracted.dates
         ])
         Article.objects.filter(pk=article.pk).update(
@@ -166,6 +172,35 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
         hedge_cues=[cue[:100] for cue in extracted.hedge_cues], credibility=grade,
         extractor_version=version,
     )
+
+
+def claims_recompute_credibility(*, claim_ids: list[int]) -> int:
+    """Recompute the computed credibility of these claims from their chains (after an editor
+    changed a chain, a rating or a verification status). Two queries per 2,000 claims."""
+    updated = 0
+    for i in range(0, len(claim_ids), 2000):
+        chunk = claim_ids[i:i + 2000]
+        claims = list(
+            Claim.objects.filter(pk__in=chunk).select_related("article__outlet")
+            .only("id", "hedged", "verification_status", "credibility", "article__outlet__reliability")
+        )
+        chains: dict[int, list[str]] = {}
+        for claim_id, reliability in Attribution.objects.filter(claim__in=chunk).order_by(
+                "claim_id", "position").values_list("claim_id", "source__reliability"):
+            chains.setdefault(claim_id, []).append(reliability)
+        changed = []
+        for claim in claims:
+            chain = list(chains.get(claim.pk, []))
+            if claim.article.outlet is not None:
+                chain.append(claim.article.outlet.reliability)
+            grade, _ = credibility_compute(chain_reliabilities=chain, hedged=claim.hedged,
+                                           confirmed=claim.verification_status == "confirmed")
+            if grade != claim.credibility:
+                claim.credibility = grade
+                changed.append(claim)
+        Claim.objects.bulk_update(changed, ["credibility"])
+        updated += len(changed)
+    return updated
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from claims import apis as claim_apis
+from claims import apis_editorial as editorial_apis
 from feeds import apis as feed_apis
 from sources import apis as source_apis
 
@@ -17,12 +18,22 @@ urlpatterns = [
     path("articles/<int:article_id>/reextract", source_apis.ArticleReextractApi.as_view(),
          name="article-reextract"),
     path("claims", claim_apis.ClaimListApi.as_view(), name="claim-list"),
-    path("claims/<int:claim_id>", claim_apis.ClaimDetailApi.as_view(), name="claim-detail"),
+    path("claims/<int:claim_id>", editorial_apis.ClaimApi.as_view(), name="claim-detail"),
+    path("claims/<int:claim_id>/chain", editorial_apis.ClaimChainApi.as_view(), name="claim-chain"),
+    path("claims/<int:claim_id>/split", editorial_apis.ClaimSplitApi.as_view(), name="claim-split"),
+    path("claims/<int:claim_id>/merge", editorial_apis.ClaimMergeApi.as_view(), name="claim-merge"),
+    path("claims/<int:claim_id>/history", editorial_apis.ClaimHistoryApi.as_view(), name="claim-history"),
+    path("figures/<int:figure_id>/review", editorial_apis.FigureReviewApi.as_view(), name="figure-review"),
+    path("review-queue", editorial_apis.ReviewQueueApi.as_view(), name="review-queue"),
     path("claims/<int:claim_id>/graph", claim_apis.ClaimGraphApi.as_view(), name="claim-graph"),
     path("graph", claim_apis.GraphApi.as_view(), name="graph"),
     path("figures", claim_apis.FigureListApi.as_view(), name="figure-list"),
     path("sources", source_apis.SourceListApi.as_view(), name="source-list"),
-    path("sources/<int:source_id>", source_apis.SourceDetailApi.as_view(), name="source-detail"),
+    path("sources/<int:source_id>", editorial_apis.SourceApi.as_view(), name="source-detail"),
+    path("sources/<int:source_id>/rating", editorial_apis.SourceRatingApi.as_view(), name="source-rating"),
+    path("sources/<int:source_id>/aliases", editorial_apis.SourceAliasApi.as_view(), name="source-aliases"),
+    path("sources/<int:source_id>/merge", editorial_apis.SourceMergeApi.as_view(), name="source-merge"),
+    path("sources/<int:source_id>/history", editorial_apis.SourceHistoryApi.as_view(), name="source-history"),
     path("sources/<int:source_id>/claims", source_apis.SourceClaimsApi.as_view(), name="source-claims"),
     path("feeds", feed_apis.FeedCollectionApi.as_view(), name="feed-list"),
     path("feeds/<int:feed_id>", feed_apis.FeedItemApi.as_view(), name="feed-detail"),
