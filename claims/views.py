@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from audit.selectors import claim_history
+from claims import editorial
 from claims.forms import ClaimFilterForm
+from claims.models import Credibility, VerificationStatus
 from claims.presentation import chain_picture
 from claims.selectors import (
     CLAIM_ORDERING_FIELDS,
@@ -14,7 +20,9 @@ from claims.selectors import (
     ClaimOrdering,
     claim_get,
     claim_list,
+    figure_review_queue,
 )
+from provenance.editing import ConflictError
 from provenance.errors import ApplicationError
 from provenance.paging import keyset_page
 
@@ -75,9 +83,99 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     links = [(link, link.to_claim, "out") for link in claim.links_out.all()] + [
         (link, link.from_claim, "in") for link in claim.links_in.all()
     ]
+    chain_text = "\n".join(
+        a.source.name if a.mention == a.source.name else f"{a.source.name} | {a.mention}"
+        for a in claim.attributions.all()
+    )
     return render(request, "claims/detail.html", {
         "claim": claim, "context": context, "picture": chain_picture(_chain_links(claim)),
-        "links": links,
+        "links": links, "history": claim_history(claim.pk), "chain_text": chain_text,
+        "statuses": VerificationStatus.choices, "grades": Credibility.choices,
     })
 
 
+
+
+# ------------------------------------------------------------------------------ editors
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _report(request: HttpRequest, exc: ApplicationError) -> None:
+    message = exc.message
+    current = exc.details.get("current") if isinstance(exc, ConflictError) else None
+    if current:
+        newer = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in current.items())
+        message = f"{message} The newer value is {newer}." if newer else message
+    messages.error(request, message)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_POST
+def claim_edit_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """One form post per editorial action on a claim; the services check the role."""
+    p, user = request.POST, request.user
+    version, reason, op = _int(p.get("version")), p.get("reason", ""), p.get("op", "")
+    try:
+        if op == "verification":
+            editorial.claim_set_verification(actor=user, claim_id=claim_id, expected_version=version,
+                                             status=p.get("status", ""), reason=reason)
+        elif op == "credibility":
+            editorial.claim_override_credibility(actor=user, claim_id=claim_id, expected_version=version,
+                                                 credibility=_int(p.get("credibility")), reason=reason)
+        elif op == "span":
+            editorial.claim_correct_span(actor=user, claim_id=claim_id, expected_version=version,
+                                         start=_int(p.get("start")) or 0, end=_int(p.get("end")) or 0,
+                                         reason=reason)
+        elif op == "chain":
+            links = []
+            for line in p.get("chain", "").splitlines():
+                name, _, mention = (part.strip() for part in line.partition("|"))
+                if name:
+                    links.append(editorial.ChainLink(name=name, mention=mention or name))
+            editorial.claim_set_chain(actor=user, claim_id=claim_id, expected_version=version, links=links,
+                                      reason=reason)
+        elif op == "split":
+            editorial.claim_split(actor=user, claim_id=claim_id, expected_version=version,
+                                  at=_int(p.get("at")) or 0, reason=reason)
+        else:
+            raise ApplicationError(f"Unknown action {op!r}.")
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, "Saved. The change is recorded in the claim's history.")
+    return redirect(reverse("claim-detail", args=[claim_id]) + "#edit")
+
+
+@require_POST
+def figure_review_view(request: HttpRequest, figure_id: int) -> HttpResponse:
+    p = request.POST
+    try:
+        figure = editorial.figure_review(actor=request.user, figure_id=figure_id,
+                                         expected_version=_int(p.get("version")), action=p.get("action", ""),
+                                         reason=p.get("reason", ""), evidence=p.get("evidence", ""))
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, f"Figure “{figure.text}” is now {figure.get_status_display().lower()}.")
+    return _back(request, reverse("review-queue"))
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(figure_review_queue(), ordering=("-id",), cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    next_query = None
+    if page.next_cursor:
+        params = request.GET.copy()
+        params["cursor"] = page.next_cursor
+        next_query = params.urlencode()
+    return render(request, "claims/review_queue.html", {"figures": page.rows, "next_query": next_query})

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "audit",
+    "provenance",
     "feeds",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "provenance.context_processors.roles",
             ],
         },
     },
@@ -167,7 +169,9 @@ STORAGES = {
                     if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # --- Ingestion limits ------------------------------------------------------------------------
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 1_000_000, minimum=1)

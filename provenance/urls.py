@@ -17,6 +17,11 @@ urlpatterns = [
     path("sources/<int:source_id>", source_views.source_detail, name="source-detail"),
     path("feeds/", include("feeds.urls")),
     path("api/v1/", include("provenance.api_urls")),
+    path("review", claim_views.review_queue, name="review-queue"),
+    path("figures/<int:figure_id>/review", claim_views.figure_review_view, name="figure-review"),
+    path("claims/<int:claim_id>/edit", claim_views.claim_edit_view, name="claim-edit"),
+    path("sources/<int:source_id>/edit", source_views.source_edit_view, name="source-edit"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

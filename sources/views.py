@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit.selectors import source_history
+from claims.extraction.types import SourceKind
 from claims.presentation import highlight_segments
 from claims.selectors import (
     ClaimFilters,
@@ -18,7 +21,9 @@ from claims.selectors import (
 )
 from claims.services import article_reextract
 from provenance.errors import ApplicationError
+from sources import editorial as source_editorial
 from sources.forms import ArticleSubmitForm
+from sources.models import Reliability
 from sources.selectors import SourceFilters, article_get, source_cited_most, source_get, source_list
 from sources.services import article_submit, article_submit_file
 
@@ -106,7 +111,47 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
                                                    ordering=ClaimOrdering.NEWEST))[:20])
     return render(request, "sources/source_detail.html", {
         "source": source, "originated": originated, "relayed": relayed,
-        "cited": source_cited_most(source_id=source.pk),
+        "cited": source_cited_most(source_id=source.pk), "history": source_history(source.pk),
+        "grades": Reliability.choices, "kinds": [(k.value, k.value.replace("_", " ")) for k in SourceKind],
     })
 
 
+
+
+@require_POST
+def source_edit_view(request: HttpRequest, source_id: int) -> HttpResponse:
+    """One form post per editorial action on a source; the services check the role."""
+    from claims.views import _int, _report
+
+    p, user = request.POST, request.user
+    version, reason, op = _int(p.get("version")), p.get("reason", ""), p.get("op", "")
+    target = source_id
+    try:
+        if op == "rate":
+            source_editorial.source_rate(actor=user, source_id=source_id, expected_version=version,
+                                         reliability=p.get("reliability", ""), reason=reason,
+                                         evidence=p.get("evidence", ""))
+        elif op == "update":
+            parent = p.get("parent", "").strip()
+            parent_id: int | None | bool = False
+            if parent == "-":
+                parent_id = None
+            elif parent:
+                found = source_list(filters=SourceFilters(search=parent)).filter(name__iexact=parent).first()
+                if found is None:
+                    raise ApplicationError(f"There is no source named {parent!r}.", field="parent")
+                parent_id = found.pk
+            source_editorial.source_update(actor=user, source_id=source_id, expected_version=version, reason=reason,
+                                           kind=p.get("kind") or None, country=p.get("country"), parent_id=parent_id)
+        elif op == "alias":
+            source_editorial.source_alias_add(actor=user, source_id=source_id, alias=p.get("alias", ""), reason=reason)
+        elif op == "merge":
+            source_editorial.source_merge(actor=user, source_id=source_id, other_id=_int(p.get("other_id")) or 0,
+                                          reason=reason)
+        else:
+            raise ApplicationError(f"Unknown action {op!r}.")
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, "Saved. The change is recorded in the source's history.")
+    return redirect(reverse("source-detail", args=[target]) + "#edit")
