@@ -164,6 +164,7 @@ class ClaimBuilder:
         self, doc: Doc, *, published: dt.date | None, outlet: str | None, registry: Registry
     ) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token each time it is read
         self.published = published
         self.registry = registry
         self.outlet = _OutletFilter(outlet, registry)
@@ -328,7 +329,12 @@ class ClaimBuilder:
                 seen_nominal = True
                 continue
             if tok.tag_ in finite and seen_nominal and tok.dep_ not in ("acl", "amod", "relcl"):
-                return True
+                # "children and women are ...": the verb's subject starts before the
+                # coordinator, so this coordinates nouns, not clauses.
+                verb = tok if tok.tag_ != "MD" else tok.head
+                return not any(
+                    c.dep_ in ("nsubj", "nsubjpass") and c.i < cc.i for c in verb.children
+                )
             break
         return False
 
@@ -366,17 +372,22 @@ class ClaimBuilder:
     # -- main ---------------------------------------------------------------------------
     def build(self) -> tuple[ClaimResult, ...]:
         doc = self.doc
-        dates = find_dates(doc.text, self.published)
+        dates = find_dates(self.text, self.published)
         quantities = [
             q for q in find_quantities(doc, [(d.start, d.end) for d in dates])
         ]
         infos: list[SentenceInfo] = []
         paragraph = 0
-        prev_end = 0
+        prev_end_char = 0
         for index, sent in enumerate(doc.sents):
-            if "\n" in doc[prev_end : sent.start].text or "\n\n" in sent.text:
+            lo, hi = _content_bounds(sent)
+            if lo >= hi or not any(t.is_alpha or t.like_num for t in doc[lo:hi]):
+                # A stray closing quote split off by the parser is no sentence.
+                continue
+            # A new paragraph (or line) starts when a line break separates the sentences.
+            if "\n" in self.text[prev_end_char : doc[lo].idx]:
                 paragraph += 1
-            prev_end = sent.end
+            prev_end_char = doc[hi - 1].idx + len(doc[hi - 1])
             info = self._sentence(index, sent, paragraph)
             if info is not None:
                 infos.append(info)
@@ -563,7 +574,7 @@ class ClaimBuilder:
             if info.skip:
                 continue
             sent_lo, sent_hi = _content_bounds(info.span)
-            sentence_text = doc.text[info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])]
+            sentence_text = self.text[info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])]
             for seg in info.segments:
                 start = max(doc[seg.lo].idx, info.start_char)
                 last = seg.hi - 1
@@ -582,7 +593,7 @@ class ClaimBuilder:
                 hedge_cues = tuple(dict.fromkeys(h[0] for h in sorted(seg.hedges, key=lambda h: h[1])))
                 out.append(
                     ClaimResult(
-                        text=doc.text[start:end],
+                        text=self.text[start:end],
                         start=start,
                         end=end,
                         sentence=sentence_text,

@@ -74,12 +74,16 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     toks = list(sent)
     n = len(toks)
+    skip_if = -1
     for k, tok in enumerate(toks):
         low = tok.lower_
         lemma = tok.lemma_.lower()
         nxt = toks[k + 1] if k + 1 < n else None
         prev = toks[k - 1] if k > 0 else None
-        if low in _HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ"):
+        if low in ("speculate", "speculated", "speculates", "speculating"):
+            # "which, press speculate, led to ...": often mistagged as a noun in an insert.
+            out.append((tok.text, tok.i))
+        elif low in _HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ"):
             out.append((tok.text, tok.i))
         elif low in _HEDGE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB") and tok.dep_ in (
             "amod",
@@ -170,12 +174,10 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
         ):
             # "there is credible information that": an assessment, not a confirmation.
             out.append((f"{tok.text} {nxt.text}", tok.i))
-        elif low in ("speculate", "speculated", "speculates"):
-            # "which, press speculate, led to ...": often mistagged as a noun in an insert.
-            out.append((tok.text, tok.i))
-        elif low == "if" and _conditional_if(tok, sent):
+        elif low == "if" and tok.i != skip_if and _conditional_if(tok, sent):
             out.append((tok.text, tok.i))
         elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):
-            # "we'll see if that's true": the speaker withholds judgement.
+            # "we'll see if that's true": the speaker withholds judgement (one cue, not two).
             out.append((f"{tok.text} {nxt.text}", tok.i))
+            skip_if = nxt.i
     return out

