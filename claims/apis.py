@@ -266,11 +266,13 @@ class ClaimDetailOutput(ClaimListOutput):
         return self.context["request"].build_absolute_uri(reverse("api:claim-graph", args=[claim.pk]))
 
 
+# Declared on the class (scoped to GET) rather than on `get`, so a view that composes this one
+# with other methods and wraps `get` (the editorial API adds an ETag) keeps the documentation.
+@extend_schema(methods=["GET"], operation_id="claims_retrieve", summary="One claim with its whole chain",
+               responses={200: ClaimDetailOutput, 404: ErrorOutput},
+               description="The claim, its chain (origin first, then relays, then the outlet), "
+                           "figures, dates, links to other claims and its sentence in context.")
 class ClaimDetailApi(APIView):
-    @extend_schema(operation_id="claims_retrieve", summary="One claim with its whole chain",
-                   responses={200: ClaimDetailOutput, 404: ErrorOutput},
-                   description="The claim, its chain (origin first, then relays, then the outlet), "
-                               "figures, dates, links to other claims and its sentence in context.")
     def get(self, request: Request, claim_id: int) -> Response:
         claim = claim_get(claim_id=check_path_id(claim_id, "claim"))
         if claim is None:

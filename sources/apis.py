@@ -300,9 +300,10 @@ def _source_or_404(source_id: int) -> Source:
     return source
 
 
+# On the class, scoped to GET: the editorial API composes this view and wraps `get`.
+@extend_schema(methods=["GET"], operation_id="sources_retrieve", summary="One source with its claim counts",
+               responses={200: SourceOutput, 404: ErrorOutput})
 class SourceDetailApi(APIView):
-    @extend_schema(operation_id="sources_retrieve", summary="One source with its claim counts",
-                   responses={200: SourceOutput, 404: ErrorOutput})
     def get(self, request: Request, source_id: int) -> Response:
         return Response(SourceOutput(_source_or_404(source_id), context={"request": request}).data)
 
