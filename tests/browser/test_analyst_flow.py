@@ -56,7 +56,7 @@ def test_an_analyst_submits_the_seed_article_and_follows_a_claim_to_its_chain(
     page.locator("ul.claims .claim-text a").first.click()
     picture = page.locator("svg.chain-svg")
     assert picture.is_visible()
-    labels = picture.locator(".node-label").all_inner_texts()
+    labels = picture.locator(".node-label").all_text_contents()
     assert any("NIS" in label or "Intelligence" in label for label in labels[:1]), labels
     assert any("Yonhap" in label for label in labels[1:]), labels
     shot(page, "05-claim-chain")
