@@ -28,6 +28,7 @@ class Frame:
     register_only: bool = False  # "assessments by the NIS cited by Yonhap": no content here
     embedded: bool = False  # inside a relative clause or a noun's modifier
     quote: bool = False  # "X quoted Y as saying": relcl content of Y stays in the chain
+    weak: bool = False  # "a document seen by Reuters": used only when nothing else attributes
     outer_first: bool = False  # "according to X" wraps a verb frame with the same scope
 
     def covers(self, i: int) -> bool:
@@ -165,7 +166,10 @@ def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
                 author = objs[0]
         elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
             author = c
-        elif c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN") and author is None:
+        elif c.dep_ == "compound" and author is None and (
+            c.pos_ == "PROPN" or c.lower_ in lx.HEAD_KINDS or c.ent_type_ in ("ORG", "GPE", "NORP")
+        ):
+            # "the ministry statement" names its author; "intelligence reports" does not.
             author = c
         elif c.dep_ == "acl":
             lemma = c.lemma_.lower()
@@ -238,7 +242,12 @@ def find_frames(sent: Span) -> list[Frame]:
             if frame is not None:
                 frames.append(frame)
             continue
-        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "say"):
+        if tok.pos_ == "NOUN" and lemma in _ALLEGATION_NOUNS:
+            frame = _allegation(tok)
+            if frame is not None:
+                frames.append(frame)
+            continue
+        if tok.pos_ not in ("VERB", "AUX"):
             continue
         if _negated(tok):
             continue
@@ -271,6 +280,25 @@ def _surface_parentheticals(frames: list[Frame], sent: Span) -> None:
     doc = sent.doc
     for tok in sent:
         if tok.lower_ not in _SPEECH_FORMS or tok.i in anchored:
+            continue
+        if (
+            tok.dep_ == "amod"
+            and tok.tag_ in ("VBD", "VBN")
+            and tok.i > sent.start
+            and doc[tok.i - 1].text == ","
+        ):
+            # "A rebel spokesman, Ali Hassan, confirmed fighters attacked the base": the small
+            # model sometimes reads the verb as an adjective of the next noun; the sentence
+            # subject before the comma is the speaker.
+            subj = [c for c in sent.root.children if c.dep_ == "nsubj" and c.i < tok.i]
+            if subj:
+                frames.append(
+                    Frame(
+                        anchor=tok.i, cue=tok.text, heads=[subj[0]], joint=[False],
+                        scope_lo=sent.start, scope_hi=sent.end - 1,
+                    )
+                )  # fmt: skip
+                anchored.add(tok.i)
             continue
         if tok.i + 1 >= sent.end or doc[tok.i + 1].text != ",":
             continue
@@ -329,6 +357,25 @@ def nests_in(inner: Frame, outer: Frame, doc: Doc) -> bool:
             return False
         node = node.head
     return False
+
+
+_ALLEGATION_NOUNS = frozenset("allegation accusation claim charge".split())
+
+
+def _allegation(tok: Token) -> Frame | None:
+    # "Allegations by rights groups that troops fired on protesters ...": the by-phrase names
+    # who alleges; used only when no verb attributes the sentence.
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            objs = _children(c, "pobj")
+            if objs:
+                root = tok.sent.root
+                return Frame(
+                    anchor=tok.i, cue=f"{tok.text} {c.text}", heads=_with_conjuncts(objs[0]),
+                    joint=[False] * len(_with_conjuncts(objs[0])),
+                    scope_lo=root.left_edge.i, scope_hi=root.right_edge.i, weak=True,
+                )  # fmt: skip
+    return None
 
 
 def _according(tok: Token) -> Frame | None:
@@ -454,6 +501,15 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
         origin: Token | None = noun
         if noun.lemma_.lower() in lx.DOCUMENT_NOUNS:
             origin, _ = document_author(noun)
+            if origin is None or origin.i == noun.i:
+                # "The plan is outlined in a document seen by Reuters": the unnamed document
+                # is the origin and the agency relays it, for the whole sentence.
+                root = tok.sent.root
+                return Frame(
+                    anchor=tok.i, cue=f"{tok.text} by", heads=[noun, *heads],
+                    joint=[False] * (1 + len(heads)), scope_lo=root.left_edge.i,
+                    scope_hi=root.right_edge.i, embedded=True, weak=True,
+                )  # fmt: skip
         if origin is None:
             return None
         return Frame(

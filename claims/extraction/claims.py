@@ -189,7 +189,7 @@ class ClaimBuilder:
                 kind, _, _ = classify(span, self.registry)
                 if kind not in _MEDIA_KINDS and not self.outlet.is_publisher(span.text):
                     continue
-            resolved: Resolved | None = self.discourse.resolve(head, index, local)
+            resolved: Resolved | None = self.discourse.resolve(head, index, local, frame.anchor)
             if resolved is None:
                 continue
             local.append(resolved.record)
@@ -356,6 +356,8 @@ class ClaimBuilder:
         # nothing; the quote's speaker is found across sentences instead.
         live = [f for f in frames if not f.register_only and chains.get(f.anchor)]
         anchored = [f for f in live if seg.lo <= f.anchor < seg.hi]
+        strong = [f for f in anchored if not f.weak]
+        anchored = strong or anchored
         chosen: Frame | None = None
         if anchored:
             chosen = max(anchored, key=lambda f: (len(chains.get(f.anchor, [])), -f.anchor))

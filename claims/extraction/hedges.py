@@ -20,7 +20,9 @@ _HEDGE_ADJECTIVES = frozenset(
     presumed possible""".split()
 )
 # Nouns that state a likelihood or an inference: "the likelihood that friendly fire ...".
-_HEDGE_NOUNS = frozenset("likelihood possibility probability".split())
+_HEDGE_NOUNS = frozenset(
+    "likelihood possibility probability allegation allegations accusation accusations".split()
+)
 # Modal verbs of possibility. Not "will"/"would"/"can" (future, backshift, ability).
 _HEDGE_MODALS = frozenset("could might may".split())
 # Verbs of belief, expectation and appearance that hedge their complement:

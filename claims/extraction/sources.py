@@ -20,7 +20,7 @@ from .types import SourceKind
 _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
 
 
-def mention_span(head: Token) -> Span:
+def mention_span(head: Token, limit: int | None = None) -> Span:
     """The noun phrase of a source as written: its subtree without relative clauses,
     participial modifiers, comma-delimited asides or edge punctuation.
 
@@ -58,6 +58,21 @@ def mention_span(head: Token) -> Span:
         doc[right + 1].text == "-" or doc[right].text == "-"
     ):
         right += 1
+    # "the state news agency SANA": a name right after a common-noun head belongs to it even
+    # when the parser hangs it elsewhere.
+    while (
+        right + 1 < len(doc)
+        and doc[right].pos_ == "NOUN"
+        and doc[right + 1].pos_ == "PROPN"
+        and doc[right + 1].ent_type_ not in ("DATE", "TIME")
+        and doc[right + 1].i != head.head.i
+    ):
+        right += 1
+    if limit is not None and head.i < limit <= right:
+        # Never run into the attribution verb: "A spokesman, Ali Hassan, confirmed ...".
+        right = limit - 1
+        while right > head.i and doc[right].dep_ not in ("appos",) and doc[right].text == ",":
+            right -= 1
     while right > left and doc[right].is_punct and doc[right].text not in (")", '"'):
         right -= 1
     while left < right and doc[left].is_punct:
@@ -282,7 +297,7 @@ class Discourse:
         return rec
 
     def resolve(
-        self, head: Token, sentence: int, local: list[SourceRecord]
+        self, head: Token, sentence: int, local: list[SourceRecord], limit: int | None = None
     ) -> Resolved | None:
         """Resolve the source whose syntactic head is `head`."""
         if head.pos_ == "PRON" or head.lower_ in ("who", "which", "that"):
@@ -305,16 +320,21 @@ class Discourse:
             if rec is None:
                 return None
             return Resolved(rec.person or rec.mention, rec, head.idx, head.idx + len(head), True)
-        return self.resolve_span(mention_span(head), sentence)
+        return self.resolve_span(mention_span(head, limit), sentence)
 
     def resolve_span(self, span: Span, sentence: int) -> Resolved:
         """Resolve a mention given as a span: a description, a re-mention, or a new source."""
         first = span[0]
-        proper = [t for t in span if t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)]
+        # Proper names make a mention a name, not a description; "TV" in "the TV service" is
+        # a common word written in capitals.
+        proper = [
+            t for t in span
+            if (t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)) and t.lower_ not in lx.HEAD_KINDS
+        ]  # fmt: skip
         # "the ministry", or a bare "ministry" in "the ministry statement read"
         bare = len(span) == 1 and first.pos_ == "NOUN" and first.is_lower
         common_head = span.root.pos_ == "NOUN" and span.root.is_lower
-        if (first.lower_ in lx.DEMONSTRATIVES and common_head) or (bare and not proper):
+        if (first.lower_ in lx.DEMONSTRATIVES and common_head or bare) and not proper:
             rec = self._description(span, sentence)
             if rec is not None:
                 self.touch(rec)
