@@ -27,7 +27,7 @@ migrate: install
 # tasks run in-process after commit.
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --demo-users
 	$(PY) manage.py reconcile
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -18,7 +18,13 @@ DEMO_DIR = settings.BASE_DIR / "demo"
 class Command(BaseCommand):
     help = "Load the registry and the demo articles, and extract them now (not through a worker)."
 
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--demo-users", action="store_true",
+                            help="Also create the users 'editor' and 'analyst' (DEBUG only) for trying the app.")
+
     def handle(self, *args: object, **options: object) -> None:
+        if options["demo_users"]:
+            self._demo_users()
         sources_sync_registry()
         entries = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))
         done = 0
@@ -33,3 +39,15 @@ class Command(BaseCommand):
                 claims_extract_for_article(article_id=result.article.pk, owner=f"demo-{uuid.uuid4()}")
             done += 1
         self.stdout.write(f"{done} demo articles loaded")
+
+    def _demo_users(self) -> None:
+        from django.contrib.auth.models import Group, User
+
+        if not settings.DEBUG:
+            self.stderr.write("Demo users are only created with DEBUG on; skipped.")
+            return
+        for name in ("editor", "analyst"):
+            if not User.objects.filter(username=name).exists():
+                user = User.objects.create_user(name, password=f"{name}-demo")
+                user.groups.add(Group.objects.get_or_create(name=name)[0])
+        self.stdout.write("Demo users: editor / editor-demo, analyst / analyst-demo (sign in at /accounts/login/)")
