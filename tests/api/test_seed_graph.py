@@ -36,8 +36,9 @@ def test_the_seed_relocation_claim_is_attributed_to_the_nis_relayed_by_yonhap(
     origin = [e for e in graph["edges"] if e["type"] == "attributed_to" and e["from"] == claim and e["position"] == 0]
     assert [names[e["to"]] for e in origin] == ["National Intelligence Service"]
     relays = {(names[e["from"]], names[e["to"]]) for e in graph["edges"] if e["type"] == "relayed_by"}
-    assert ("National Intelligence Service", "Yonhap") in relays
-    assert ("Yonhap", "Demo Wire") in relays
+    # The registry's canonical name for Yonhap is "Yonhap News Agency".
+    assert ("National Intelligence Service", "Yonhap News Agency") in relays
+    assert ("Yonhap News Agency", "Demo Wire") in relays
     published = [e["to"] for e in graph["edges"] if e["type"] == "published_in" and e["from"] == claim]
     assert published == [f"article:{relocation_claim.article_id}"]
 
@@ -53,6 +54,6 @@ def test_the_seed_graph_exports_to_prov_json_that_the_prov_library_reads_back(
     assert set(again["entity"]) == set(response.json()["entity"])
     assert set(again["agent"]) == set(response.json()["agent"])
     labels = {record.get("prov:label") for record in again["agent"].values()}
-    assert {"National Intelligence Service", "Yonhap", "Demo Wire"} <= labels
+    assert {"National Intelligence Service", "Yonhap News Agency", "Demo Wire"} <= labels
     origin = [r for r in again["wasAttributedTo"].values() if r["prov:entity"] == f"pv:claim-{relocation_claim.pk}"]
     assert [again["agent"][r["prov:agent"]]["prov:label"] for r in origin] == ["National Intelligence Service"]
