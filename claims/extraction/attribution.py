@@ -454,7 +454,11 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             o.lemma_.lower() not in _EVENT_OBJECTS for o in _children(tok, "dobj")
         ):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))
-        elif tok.dep_ == "ccomp" and tok.head.lemma_.lower() in lx.SPEECH_VERBS:
+        elif (
+            tok.dep_ == "ccomp"
+            and lemma in ("tell", "inform", "brief")
+            and tok.head.lemma_.lower() in lx.SPEECH_VERBS
+        ):
             # "The sources say officials told a committee ...": a report nested in a report.
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))
         else:
@@ -598,15 +602,22 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
 
 def _attach_citing(frames: list[Frame], sent: Span) -> None:
     # "The minister, citing intelligence reports, warned that ...": the cited source is the
-    # origin and the speaker relays it.
+    # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
+    # said ...": the citing clause sits on the speaker.
     for tok in sent:
-        if tok.lemma_.lower() != "cite" or tok.tag_ != "VBG":
+        if tok.lemma_.lower() != "cite" or tok.pos_ != "VERB":
             continue
         objs = _children(tok, "dobj")
         if not objs:
             continue
+        if tok.tag_ == "VBG" and tok.dep_ == "advcl":
+            target = tok.head.i
+        elif tok.dep_ in ("relcl", "acl") and tok.head.dep_ in ("nsubj", "nsubjpass"):
+            target = tok.head.head.i
+        else:
+            continue
         for frame in frames:
-            if frame.anchor == tok.head.i and not frame.register_only:
+            if frame.anchor == target and not frame.register_only:
                 cited = objs[0]
                 if cited.lemma_.lower() in lx.DOCUMENT_NOUNS:
                     author, _ = document_author(cited)

@@ -89,6 +89,11 @@ def _is_year(tok: Token, value: float) -> bool:
 def _unit_phrase(first: Token, last: Token) -> str:
     """The counted thing: the number's nominal head with the words between them."""
     doc = first.doc
+    if last.i + 2 < len(doc) and doc[last.i + 1].text == "-" and not doc[last.i + 1].whitespace_:
+        # "a two-week curfew", "the six-year conflict": the compound's noun and its head.
+        unit_tok = doc[last.i + 2]
+        head_tok = unit_tok.head if unit_tok.head.i > unit_tok.i else unit_tok
+        return doc[unit_tok.i : head_tok.i + 1].text
     head = last.head if last.dep_ in ("nummod", "quantmod", "compound", "amod") else None
     if head is not None and head.i > last.i and head.i - last.i <= 6 and head.pos_ in (
         "NOUN",

@@ -105,13 +105,20 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
     head = span.root
     found = registry.find_in(toks)
     head_low = head.lower_
+    # "Ukraine's military intelligence agency, the GUR": the apposition names the entry.
+    for child in head.children:
+        if child.dep_ == "appos":
+            entry = registry.lookup(span.doc[child.left_edge.i : child.right_edge.i + 1].text)
+            if entry is not None:
+                return entry.kind, entry.name, entry.country
     if found is not None:
         entry, i, j = found
         head_norm = normalize(head.text)
-        # The mention is the entry itself only if its head word is inside the alias:
-        # "officials with the spy agency, the National Intelligence Service" are officials,
-        # "Javid Salim, spokesperson for Afghan forces" is a person.
-        if (head_norm and head_norm[-1] in toks[i:j]) or len(toks) == j - i:
+        # The mention is the entry itself only if its head word is inside the alias or right
+        # after it ("Reuters news agency"): "officials with the spy agency, the National
+        # Intelligence Service" are officials, "Javid Salim, spokesperson for Afghan forces"
+        # is a person.
+        if (head_norm and head_norm[-1] in toks[i : j + 2]) or len(toks) == j - i:
             return entry.kind, entry.name, entry.country
     if any(t.lower_ in lx.UNCONFIRMED_WORDS for t in span) and head_low in (
         "reports",
@@ -244,7 +251,13 @@ class Discourse:
             named = [r for r in candidates if r.person is not None]
             if named:
                 return named[0]
-            persons = [r for r in candidates if r.kind in _PERSONAL_KINDS]
+            # Then an unnamed person: "A senior official said ... He added ...".
+            persons = [
+                r for r in candidates
+                if r.kind in _PERSONAL_KINDS
+                or (r.kind is SourceKind.UNNAMED and not r.plural
+                    and lx.HEAD_KINDS.get(r.head) is SourceKind.OFFICIAL)
+            ]  # fmt: skip
             return persons[0] if persons else None
         if low in lx.THING_PRONOUNS:
             for r in candidates:
