@@ -118,8 +118,9 @@ def _checked_addresses(url: str, host: str, port: int) -> list[str]:
     for address in addresses:
         reason = address_refusal(address)
         if reason:
+            where = f"{host} is {reason}" if host == address else f"{host} resolves to {address}, {reason}"
             raise _fail(
-                f"Refused to fetch {url}: {host} resolves to {address}, {reason}. Only public "
+                f"Refused to fetch {url}: {where}. Only public "
                 "addresses are fetched; an operator can allow this host with FETCH_ALLOWED_HOSTS.",
                 code="fetch_refused", retryable=False, address=address,
             )
