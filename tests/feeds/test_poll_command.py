@@ -25,6 +25,7 @@ def test_poll_feeds_polls_the_due_feeds_and_prints_a_summary(server) -> None:  #
     out, err = run()
     assert "2 feeds: 1 ok, 1 failed" in out and "2 articles added" in out
     assert "HTTP 500" in err
+    assert "2/2" in err  # the progress bar
     assert Article.objects.count() == 2
     out, _ = run("--no-progress")
     assert out.startswith("0 feeds")

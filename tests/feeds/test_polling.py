@@ -231,3 +231,16 @@ def test_a_feed_with_a_failed_entry_is_read_again_in_full_not_answered_304(serve
     poll(feed, force=True)
     _, headers = server.requests[-1]
     assert "If-None-Match" not in headers
+
+
+def test_a_feed_article_is_processed_into_claims_by_the_extraction_service(server) -> None:  # type: ignore[no-untyped-def]
+    from claims.models import Claim
+    from claims.services import claims_extract_for_article
+
+    feed = make_feed(server.route("/feed.xml", rss([full_item(1)])))
+    poll(feed)
+    article = Article.objects.get()
+    claims_extract_for_article(article_id=article.pk, owner="test")
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DONE
+    assert Claim.objects.filter(article=article, text__contains="5,000 North Korean engineering troops").exists()
