@@ -77,6 +77,7 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
     toks = list(sent)
     n = len(toks)
     skip_if = -1
+    covered = -1  # the verb of a "could not independently verify" already taken as one cue
     for k, tok in enumerate(toks):
         low = tok.lower_
         lemma = tok.lemma_.lower()
@@ -111,9 +112,10 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
                 if verb.lemma_ in ("verify", "confirm"):
                     text = sent.doc[tok.i : verb.i + 1].text
                     out.append((text, tok.i))
+                    covered = verb.i
                     continue
             out.append((tok.text, tok.i))
-        elif lemma in ("verify", "confirm") and tok.pos_ == "VERB":
+        elif lemma in ("verify", "confirm") and tok.pos_ == "VERB" and tok.i != covered:
             # "was unable to verify", "cannot be independently confirmed"
             head = tok.head
             if (prev is not None and prev.lower_ == "to" and head.lemma_ in ("unable", "able")) or (

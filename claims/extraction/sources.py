@@ -108,8 +108,10 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
     # "Ukraine's military intelligence agency, the GUR": the apposition names the entry.
     for child in head.children:
         if child.dep_ == "appos":
-            entry = registry.lookup(span.doc[child.left_edge.i : child.right_edge.i + 1].text)
-            if entry is not None:
+            sub = normalize(span.doc[child.left_edge.i : child.right_edge.i + 1].text)
+            in_appos = registry.find_in(sub)
+            if in_appos is not None and normalize(child.text)[-1:] == sub[in_appos[2] - 1 :][:1]:
+                entry = in_appos[0]
                 return entry.kind, entry.name, entry.country
     if found is not None:
         entry, i, j = found
@@ -282,16 +284,15 @@ class Discourse:
         for r in reversed(self.records):
             if r.head in (head_low, head_lemma) and r.plural == plural:
                 return r
+            sub = r.subs.get(head_low) or r.subs.get(head_lemma)
+            if sub is not None:
+                # "The ministry" after "an official with Somalia's Ministry of Information"
+                # is the ministry, not the official.
+                return self._record_for(sub, r, sentence)
         for r in reversed(self.records):
             if head_low in r.heads or head_lemma in r.heads:
                 if r.plural != plural and head_lemma in ("source", "official", "report"):
                     continue
-                main = r.tokens[-1:] if r.person is None else ()
-                sub = r.subs.get(head_low) or r.subs.get(head_lemma)
-                if sub is not None and head_low not in main and head_lemma not in main:
-                    # "The ministry" after "an official with Somalia's Ministry of
-                    # Information" is the ministry, not the official.
-                    return self._record_for(sub, r, sentence)
                 return r
         kinds = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
         if kinds:
