@@ -41,6 +41,7 @@ from urllib3.exceptions import (
 from provenance.errors import ApplicationError
 
 _METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 
@@ -75,8 +76,11 @@ def address_refusal(address: str) -> str | None:
     """Why a request to this IP address is refused, or None when it is a public address."""
     ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     if isinstance(ip, ipaddress.IPv6Address):
-        # ::ffff:127.0.0.1, 2002:7f00:1::, and Teredo wrap an IPv4 address that routes inside.
+        # ::ffff:127.0.0.1, 2002:7f00:1::, Teredo and NAT64 (64:ff9b::10.0.0.1) wrap an IPv4
+        # address that may route inside.
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             reason = address_refusal(str(embedded))
             if reason:

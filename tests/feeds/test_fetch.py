@@ -81,6 +81,8 @@ def test_it_refuses_schemes_other_than_http_and_https(url: str, no_connections: 
         ("0.0.0.0", "reserved"),
         ("240.0.0.1", "reserved"),
         ("::ffff:127.0.0.1", "loopback"),
+        ("64:ff9b::a00:1", "private"),
+        ("2002:a00:1::", "private"),
         ("100.64.0.1", "not a public address"),
     ],
 )
