@@ -16,7 +16,7 @@ SPEECH_VERBS = frozenset(
     indicate state write stress explain argue assert declare acknowledge admit reiterate maintain
     contend reply remark testify disclose complain charge concede speculate caution promise
     pledge recall tweet post inform assure estimate predict suggest learn hear observe
-    underline underscore mention conclude order""".split()
+    mention conclude order""".split()
 )
 
 # Stance verbs whose noun-phrase object already carries a proposition: "accused him of ...",

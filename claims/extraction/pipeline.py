@@ -51,10 +51,28 @@ class LineBreakSentencizer:
     """Marks the token after a line break as a sentence start (before the parser runs)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for tok in doc[:-1]:
-            if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
-                doc[tok.i + 1].is_sent_start = True
+        line_start = 0
+        n = len(doc)
+        for tok in doc:
+            breaks = "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text)
+            if breaks or tok.i == n - 1:
+                self._line(doc, line_start, tok.i + 1)
+                if tok.i + 1 < n:
+                    doc[tok.i + 1].is_sent_start = True
+                line_start = tok.i + 1
         return doc
+
+    @staticmethod
+    def _line(doc: Doc, start: int, end: int) -> None:
+        # A short line without sentence-final punctuation is one headline or subhead
+        # ("TASS: Troops Seize Village"); keep the parser from cutting it at the colon.
+        if end - start > 25 or end - start < 2:
+            return
+        if any(t.text in (".", "!", "?") for t in doc[start:end]):
+            return
+        for tok in doc[start + 1 : end]:
+            if not tok.is_space:
+                tok.is_sent_start = False
 
 
 class ClaimComponent:
