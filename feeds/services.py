@@ -361,10 +361,7 @@ def _feed_entries_ingest(*, feed: Feed, entries: list[Any], outlet: str, report:
     # an article: an agency story syndicated in two feeds is fetched once.
     seen = {e.guid: e for e in FeedEntry.objects.filter(feed=feed, guid__in=list(by_guid))}
     links = {link for entry in by_guid.values() if (link := _entry_link(entry))}
-    linked = dict(
-        FeedEntry.objects.filter(url__in=links, article__isnull=False)
-        .order_by("url", "id").distinct("url").values_list("url", "article_id")
-    ) if links else {}
+    linked = _articles_by_url(links)
     # Stop before the task's soft time limit; entries not reached are read at the next poll.
     deadline = time.monotonic() + max(10, settings.CELERY_TASK_SOFT_TIME_LIMIT
                                       - settings.FETCH_TIMEOUT_SECONDS - 15)
@@ -385,6 +382,22 @@ def _feed_entries_ingest(*, feed: Feed, entries: list[Any], outlet: str, report:
             report.duplicates += 1
         else:
             report.failed += 1
+
+
+def _articles_by_url(urls: set[str]) -> dict[str, int]:
+    """Articles already fetched from these URLs, by a feed or the URL door (two queries).
+
+    Article.url itself has no index, so the lookup goes through the two tables that do.
+    """
+    if not urls:
+        return {}
+    found: dict[str, int] = dict(
+        UrlSubmission.objects.filter(url__in=urls, article__isnull=False)
+        .order_by("url", "id").distinct("url").values_list("url", "article_id"))
+    found.update(
+        FeedEntry.objects.filter(url__in=urls, article__isnull=False)
+        .order_by("url", "id").distinct("url").values_list("url", "article_id"))
+    return found
 
 
 def _feed_entry_ingest(*, feed: Feed, guid: str, entry: Any, outlet: str,
@@ -497,6 +510,13 @@ def url_submission_create(*, url: str) -> tuple[UrlSubmission, bool]:
                 .select_related("article").order_by("-id").first())
     if existing is not None:
         return existing, False
+    known_article_id = _articles_by_url({url}).get(url)
+    if known_article_id is not None:
+        # A feed already brought this page in: point to its article instead of fetching again.
+        submission = UrlSubmission.objects.create(
+            url=url, status=UrlSubmissionStatus.DONE, article_id=known_article_id,
+            article_created=False, finished_at=timezone.now())
+        return submission, True
     with transaction.atomic():
         submission = UrlSubmission.objects.create(url=url)
         transaction.on_commit(lambda: _enqueue_url(submission.pk))

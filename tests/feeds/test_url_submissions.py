@@ -10,9 +10,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from feeds.models import UrlSubmission, UrlSubmissionStatus
-from feeds.services import RetryableFetchError, url_submission_process, url_submissions_reconcile
+from feeds.services import (
+    RetryableFetchError,
+    feed_create,
+    feed_poll,
+    url_submission_process,
+    url_submissions_reconcile,
+)
 from sources.models import Article
-from tests.feeds.pages import article_page
+from tests.feeds.pages import article_page, rss
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +176,21 @@ def test_the_web_form_shows_a_bad_url_as_a_field_error(client: Client) -> None:
     assert response.status_code == 400
     assert "is not an http(s) URL" in response.content.decode()
     assert UrlSubmission.objects.count() == 0
+
+
+def test_a_url_a_feed_already_brought_in_points_to_its_article_without_fetching(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+    page = server.route("/story", article_page())
+    feed = feed_create(url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}])))
+    feed_poll(feed_id=feed.pk)
+    body = submit(api, page).json()
+    assert body["status"] == "done" and body["article_id"] == Article.objects.get().pk
+    assert body["article_created"] is False
+    assert server.hits("/story") == 1
+
+
+def test_a_page_fetched_by_url_is_not_fetched_again_for_a_feed_entry(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+    page = server.route("/story", article_page())
+    url_submission_process(submission_id=submit(api, page).json()["id"])
+    feed = feed_create(url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}])))
+    assert feed_poll(feed_id=feed.pk).duplicates == 1
+    assert server.hits("/story") == 1
