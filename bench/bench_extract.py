@@ -230,7 +230,9 @@ def render(result: dict[str, Any]) -> str:
             f"{r['ratio']:>8.2f}{'>= 0.80':>9} {ok}"
         )
     lines.append("")
-    lines.append(f"{'memory (per process)':<26}{'after load':>12}{'peak':>10}{'peak/load':>11}{'target':>9}")
+    lines.append(
+        f"{'memory (per process)':<26}{'after load':>12}{'peak':>10}{'peak/load':>11}{'target':>9}"
+    )
     for key in ("one_process", "two_processes"):
         for mem in result[key]["memory"]:
             ok = "ok" if mem["peak_over_loaded"] < TARGET_MEMORY else "MISSED"

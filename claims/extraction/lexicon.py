@@ -10,7 +10,7 @@ from .types import SourceKind
 
 # Verbs that introduce reported content only through a clause, a quote or a parenthetical:
 # "officials said (that) ...", "..., the ministry added". With a plain noun-phrase object they
-# report an event instead ("the minister announced a three-day mourning period").
+# report an event instead ("the cabinet announced a two-week curfew").
 SPEECH_VERBS = frozenset(
     """say tell report claim allege note emphasize emphasise warn announce add insist confirm
     indicate state write stress explain argue assert declare acknowledge admit reiterate maintain
@@ -19,8 +19,8 @@ SPEECH_VERBS = frozenset(
     mention conclude order""".split()
 )
 
-# Stance verbs whose noun-phrase object already carries a proposition: "accused him of ...",
-# "denied the reports", "described the man as a commander", "has vowed to retaliate".
+# Stance verbs whose noun-phrase object already carries a proposition: "accused her of ...",
+# "rejected the charges", "described the man as a courier", "has vowed to retaliate".
 STANCE_VERBS = frozenset(
     """accuse deny reject describe view dub denounce brand label reveal vow hint blame
     characterize characterise portray regard""".split()
@@ -101,12 +101,12 @@ HEAD_KINDS: dict[str, SourceKind] = {
     ),
 }
 
-# Words inside a report mention that make it unconfirmed ("unconfirmed but widely
-# circulated reports", "unverified reports", "rumours").
+# Words inside a report mention that make it unconfirmed ("unconfirmed local reports",
+# "unverified reports", "rumours").
 UNCONFIRMED_WORDS = frozenset("unconfirmed unverified rumors rumours rumour rumor".split())
 
-# Descriptions that re-mention a source of a compatible kind: "the TV service" for a
-# broadcaster, "the militant group" for an armed group, "the report" for a news outlet.
+# Descriptions that re-mention a source of a compatible kind: "the channel" for a
+# broadcaster, "the armed group" for a militia, "the report" for a news outlet.
 DESCRIPTION_KINDS: dict[str, frozenset[SourceKind]] = {
     "service": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA, SourceKind.NEWS_AGENCY}),
     "channel": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
@@ -117,9 +117,16 @@ DESCRIPTION_KINDS: dict[str, frozenset[SourceKind]] = {
     "militants": frozenset({SourceKind.ARMED_GROUP}),
     "insurgents": frozenset({SourceKind.ARMED_GROUP}),
     "rebels": frozenset({SourceKind.ARMED_GROUP}),
-    "organization": frozenset({SourceKind.NGO, SourceKind.INTERNATIONAL_ORG, SourceKind.ARMED_GROUP}),
+    "organization": frozenset(
+        {SourceKind.NGO, SourceKind.INTERNATIONAL_ORG, SourceKind.ARMED_GROUP}
+    ),
     "report": frozenset(
-        {SourceKind.OUTLET, SourceKind.NEWS_AGENCY, SourceKind.STATE_MEDIA, SourceKind.MEDIA_REPORTS}
+        {
+            SourceKind.OUTLET,
+            SourceKind.NEWS_AGENCY,
+            SourceKind.STATE_MEDIA,
+            SourceKind.MEDIA_REPORTS,
+        }
     ),
     "newspaper": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
     "daily": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),

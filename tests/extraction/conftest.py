@@ -47,7 +47,9 @@ def build(blank: Language) -> DocBuilder:
         default_tag = {"VERB": "VBD", "NOUN": "NN", "PROPN": "NNP", "NUM": "CD", "AUX": "VBD",
                        "ADP": "IN", "DET": "DT", "PUNCT": ".", "ADJ": "JJ", "PRON": "PRP",
                        "SCONJ": "IN", "CCONJ": "CC", "ADV": "RB", "PART": "RP"}  # fmt: skip
-        spaces = [i + 1 < len(words) and words[i + 1] not in (".", ",", "'s") for i in range(len(words))]
+        spaces = [
+            i + 1 < len(words) and words[i + 1] not in (".", ",", "'s") for i in range(len(words))
+        ]
         return Doc(
             blank.vocab,
             words=words,

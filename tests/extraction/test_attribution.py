@@ -97,7 +97,10 @@ def test_joint_speakers_are_listed_in_text_order(build: DocBuilder) -> None:
         lemmas=["the", "army", "and", "police", "say", "two", "die", "."],
     )
     built = ClaimBuilder(doc, published=None, outlet=None, registry=default_registry()).build()
-    assert [(s.mention, s.joint) for s in built[0].sources] == [("The army", False), ("police", True)]
+    assert [(s.mention, s.joint) for s in built[0].sources] == [
+        ("The army", False),
+        ("police", True),
+    ]
 
 
 def test_claimed_responsibility_is_neither_attribution_nor_hedge(build: DocBuilder) -> None:
