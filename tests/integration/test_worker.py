@@ -62,8 +62,7 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
     # Point the web side's producer at a port where nothing listens: the broker is unreachable.
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
-    celery_app.pool.force_close_all()
-    monkeypatch.setattr(celery_app, "_pool", None)
+    _drop_producer_connections()
     response = APIClient().post(
         "/api/v1/articles", {"body": "Officials said 7 ships left the port on Tuesday."}, format="json"
     )
@@ -72,9 +71,18 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
     assert Article.objects.get(pk=article_id).status == ArticleStatus.QUEUED
 
     monkeypatch.undo()
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
+    _drop_producer_connections()
     report = articles_reconcile()
     assert report.enqueued >= 1
     wait_for(lambda: _done(article_id), timeout=60)
     assert Claim.objects.filter(article_id=article_id).exists()
+
+
+def _drop_producer_connections() -> None:
+    """Make the next publish connect anew with the current broker_url (Celery and kombu cache
+    connection pools per URL)."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
