@@ -234,7 +234,12 @@ class DateOrDateTimeField(serializers.Field):  # type: ignore[type-arg]
         text = data.strip()
         try:
             if len(text) == 10:
-                return dt.date.fromisoformat(text)
+                day = dt.date.fromisoformat(text)
+                # A day is widened to its whole span (and a day's margin for time zones),
+                # which must stay inside the calendar.
+                if not dt.date(1, 1, 2) <= day <= dt.date(9999, 12, 30):
+                    self.fail("invalid")
+                return day
             value = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             self.fail("invalid")

@@ -122,6 +122,8 @@ def test_a_claims_list_row_shows_its_chain_origin_first_and_its_reliability(
         ("source_kind=wizard", "source_kind"),
         ("ordering=text", "ordering"),
         ("published_from=2024-13-01", "published_from"),
+        ("published_until=9999-12-31", "published_until"),
+        ("source=99999999999999999999", "source"),
         ("article=0", "article"),
         ("article=99999999999999999999", "article"),
         ("cursor=eyJ2IjpbMV19", "cursor"),
@@ -149,6 +151,17 @@ def test_claims_list_pages_through_every_claim_exactly_once_in_any_ordering(api:
     rows = follow_pages(api, f"/api/v1/claims?ordering={ordering}&page_size=2")
     assert [row["id"] for row in rows] == expected
     assert len(expected) == 13
+
+
+def test_a_cursor_from_beyond_the_last_id_is_harmless(api: APIClient) -> None:
+    import base64
+    import json
+
+    make_claim()
+    cursor = base64.urlsafe_b64encode(json.dumps({"v": [10**30]}).encode()).decode()
+    response = api.get(f"/api/v1/claims?ordering=-id&cursor={cursor}")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
 
 
 def test_the_previous_link_goes_back_to_the_page_before(api: APIClient) -> None:
