@@ -174,7 +174,7 @@ class ClaimBuilder:
 
     # -- chains -------------------------------------------------------------------------
     def _resolve_frame(
-        self, frame: Frame, index: int, local: list[SourceRecord]
+        self, frame: Frame, index: int, local: list[SourceRecord], floor: int = 0
     ) -> tuple[list[Link], bool]:
         """The frame's own links (origin first) and whether its outermost link passes on the
         relays of a chained source it re-mentions."""
@@ -190,7 +190,9 @@ class ClaimBuilder:
                 kind, _, _ = classify(span, self.registry)
                 if kind not in _MEDIA_KINDS and not self.outlet.is_publisher(span.text):
                     continue
-            resolved: Resolved | None = self.discourse.resolve(head, index, local, frame.anchor)
+            resolved: Resolved | None = self.discourse.resolve(
+                head, index, local, frame.anchor, floor
+            )
             if resolved is None:
                 continue
             local.append(resolved.record)
@@ -203,13 +205,15 @@ class ClaimBuilder:
             inherit = resolved.inherit
         return links, inherit
 
-    def _sentence_chains(self, frames: list[Frame], index: int) -> dict[int, list[Link]]:
+    def _sentence_chains(
+        self, frames: list[Frame], index: int, floor: int = 0
+    ) -> dict[int, list[Link]]:
         """Full chain of every frame (by anchor), nesting applied, origin first."""
         local: list[SourceRecord] = []
         own: dict[int, tuple[list[Link], bool]] = {}
         order = sorted(frames, key=lambda f: min((h.i for h in f.heads), default=f.anchor))
         for frame in order:
-            own[frame.anchor] = self._resolve_frame(frame, index, local)
+            own[frame.anchor] = self._resolve_frame(frame, index, local, floor)
         parents = {f.anchor: self._parent(f, frames, self.doc) for f in frames}
         full: dict[int, list[Link]] = {}
 
@@ -422,7 +426,7 @@ class ClaimBuilder:
             info.segments = [self._headline_segment(sent, lo, hi, index)]
             return info
         frames = [f for f in find_frames(doc[lo:hi]) if f.heads]
-        chains = self._sentence_chains(frames, index)
+        chains = self._sentence_chains(frames, index, lo)
         for frame in frames:
             if frame.register_only:
                 links = chains.get(frame.anchor, [])

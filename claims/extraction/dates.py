@@ -36,6 +36,8 @@ _PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
+# "by June", "until next March": a deadline, resolved forwards.
+_FUTURE_CONTEXT = re.compile(r"\b(?:by|until|before|till)\s+$", re.I)
 # "May" is a month only next to a day or a year or after a preposition ("in May").
 _MAY_CONTEXT = re.compile(r"(?:in|since|until|by|of|last|early|late|mid-|this|next)\s+$", re.I)
 
@@ -55,7 +57,9 @@ def _year_in(text: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def _resolve(kind: str, text: str, published: dt.date | None) -> tuple[dt.date | None, str]:
+def _resolve(
+    kind: str, text: str, published: dt.date | None, future: bool = False
+) -> tuple[dt.date | None, str]:
     """Resolve an expression to (date, granularity); (None, ...) when it cannot be."""
     year = _year_in(text)
     if kind in ("mdy", "dmy"):
@@ -105,8 +109,19 @@ def _resolve(kind: str, text: str, published: dt.date | None) -> tuple[dt.date |
             if published is None:
                 return None, "month"
             year = published.year
-            # "last August" / a bare "March" in a story: the most recent such month.
-            if month > published.month or (text.startswith("last") and month >= published.month):
+            if text.startswith("last"):
+                # "last August": the most recent such month before this one.
+                if month >= published.month:
+                    year -= 1
+            elif text.startswith("next"):
+                if month <= published.month:
+                    year += 1
+            elif future:
+                # "by June", "until October": a deadline ahead of the story.
+                if month < published.month:
+                    year += 1
+            elif month > published.month:
+                # A bare "March" in a story reports the past: the most recent March.
                 year -= 1
         return dt.date(year, month, 1), "month"
     if kind == "yr" and year is not None:
@@ -124,7 +139,8 @@ def find_dates(text: str, published: dt.date | None) -> list[DateRef]:
             if not _MAY_CONTEXT.search(text[max(0, start - 12) : start]):
                 continue
         # "Sunday's vote": the possessive is not part of the date.
-        date, granularity = _resolve(kind, value, published)
+        future = bool(_FUTURE_CONTEXT.search(text[max(0, start - 12) : start]))
+        date, granularity = _resolve(kind, value, published, future)
         out.append(
             DateRef(
                 text=value, start=start, end=start + len(value), value=date,

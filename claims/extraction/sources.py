@@ -20,7 +20,7 @@ from .types import SourceKind
 _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
 
 
-def mention_span(head: Token, limit: int | None = None) -> Span:
+def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
     """The noun phrase of a source as written: its subtree without relative clauses,
     participial modifiers, comma-delimited asides or edge punctuation.
 
@@ -79,6 +79,8 @@ def mention_span(head: Token, limit: int | None = None) -> Span:
             right -= 1
     while right > left and doc[right].is_punct and doc[right].text not in (")", '"'):
         right -= 1
+    # Never reach back into a dateline: "KABUL - The army said ...".
+    left = max(left, min(floor, head.i))
     while left < right and doc[left].is_punct:
         left += 1
     return doc[left : right + 1]
@@ -140,6 +142,13 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
         return SourceKind.UNCONFIRMED_REPORTS, "Unconfirmed reports", None
     has_person = any(e.label_ == "PERSON" for e in span.ents)
     kind = lx.HEAD_KINDS.get(head_low) or lx.HEAD_KINDS.get(head.lemma_.lower())
+    if head.lemma_.lower() == "agency":
+        # "aid agencies" are NGOs, "the spy agency" is intelligence, "a news agency" a wire.
+        mods = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound")}
+        if mods & {"aid", "humanitarian", "relief", "charity", "refugee"}:
+            kind = SourceKind.NGO
+        elif mods & {"spy", "intelligence", "security", "espionage"}:
+            kind = SourceKind.INTELLIGENCE
     if has_person:
         if kind is SourceKind.OFFICIAL or any(
             lx.HEAD_KINDS.get(t.lower_) is SourceKind.OFFICIAL for t in span
@@ -319,7 +328,12 @@ class Discourse:
         return rec
 
     def resolve(
-        self, head: Token, sentence: int, local: list[SourceRecord], limit: int | None = None
+        self,
+        head: Token,
+        sentence: int,
+        local: list[SourceRecord],
+        limit: int | None = None,
+        floor: int = 0,
     ) -> Resolved | None:
         """Resolve the source whose syntactic head is `head`."""
         if head.pos_ == "PRON" or head.lower_ in ("who", "which", "that"):
@@ -342,7 +356,7 @@ class Discourse:
             if rec is None:
                 return None
             return Resolved(rec.person or rec.mention, rec, head.idx, head.idx + len(head), True)
-        return self.resolve_span(mention_span(head, limit), sentence)
+        return self.resolve_span(mention_span(head, limit, floor), sentence)
 
     def resolve_span(self, span: Span, sentence: int) -> Resolved:
         """Resolve a mention given as a span: a description, a re-mention, or a new source."""

@@ -72,3 +72,8 @@ def test_granularity_says_how_much_of_the_value_the_text_fixes() -> None:
         ("March 3", "day"),
         ("June", "month"),
     ]
+
+
+def test_a_month_after_by_is_a_deadline_ahead() -> None:
+    found = find_dates("Famine could spread by June.", dt.date(2025, 3, 14))
+    assert found[0].value == dt.date(2025, 6, 1)
