@@ -268,7 +268,7 @@ class ClaimDetailOutput(ClaimListOutput):
 
 # Declared on the class (scoped to GET) rather than on `get`, so a view that composes this one
 # with other methods and wraps `get` (the editorial API adds an ETag) keeps the documentation.
-@extend_schema(methods=["GET"], operation_id="claims_retrieve", summary="One claim with its whole chain",
+@extend_schema(methods=["GET"], summary="One claim with its whole chain",
                responses={200: ClaimDetailOutput, 404: ErrorOutput},
                description="The claim, its chain (origin first, then relays, then the outlet), "
                            "figures, dates, links to other claims and its sentence in context.")

@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "sources.models.ArticleStatus",
         "FigureStatusEnum": "claims.models.FigureStatus",
+        "ReliabilityEnum": "sources.models.Reliability",
+        "CredibilityEnum": "claims.models.Credibility",
+        "SourceKindEnum": "claims.extraction.types.SourceKind",
+        "ClaimKindEnum": "claims.models.CLAIM_KIND_CHOICES",
     },
 }
 

@@ -301,7 +301,7 @@ def _source_or_404(source_id: int) -> Source:
 
 
 # On the class, scoped to GET: the editorial API composes this view and wraps `get`.
-@extend_schema(methods=["GET"], operation_id="sources_retrieve", summary="One source with its claim counts",
+@extend_schema(methods=["GET"], summary="One source with its claim counts",
                responses={200: SourceOutput, 404: ErrorOutput})
 class SourceDetailApi(APIView):
     def get(self, request: Request, source_id: int) -> Response:
