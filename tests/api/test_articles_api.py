@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from sources.models import Article, ArticleStatus, IdempotencyKey
 from tests.api.conftest import follow_pages
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -151,5 +151,24 @@ def test_reextract_of_an_article_being_processed_answers_409(api: APIClient) -> 
 
 def test_reextract_of_an_unknown_article_answers_404(api: APIClient) -> None:
     response = api.post("/api/v1/articles/987654/reextract")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+# ------------------------------------------------------------------------------ detail
+
+def test_article_detail_runs_the_same_queries_for_one_or_many_claims(
+    api: APIClient, queries: Callable[[str], int]
+) -> None:
+    article = make_article(outlet=make_source())
+    make_claim(article=article, sources=[make_source()])
+    one = queries(f"/api/v1/articles/{article.pk}")
+    for _ in range(6):
+        make_claim(article=article, sources=[make_source(), make_source()], figures=3)
+    assert queries(f"/api/v1/articles/{article.pk}") == one
+
+
+def test_article_detail_of_an_id_beyond_bigint_answers_404(api: APIClient) -> None:
+    response = api.get("/api/v1/articles/99999999999999999999")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
