@@ -31,3 +31,15 @@ class ArticleAdminAddForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "url", "published_at", "body"]
+
+    def clean_body(self) -> str:
+        # The same checks as every other door, so the admin shows them as form errors.
+        from django.conf import settings
+
+        from provenance.errors import ApplicationError
+        from sources.text import clean_text
+
+        try:
+            return clean_text(self.cleaned_data.get("body", ""), max_bytes=settings.ARTICLE_MAX_BYTES)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None

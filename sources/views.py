@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from claims.selectors import (
     claim_list_for_article,
 )
 from claims.services import article_reextract
+from provenance.access import require_editor
 from provenance.errors import ApplicationError
 from sources import editorial as source_editorial
 from sources.forms import ArticleSubmitForm
@@ -49,9 +49,9 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_member_required
 def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
     try:
+        require_editor(request.user)
         article_reextract(article_id=article_id)
     except ApplicationError as exc:
         messages.error(request, exc.message)
