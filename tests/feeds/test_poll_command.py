@@ -41,3 +41,12 @@ def test_poll_feeds_can_force_one_feed_even_when_not_due(server) -> None:  # typ
 def test_poll_feeds_names_an_unknown_feed() -> None:
     with pytest.raises(CommandError, match="No feed with id 424242"):
         run("--feed", "424242")
+
+
+def test_poll_feeds_all_polls_every_active_feed_even_when_not_due(server) -> None:  # type: ignore[no-untyped-def]
+    feed_create(url=server.route("/a.xml", rss([full_item(1)])))
+    feed_create(url=server.route("/paused.xml", rss([full_item(2)])), is_active=False)
+    run("--no-progress")
+    out, _ = run("--all", "--no-progress")
+    assert out.startswith("1 feeds: 1 ok")
+    assert server.hits("/a.xml") == 2 and server.hits("/paused.xml") == 0

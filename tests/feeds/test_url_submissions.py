@@ -194,3 +194,14 @@ def test_a_page_fetched_by_url_is_not_fetched_again_for_a_feed_entry(api: APICli
     feed = feed_create(url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}])))
     assert feed_poll(feed_id=feed.pk).duplicates == 1
     assert server.hits("/story") == 1
+
+
+def test_a_page_in_a_legacy_charset_is_decoded_by_its_declared_charset(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+    paragraphs = ["Le ministère de la Défense a déclaré vendredi que 300 soldats avaient été déplacés "
+                  "vers la frontière, selon des responsables s'exprimant sous couvert d'anonymat.",
+                  "L'agence Yonhap a rapporté que près de 5 000 soldats nord-coréens étaient attendus."]
+    page = article_page(title="Défense", paragraphs=paragraphs).encode("iso-8859-1")
+    url = server.route("/fr", page, content_type="text/html; charset=iso-8859-1")
+    url_submission_process(submission_id=submit(api, url).json()["id"])
+    article = Article.objects.get()
+    assert "ministère de la Défense" in article.body and article.title == "Défense"
