@@ -48,6 +48,8 @@ test: install lint
 
 eval: install
 	$(PY) bench/eval.py
+	$(PY) bench/eval.py --articles bench/heldout/articles --gold bench/heldout/gold \
+		--out bench/results/heldout_pred --json bench/results/heldout.json
 
 bench-extract: install
 	$(PY) bench/bench_extract.py
