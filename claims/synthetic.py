@@ -118,7 +118,7 @@ SELECT %(sbase)s + i, (%(stems)s::text[])[1 + (i * 7) %% %(n_stems)s] || ' ' || 
                       'KP','KR','TW','CN','MM','US','GB','FR'])[1 + (i %% 22)],
        CASE WHEN u < 0.05 THEN 'A' WHEN u < 0.25 THEN 'B' WHEN u < 0.60 THEN 'C'
             WHEN u < 0.75 THEN 'D' WHEN u < 0.85 THEN 'E' ELSE 'F' END, 'synthetic rating', false, now(), NULL, 1/*vals*/
-FROM (SELECT i, random() AS u FROM generate_series(1, %(n)s) AS i) AS g  -- u: 5% A, 20% B, 35% C...
+FROM (SELECT i, random() AS u FROM generate_series(1, %(n)s) AS i) AS g  -- u: A 5 in 100, B 20, C 35, D 15, E 10, F 15
 CROSS JOIN LATERAL (
     SELECT CASE WHEN g.i <= %(n_out)s THEN (%(out_kinds)s::text[])[1 + g.i %% %(n_out_kinds)s]
                 ELSE (%(other_kinds)s::text[])[1 + g.i %% %(n_other_kinds)s] END AS kind,
