@@ -108,3 +108,16 @@ def test_a_redirect_after_review_never_leaves_the_site() -> None:
     response = _client(Role.EDITOR).post(f"/figures/{figure.pk}/review", {
         "action": "dismiss", "version": "1", "next": "https://evil.example/phish"})
     assert response["Location"] == "/review"
+
+
+def test_the_edit_panels_appear_once_and_the_page_title_stays_plain() -> None:
+    # Regression: the edit panel and history were once injected into the <title> block too.
+    source = make_source(name="Agency Y")
+    claim = make_claim(sources=[source])
+    client = _client(Role.EDITOR)
+    claim_page = client.get(f"/claims/{claim.pk}").content.decode()
+    assert f"<title>Claim {claim.pk} · Provenance</title>" in claim_page
+    assert claim_page.count('id="edit"') == 1 and claim_page.count('id="history-h"') == 1
+    source_page = client.get(f"/sources/{source.pk}").content.decode()
+    assert "<title>Agency Y · Provenance</title>" in source_page
+    assert source_page.count('id="edit"') == 1 and source_page.count('id="history-h"') == 1
