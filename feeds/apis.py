@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from feeds.access import FeedsPermission
 from feeds.models import MAX_POLL_MINUTES, MIN_POLL_MINUTES, Feed, UrlSubmission
 from feeds.selectors import feed_get, feed_list, url_submission_get
-from feeds.services import feed_create, feed_update, url_submission_create
+from feeds.services import feed_create, feed_poll_request, feed_update, url_submission_create
 from provenance.api import CursorPagination
 from provenance.errors import ApplicationError
 
@@ -122,6 +122,16 @@ class FeedUpdateApi(FeedsApiView):
 
 class FeedItemApi(FeedDetailApi, FeedUpdateApi):
     pass  # GET and PATCH /feeds/{id}
+
+
+class FeedPollApi(FeedsApiView):
+    @extend_schema(request=None, responses={202: FeedOutput}, summary="Poll a feed now",
+                   description="Makes an active feed due and enqueues its poll; read the feed back "
+                               "to see the result. A paused feed answers 400.")
+    def post(self, request: Request, feed_id: int) -> Response:
+        feed = _feed_or_404(feed_id)
+        feed_poll_request(feed=feed)
+        return Response(FeedOutput(feed, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class UrlSubmitInput(serializers.Serializer):

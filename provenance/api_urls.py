@@ -37,6 +37,7 @@ urlpatterns = [
     path("sources/<int:source_id>/claims", source_apis.SourceClaimsApi.as_view(), name="source-claims"),
     path("feeds", feed_apis.FeedCollectionApi.as_view(), name="feed-list"),
     path("feeds/<int:feed_id>", feed_apis.FeedItemApi.as_view(), name="feed-detail"),
+    path("feeds/<int:feed_id>/poll", feed_apis.FeedPollApi.as_view(), name="feed-poll"),
     path("urls", feed_apis.UrlSubmitApi.as_view(), name="url-submit"),
     path("urls/<int:submission_id>", feed_apis.UrlSubmissionDetailApi.as_view(), name="url-submission-detail"),
     path("schema", SpectacularAPIView.as_view(), name="schema"),

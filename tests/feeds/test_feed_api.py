@@ -114,3 +114,13 @@ def test_the_schema_documents_the_feed_and_url_endpoints(api: APIClient) -> None
     schema = response.content.decode()
     for path in ("/api/v1/feeds", "/api/v1/feeds/{feed_id}", "/api/v1/urls", "/api/v1/urls/{submission_id}"):
         assert f'"{path}"' in schema or f"{path}:" in schema
+
+
+def test_poll_now_through_the_api_answers_202_and_enqueues_the_poll(api: APIClient, enqueued, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    feed = feed_create(url="https://demo.example/feed.xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/feeds/{feed.pk}/poll")
+    assert response.status_code == 202 and enqueued["feeds"] == [feed.pk]
+    paused = feed_create(url="https://demo.example/paused.xml", is_active=False)
+    response = api.post(f"/api/v1/feeds/{paused.pk}/poll")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "paused"

@@ -9,8 +9,10 @@ from email.utils import format_datetime
 import pytest
 from django.utils import timezone
 
+from claims.models import Claim
+from claims.services import claims_extract_for_article
 from feeds.models import Feed, FeedEntry, FeedEntryStatus
-from feeds.services import feed_backoff, feed_create, feed_poll, feeds_poll_due
+from feeds.services import feed_backoff, feed_claim_for_poll, feed_create, feed_poll, feeds_poll_due
 from sources.models import Article, ArticleStatus
 from tests.feeds.pages import LONG_TEXT, article_page, full_item, rss
 
@@ -234,9 +236,6 @@ def test_a_feed_with_a_failed_entry_is_read_again_in_full_not_answered_304(serve
 
 
 def test_a_feed_article_is_processed_into_claims_by_the_extraction_service(server) -> None:  # type: ignore[no-untyped-def]
-    from claims.models import Claim
-    from claims.services import claims_extract_for_article
-
     feed = make_feed(server.route("/feed.xml", rss([full_item(1)])))
     poll(feed)
     article = Article.objects.get()
@@ -244,3 +243,10 @@ def test_a_feed_article_is_processed_into_claims_by_the_extraction_service(serve
     article.refresh_from_db()
     assert article.status == ArticleStatus.DONE
     assert Claim.objects.filter(article=article, text__contains="5,000 North Korean engineering troops").exists()
+
+
+def test_only_one_of_two_workers_given_the_same_feed_polls_it() -> None:
+    feed = feed_create(url="https://demo.example/feed.xml")
+    assert feed_claim_for_poll(feed_id=feed.pk) is not None
+    assert feed_claim_for_poll(feed_id=feed.pk) is None
+    assert feed_claim_for_poll(feed_id=feed.pk, force=True) is None  # forced, but still leased
