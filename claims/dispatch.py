@@ -50,3 +50,40 @@ def _run_locally(article_id: int) -> None:
         logger.exception("In-process extraction of article %s failed", article_id)
     finally:
         close_old_connections()
+
+
+def enqueue_matching(*, article_id: int, also_recompute: list[int] | None = None) -> bool:
+    """Hand an extracted article to the matcher (`claims.match_article`). Returns False when the
+    broker could not be reached.
+
+    Losing it costs links, not data: the claims are committed, and re-running the matcher (or
+    re-extracting the article) proposes them again. In-process mode uses the same one-thread
+    executor as extraction, so an article is matched after its own extraction has committed.
+    """
+    recompute = list(also_recompute or [])
+    if not settings.CELERY_BROKER_URL:
+        global _local_executor
+        if _local_executor is None:
+            _local_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        _local_executor.submit(_match_locally, article_id, recompute)
+        return True
+    from claims.tasks import match_article
+
+    try:
+        match_article.apply_async(args=[article_id], kwargs={"also_recompute": recompute})
+    except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
+        logger.warning("Could not enqueue matching of article %s (%s).", article_id, exc)
+        return False
+    return True
+
+
+def _match_locally(article_id: int, also_recompute: list[int]) -> None:
+    from claims.links import claims_match_article
+
+    close_old_connections()
+    try:
+        claims_match_article(article_id=article_id, also_recompute=also_recompute)
+    except Exception:
+        logger.exception("In-process matching of article %s failed", article_id)
+    finally:
+        close_old_connections()

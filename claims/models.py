@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.functions import Upper
 
 from claims.extraction.types import ClaimKind
 from sources.models import Article, Source
@@ -68,6 +70,15 @@ class Claim(models.Model):
         default=False,
         help_text="An editor changed this claim or its figures; re-extraction keeps it as it is.",
     )
+    credibility_reason = models.CharField(
+        max_length=300, blank=True, default="",
+        help_text="Why the computed credibility is what it is (the rule's reason).",
+    )
+    independent_origins = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Distinct first sources behind this claim and its same/corroborating matches "
+                  "(denormalized; recomputed when links or chains change).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClaimQuerySet.as_manager()
@@ -80,6 +91,8 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["article", "start"], name="claim_article_start"),
             GinIndex(SearchVector("text", config="english"), name="claim_text_search"),
+            # Cross-article matching finds candidates with pg_trgm's `%` operator.
+            GinIndex(OpClass("text", name="gin_trgm_ops"), name="claim_text_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -142,7 +155,11 @@ class Figure(models.Model):
 
     class Meta:
         ordering = ["claim", "start"]
-        indexes = [models.Index(fields=["unit", "value"], name="figure_unit_value")]
+        indexes = [
+            models.Index(fields=["unit", "value"], name="figure_unit_value"),
+            # `unit__icontains` (figure tracks, the figure list) is UPPER(unit) LIKE '%...%'.
+            GinIndex(OpClass(Upper("unit"), name="gin_trgm_ops"), name="figure_unit_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -184,6 +201,11 @@ class ClaimLink(models.Model):
     score = models.FloatField(default=0.0)
     status = models.CharField(max_length=16, choices=LinkStatus.choices,
                               default=LinkStatus.PROPOSED)
+    evidence = models.JSONField(default=dict, blank=True,
+                                help_text="Why the matcher proposed it: shared words, figures, dates, similarity.")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

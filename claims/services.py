@@ -17,7 +17,7 @@ from django.utils import timezone
 from claims.credibility import credibility_compute
 from claims.extraction import Extractor, load_extractor
 from claims.extraction.types import ExtractionResult
-from claims.models import Attribution, Claim, ClaimDate, Figure
+from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
 from provenance.errors import ApplicationError
 from sources.models import Article, ArticleStatus, Source
 from sources.services import SourceSpec, sources_resolve
@@ -118,7 +118,14 @@ def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionRe
         # Editors' corrections survive re-extraction: claims an editor touched stay as they are,
         # and a newly extracted claim that overlaps one of them is dropped in its favour.
         kept = list(Claim.objects.filter(article=article, edited=True).values_list("start", "end"))
-        Claim.objects.filter(article=article, edited=False).delete()
+        # The claims linked to the ones about to be replaced lose those links with them; their
+        # origin counts are recomputed by the matching that runs after this commit.
+        replaced = Claim.objects.filter(article=article, edited=False)
+        partners = [
+            c for pair in ClaimLink.objects.filter(Q(from_claim__in=replaced) | Q(to_claim__in=replaced))
+            .values_list("from_claim_id", "to_claim_id") for c in pair
+        ]
+        replaced.delete()
         extracted_claims = [
             c for c in result.claims if not any(c.start < end and start < c.end for start, end in kept)
         ]
@@ -153,6 +160,11 @@ def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionRe
             status=ArticleStatus.DONE, processed_at=timezone.now(), extractor_version=result.version,
             error="", lease_owner="", lease_expires_at=None,
         )
+        # Matching reads the committed claims of other articles, so it runs as its own task once
+        # this transaction is visible; a lost enqueue only delays links (re-extraction redoes it).
+        from claims.dispatch import enqueue_matching
+
+        transaction.on_commit(lambda: enqueue_matching(article_id=article_id, also_recompute=partners))
     return ExtractOutcome.DONE
 
 
@@ -160,7 +172,7 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
     chain = [sources[ref.name.casefold()].reliability for ref in extracted.sources]
     if article.outlet is not None:
         chain.append(article.outlet.reliability)
-    grade, _reason = credibility_compute(chain_reliabilities=chain, hedged=extracted.hedged)
+    grade, reason = credibility_compute(chain_reliabilities=chain, hedged=extracted.hedged)
     sentence_start = article.body.find(extracted.sentence, max(0, extracted.start - len(extracted.sentence)))
     if sentence_start < 0 or sentence_start > extracted.start:
         sentence_start = extracted.start
@@ -170,36 +182,19 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
         sentence_end=max(sentence_start + len(extracted.sentence), extracted.end),
         kind=str(extracted.kind), cue=extracted.cue[:200], hedged=extracted.hedged,
         hedge_cues=[cue[:100] for cue in extracted.hedge_cues], credibility=grade,
-        extractor_version=version,
+        credibility_reason=reason[:300], extractor_version=version,
     )
 
 
 def claims_recompute_credibility(*, claim_ids: list[int]) -> int:
-    """Recompute the computed credibility of these claims from their chains (after an editor
-    changed a chain, a rating or a verification status). Two queries per 2,000 claims."""
+    """Recompute the computed credibility of these claims (after an editor changed a chain, a
+    rating or a verification status), with the independent origins of the claims they are
+    linked to: a changed chain can change another claim's count too."""
+    from claims.links import claims_recompute_origins
+
     updated = 0
     for i in range(0, len(claim_ids), 2000):
-        chunk = claim_ids[i:i + 2000]
-        claims = list(
-            Claim.objects.filter(pk__in=chunk).select_related("article__outlet")
-            .only("id", "hedged", "verification_status", "credibility", "article__outlet__reliability")
-        )
-        chains: dict[int, list[str]] = {}
-        for claim_id, reliability in Attribution.objects.filter(claim__in=chunk).order_by(
-                "claim_id", "position").values_list("claim_id", "source__reliability"):
-            chains.setdefault(claim_id, []).append(reliability)
-        changed = []
-        for claim in claims:
-            chain = list(chains.get(claim.pk, []))
-            if claim.article.outlet is not None:
-                chain.append(claim.article.outlet.reliability)
-            grade, _ = credibility_compute(chain_reliabilities=chain, hedged=claim.hedged,
-                                           confirmed=claim.verification_status == "confirmed")
-            if grade != claim.credibility:
-                claim.credibility = grade
-                changed.append(claim)
-        Claim.objects.bulk_update(changed, ["credibility"])
-        updated += len(changed)
+        updated += claims_recompute_origins(claim_ids=claim_ids[i:i + 2000])
     return updated
 
 

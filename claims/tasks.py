@@ -9,6 +9,7 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
+from claims.links import claims_match_article
 from claims.services import (
     RetryableExtractionError,
     articles_reconcile,
@@ -50,3 +51,21 @@ def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-de
 def reconcile_articles() -> dict[str, int]:
     report = articles_reconcile()
     return {"requeued": report.requeued, "enqueued": report.enqueued}
+
+
+@shared_task(
+    name="claims.match_article",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def match_article(article_id: int, also_recompute: list[int] | None = None) -> dict[str, int]:
+    # Idempotent by construction (the service upserts proposed links and leaves reviewed ones),
+    # so a redelivery after a lost worker is harmless.
+    report = claims_match_article(article_id=article_id, also_recompute=also_recompute or ())
+    return {"claims": report.claims, "candidates": report.candidates, "created": report.created,
+            "updated": report.updated, "removed": report.removed}

@@ -1,0 +1,301 @@
+"""Writes on claim links: matching an article's claims against other articles, recomputing
+independent origins and credibility, and an editor's review of a proposed link.
+
+The matcher proposes; an editor confirms or rejects. A reviewed link belongs to the editor: a
+re-run of the matcher never changes, deletes or re-proposes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.services import audit_context
+from claims.credibility import credibility_compute, weakest_link
+from claims.matching import (
+    CANDIDATES_PER_CLAIM,
+    CANDIDATES_SQL,
+    MATCH_WINDOW_DAYS,
+    TRIGRAM_THRESHOLD,
+    ClaimFeatures,
+    FigureFeature,
+    Match,
+    origin_key,
+    score_pair,
+)
+from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure, LinkKind, LinkStatus
+from provenance.access import require_editor
+from provenance.editing import require_reason
+from provenance.errors import ApplicationError
+from sources.models import Article, ArticleStatus
+
+logger = logging.getLogger(__name__)
+
+CORROBORATING = (LinkKind.SAME, LinkKind.CORROBORATES)
+_RELIABLE = {"A", "B", "C"}
+# A component of claims joined by same/corroborates links larger than this is a matcher gone
+# wrong (or "officials said" everywhere); counting stops there rather than loading the table.
+MAX_COMPONENT = 2000
+# Matching writes and origin recounts of overlapping claims must not interleave: two workers
+# matching two relays of one statement would each count the component without the other's new
+# link and the last write would win with a stale count. One transaction-scoped advisory lock
+# serializes the (short) write phase; candidate search and scoring run outside it.
+_MATCH_LOCK = 0x70726F76  # "prov"
+
+
+@dataclass(frozen=True)
+class MatchReport:
+    claims: int
+    candidates: int
+    created: int
+    updated: int
+    removed: int
+
+
+def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ()) -> MatchReport:
+    """Link each claim of the article to the claims of other articles that state the same thing.
+
+    Idempotent: a re-run updates the proposed links it finds again, removes the proposed links
+    from this article's claims it no longer finds, and leaves reviewed links alone.
+    `also_recompute` are claims whose origin counts may have changed for another reason (the
+    former partners of claims that re-extraction replaced).
+    """
+    if not Article.objects.filter(pk=article_id, status=ArticleStatus.DONE).exists():
+        return MatchReport(claims=0, candidates=0, created=0, updated=0, removed=0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # SET LOCAL: the threshold applies to this transaction only, not to the pooled connection.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        cursor.execute(CANDIDATES_SQL, {"article_id": article_id, "window": MATCH_WINDOW_DAYS,
+                                        "per_claim": CANDIDATES_PER_CLAIM})
+        pairs = [(new_id, old_id, float(sim)) for new_id, old_id, sim in cursor.fetchall()]
+    new_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+    features = claim_features(claim_ids=new_ids | {old for _, old, _ in pairs})
+    matches: dict[tuple[int, int], Match] = {}
+    for new_id, old_id, similarity in pairs:
+        if new_id not in features or old_id not in features:
+            continue  # deleted between the two queries (a concurrent re-extraction)
+        match = score_pair(features[new_id], features[old_id], similarity=similarity)
+        if match is not None:
+            ends = (old_id, new_id) if match.reverse else (new_id, old_id)
+            matches[ends] = match
+
+    with transaction.atomic():
+        _lock()
+        existing = {
+            frozenset((link.from_claim_id, link.to_claim_id)): link
+            for link in ClaimLink.objects.filter(Q(from_claim__in=new_ids) | Q(to_claim__in=new_ids))
+        }
+        to_create, updated = [], 0
+        for (from_id, to_id), match in matches.items():
+            link = existing.get(frozenset((from_id, to_id)))
+            if link is None:
+                to_create.append(ClaimLink(from_claim_id=from_id, to_claim_id=to_id, kind=match.kind,
+                                           score=match.score, evidence=match.evidence))
+            elif link.status == LinkStatus.PROPOSED:
+                # Direction only means something for `updates` (later -> earlier); otherwise the
+                # link keeps the direction of whichever article was matched first.
+                if match.kind != LinkKind.UPDATES:
+                    from_id, to_id = link.from_claim_id, link.to_claim_id
+                if (link.kind, link.from_claim_id, link.evidence) != (match.kind, from_id, match.evidence):
+                    ClaimLink.objects.filter(pk=link.pk, status=LinkStatus.PROPOSED).update(
+                        kind=match.kind, score=match.score, evidence=match.evidence,
+                        from_claim_id=from_id, to_claim_id=to_id)
+                    updated += 1
+        # ignore_conflicts: a concurrent run for the same article may have created it already.
+        ClaimLink.objects.bulk_create(to_create, ignore_conflicts=True)
+        found = {frozenset(ends) for ends in matches}
+        stale = [link.pk for key, link in existing.items()
+                 if link.status == LinkStatus.PROPOSED and key not in found and link.from_claim_id in new_ids]
+        removed = ClaimLink.objects.filter(pk__in=stale, status=LinkStatus.PROPOSED).delete()[0] if stale else 0
+        touched = new_ids | {c for key in found | set(existing) for c in key} | set(also_recompute)
+        claims_recompute_origins(claim_ids=touched)
+    return MatchReport(claims=len(new_ids), candidates=len(pairs), created=len(to_create), updated=updated,
+                       removed=removed)
+
+
+def _lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCH_LOCK])
+
+
+def claim_features(*, claim_ids: Iterable[int]) -> dict[int, ClaimFeatures]:
+    """The matcher's view of these claims, in four queries whatever their number."""
+    ids = list(set(claim_ids))
+    if not ids:
+        return {}
+    chains: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for claim_id, source_id, kind in (Attribution.objects.filter(claim__in=ids).order_by("claim_id", "position")
+                                      .values_list("claim_id", "source_id", "source__kind")):
+        chains[claim_id].append((source_id, kind))
+    figures: dict[int, list[FigureFeature]] = defaultdict(list)
+    for f in Figure.objects.filter(claim__in=ids).exclude(status="dismissed").values(
+            "claim_id", "value", "unit", "text", "low", "high", "approximate", "qualifier"):
+        figures[f.pop("claim_id")].append(FigureFeature(**f))
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    for claim_id, value in ClaimDate.objects.filter(claim__in=ids, value__isnull=False).values_list("claim_id", "value"):
+        dates[claim_id].append(value)
+    return {
+        c["id"]: ClaimFeatures(
+            id=c["id"], article_id=c["article_id"], text=c["text"], hedged=c["hedged"],
+            origin=origin_key(chains.get(c["id"], []), c["article__outlet_id"]),
+            published=c["article__published_at"], figures=tuple(figures.get(c["id"], ())),
+            dates=tuple(dates.get(c["id"], ())),
+        )
+        for c in Claim.objects.filter(pk__in=ids).values(
+            "id", "article_id", "text", "hedged", "article__outlet_id", "article__published_at")
+    }
+
+
+# ------------------------------------------------------------------------------ origins
+
+def _component_ids(claim_ids: set[int]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Every claim reachable from `claim_ids` through live same/corroborates links, and the links.
+
+    One query per step outwards; stops growing at MAX_COMPONENT claims.
+    """
+    seen, frontier = set(claim_ids), set(claim_ids)
+    edges: set[tuple[int, int]] = set()
+    while frontier and len(seen) < MAX_COMPONENT:
+        step = list(
+            ClaimLink.objects.filter(kind__in=CORROBORATING).exclude(status=LinkStatus.REJECTED)
+            .filter(Q(from_claim__in=frontier) | Q(to_claim__in=frontier))
+            .values_list("from_claim_id", "to_claim_id")
+        )
+        edges.update(step)
+        frontier = {c for edge in step for c in edge} - seen
+        seen |= frontier
+    return seen, [e for e in edges if e[0] in seen and e[1] in seen]
+
+
+def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
+    """Recount the independent origins of these claims and of every claim they are linked to,
+    and recompute their credibility from their chains and that count. Returns rows changed.
+
+    Origins are counted over a claim's component (claims joined by same/corroborates links that
+    an editor has not rejected), each claim contributing the first source of its chain
+    (`matching.origin_key`). Credibility counts only origins whose chains are reliable (A-C).
+    """
+    start = {int(c) for c in claim_ids}
+    if not start:
+        return 0
+    ids, edges = _component_ids(start)
+    parent = {c: c for c in ids}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+
+    claims = list(
+        Claim.objects.filter(pk__in=ids).select_related("article__outlet")
+        .only("id", "hedged", "verification_status", "credibility", "credibility_reason", "independent_origins",
+              "article__outlet__reliability", "article__outlet__id")
+    )
+    chains: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for claim_id, source_id, kind, reliability in (
+            Attribution.objects.filter(claim__in=ids).order_by("claim_id", "position")
+            .values_list("claim_id", "source_id", "source__kind", "source__reliability")):
+        chains[claim_id].append((source_id, kind, reliability))
+    origins: dict[int, set[str]] = defaultdict(set)
+    reliable: dict[int, set[str]] = defaultdict(set)
+    reliabilities: dict[int, list[str]] = {}
+    for claim in claims:
+        outlet = claim.article.outlet
+        chain = chains.get(claim.pk, [])
+        reliabilities[claim.pk] = [r for _, _, r in chain] + ([outlet.reliability] if outlet else [])
+        key = origin_key([(s, k) for s, k, _ in chain], outlet.pk if outlet else None)
+        root = find(claim.pk)
+        origins[root].add(key)
+        if weakest_link(reliabilities[claim.pk]) in _RELIABLE:
+            reliable[root].add(key)
+    changed = []
+    for claim in claims:
+        root = find(claim.pk)
+        count = len(origins[root])
+        grade, reason = credibility_compute(
+            chain_reliabilities=reliabilities[claim.pk], hedged=claim.hedged,
+            independent_origins=max(1, len(reliable[root])),
+            confirmed=claim.verification_status == "confirmed",
+        )
+        if (grade, reason[:300], count) != (claim.credibility, claim.credibility_reason, claim.independent_origins):
+            claim.credibility, claim.credibility_reason, claim.independent_origins = grade, reason[:300], count
+            changed.append(claim)
+    Claim.objects.bulk_update(changed, ["credibility", "credibility_reason", "independent_origins"],
+                              batch_size=1000)
+    return len(changed)
+
+
+# ------------------------------------------------------------------------------ review
+
+LINK_ACTIONS = {"confirm": LinkStatus.CONFIRMED, "reject": LinkStatus.REJECTED}
+
+
+def claim_link_review(*, actor: Any, link_id: int, action: str, reason: str) -> ClaimLink:
+    """An editor confirms or rejects a link the matcher proposed (or changes their mind).
+
+    The link's claims are marked edited, so re-extracting either article keeps them and the
+    verdict with them; their origin counts and credibility are recomputed.
+    """
+    require_editor(actor)
+    if action not in LINK_ACTIONS:
+        raise ApplicationError(f"{action!r} is not a link review action; use confirm or reject.", field="action")
+    reason = require_reason(reason, f"{action} the link")
+    with audit_context(actor=actor, action=f"link.{action}", reason=reason):
+        link = ClaimLink.objects.select_for_update().filter(pk=link_id).first()
+        if link is None:
+            raise ApplicationError(f"There is no claim link {link_id}.", code="not_found", status_code=404)
+        ClaimLink.objects.filter(pk=link_id).update(
+            status=LINK_ACTIONS[action], reviewed_at=timezone.now(),
+            reviewed_by=actor if getattr(actor, "is_authenticated", False) else None)
+        Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id], edited=False).update(edited=True)
+        _lock()
+        claims_recompute_origins(claim_ids=[link.from_claim_id, link.to_claim_id])
+    return ClaimLink.objects.select_related("from_claim", "to_claim").get(pk=link_id)
+
+
+def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
+    """The independent origins behind a claim, for its page: each origin's source (or outlet),
+    and the claims of the component that trace back to it. Four queries."""
+    ids, edges = _component_ids({claim_id})
+    parent = {c: c for c in ids}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    mine = {c for c in ids if find(c) == find(claim_id)}
+    rows = list(Claim.objects.filter(pk__in=mine).select_related("article__outlet")
+                .only("id", "text", "article__title", "article__outlet__name", "article__published_at"))
+    chains: dict[int, list[Attribution]] = defaultdict(list)
+    for a in Attribution.objects.filter(claim__in=mine).select_related("source").order_by("claim_id", "position"):
+        chains[a.claim_id].append(a)
+    grouped: dict[str, dict[str, Any]] = {}
+    for claim in rows:
+        chain = chains.get(claim.pk, [])
+        outlet = claim.article.outlet
+        key = origin_key([(a.source_id, a.source.kind) for a in chain], outlet.pk if outlet else None)
+        if chain:
+            name = chain[0].source.name
+            relay = next((a.source.name for a in chain[1:] if key.endswith(f"@{a.source_id}")), None)
+            if "@" in key:
+                name = f"{name} via {relay or (outlet.name if outlet else 'an unknown outlet')}"
+        else:
+            name = f"{outlet.name} (own reporting)" if outlet else "Unknown"
+        entry = grouped.setdefault(key, {"key": key, "name": name, "claims": []})
+        entry["claims"].append(claim)
+    return sorted(grouped.values(), key=lambda e: e["name"].casefold())
