@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -79,6 +82,28 @@ class LocalServer:
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+    local.thread.join(5)
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:  # type: ignore[no-untyped-def]
+    """The local server over HTTPS with a self-signed certificate for news.test (trusted here)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=news.test",
+                    "-addext", "subjectAltName=DNS:news.test"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setattr("certifi.where", lambda: str(cert))
+    local = LocalServer()
+    local.httpd.socket = context.wrap_socket(local.httpd.socket, server_side=True)
     local.thread.start()
     yield local
     local.httpd.shutdown()

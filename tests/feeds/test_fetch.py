@@ -210,3 +210,23 @@ def test_a_server_dripping_its_body_is_cut_off_at_the_deadline(server, settings)
     error = _error(server.url("/drip"))
     assert error.code == "fetch_timeout"
     assert time.monotonic() - started < 2.5
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_certificate_for_the_host_name(
+    tls_server, settings, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.FETCH_ALLOWED_HOSTS = ["news.test"]
+    asked = _resolve_as(monkeypatch, {"news.test": ["127.0.0.1"]})
+    tls_server.route("/feed", "secure", content_type="text/plain")
+    result = fetch(f"https://news.test:{tls_server.port}/feed")
+    assert result.body == b"secure"
+    assert asked.count("news.test") == 1
+    assert tls_server.requests[-1][1]["Host"] == f"news.test:{tls_server.port}"
+
+
+def test_https_refuses_a_certificate_for_another_name(tls_server, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    settings.FETCH_ALLOWED_HOSTS = ["other.test"]
+    _resolve_as(monkeypatch, {"other.test": ["127.0.0.1"]})
+    tls_server.route("/feed", "secure", content_type="text/plain")
+    error = _error(f"https://other.test:{tls_server.port}/feed")
+    assert error.code == "fetch_tls"
