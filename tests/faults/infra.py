@@ -185,8 +185,13 @@ class Worker:
         self.starts += 1
         offset = self.log.stat().st_size if self.log.exists() else 0
         out = open(self.log, "ab")  # noqa: SIM115 - the child process owns it
+        # With FAULTS_TRANSPORT_OPTIONS in the environment the launcher overrides the broker's
+        # transport options (a tiny visibility timeout); otherwise the plain celery command.
+        command = ([PYTHON, "-m", "tests.faults.launch_worker"]
+                   if "FAULTS_TRANSPORT_OPTIONS" in self.env
+                   else [PYTHON, "-m", "celery", "-A", "provenance", "worker"])
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "provenance", "worker", f"--concurrency={self.concurrency}",
+            [*command, f"--concurrency={self.concurrency}",
              "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"{self.name}-{os.getpid()}-{self.starts}@%h"],
             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
@@ -202,6 +207,14 @@ class Worker:
                 return b" ready." in f.read()
 
         wait_until(ready, timeout=timeout, what="worker ready")
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
     def children(self) -> list[psutil.Process]:
         assert self.proc is not None
@@ -280,3 +293,26 @@ class Server:
             except ProcessLookupError:
                 pass
             self.proc = None
+
+
+def http(method: str, url: str, *, body: object = None, headers: Mapping[str, str] | None = None,
+         timeout: float = 30) -> tuple[int, object]:
+    """One request; (status, parsed JSON or text). A connection failure is status 0."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", "Accept": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    except (OSError, TimeoutError):
+        return 0, None
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, raw.decode(errors="replace")
