@@ -4,6 +4,8 @@ and a broken feed is recorded and backs off."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+import types
 from email.utils import format_datetime
 
 import pytest
@@ -250,3 +252,18 @@ def test_only_one_of_two_workers_given_the_same_feed_polls_it() -> None:
     assert feed_claim_for_poll(feed_id=feed.pk) is not None
     assert feed_claim_for_poll(feed_id=feed.pk) is None
     assert feed_claim_for_poll(feed_id=feed.pk, force=True) is None  # forced, but still leased
+
+
+def test_entries_not_reached_before_the_time_budget_runs_out_are_read_at_the_next_poll(
+    server, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    feed = make_feed(server.route("/feed.xml", rss([full_item(1), full_item(2)]), headers={"ETag": '"v1"'}))
+    ticks = iter([0.0, 1.0])  # the budget is set at 0, entry 1 starts in time, entry 2 is late
+    monkeypatch.setattr("feeds.services.time", types.SimpleNamespace(monotonic=lambda: next(ticks, 1e9)))
+    report = poll(feed)
+    assert (report.added, report.unfinished) == (1, 1)
+    feed.refresh_from_db()
+    assert feed.etag == ""  # so the next poll reads the whole feed again
+    monkeypatch.setattr("feeds.services.time", time)
+    assert poll(feed, force=True).added == 1
+    assert Article.objects.count() == 2
