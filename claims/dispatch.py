@@ -30,10 +30,14 @@ def enqueue_extraction(*, article_id: int) -> bool:
             _local_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         _local_executor.submit(_run_locally, article_id)
         return True
-    from claims.tasks import extract_article
+    from claims.tasks import extract_article, extract_articles
 
     try:
-        extract_article.apply_async(args=[article_id])
+        if settings.EXTRACTION_BATCH_SIZE > 1:
+            # The worker fills the batch with other queued articles (claims.extract_articles).
+            extract_articles.apply_async(args=[[article_id]])
+        else:
+            extract_article.apply_async(args=[article_id])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
         logger.warning("Could not enqueue article %s (%s); the reconciler will retry.", article_id, exc)
         return False

@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from claims.credibility import credibility_compute
@@ -84,6 +85,88 @@ def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome
     except Exception as exc:
         return _article_record_failure(article=article, owner=owner, exc=exc)
     return claims_store_extraction(article_id=article.pk, owner=owner, result=result)
+
+
+def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
+                                        fill_to: int = 0, max_chars: int = 0) -> list[Article]:
+    """Take the lease on these articles, as `article_claim_for_extraction` does one, and on
+    the oldest other queued articles up to `fill_to` in all (and `max_chars` of text), so one
+    task runs several short articles through `nlp.pipe` at once. Returns what we now hold.
+
+    Queued articles are picked with FOR UPDATE SKIP LOCKED, so two workers filling their
+    batches at the same moment take different articles instead of waiting on each other; the
+    conditional UPDATE is still what decides who holds an article.
+    """
+    now = timezone.now()
+    lease = dt.timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
+    claimable = (Q(status=ArticleStatus.QUEUED)
+                 | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
+                 | Q(status=ArticleStatus.PROCESSING, lease_owner=owner))
+    with transaction.atomic():
+        ids = list(article_ids)
+        room = fill_to - len(ids)
+        if room > 0:
+            chars = sum(Article.objects.filter(pk__in=ids).annotate(size=Length("body"))
+                        .values_list("size", flat=True))
+            for pk, size in (Article.objects.filter(status=ArticleStatus.QUEUED).exclude(pk__in=ids)
+                             .order_by("submitted_at", "id").select_for_update(skip_locked=True)
+                             .annotate(size=Length("body")).values_list("pk", "size")[:room]):
+                if max_chars and chars + size > max_chars:
+                    break
+                ids.append(pk)
+                chars += size
+        Article.objects.filter(pk__in=ids).filter(claimable).update(
+            status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, lease_owner=owner,
+            lease_expires_at=now + lease,
+        )
+    # The owner is this task's id, so what carries it now is exactly what the UPDATE took.
+    return list(Article.objects.select_related("outlet")
+                .filter(pk__in=ids, status=ArticleStatus.PROCESSING, lease_owner=owner)
+                .order_by("submitted_at", "id"))
+
+
+def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: int = 0,
+                                max_chars: int = 0) -> dict[int, ExtractOutcome]:
+    """`claims_extract_for_article` for several articles: one `nlp.pipe` pass over all of them
+    (batching is most of spaCy's speed on short texts), then each stored in its own transaction.
+
+    Returns an outcome for each given id and each article the batch was filled with.
+    If the batch fails, each article is extracted alone so one bad article fails alone. Raises
+    RetryableExtractionError at the end if some article failed with attempts left (the others
+    are stored; a retry of the task skips them).
+    """
+    articles = articles_claim_batch_for_extraction(article_ids=article_ids, owner=owner,
+                                                   fill_to=fill_to, max_chars=max_chars)
+    outcomes = dict.fromkeys(article_ids, ExtractOutcome.SKIPPED)
+
+    def item(a: Article) -> tuple[str, dt.date | None, str | None]:
+        return (a.body, a.published_at.date() if a.published_at else None,
+                a.outlet.name if a.outlet else None)
+
+    try:
+        results: list[ExtractionResult | None] = list(
+            get_extractor().extract_many([item(a) for a in articles]))
+    except Exception:
+        logger.warning("Batch extraction of %s articles failed; extracting them one by one.",
+                       len(articles), exc_info=True)
+        results = [None] * len(articles)
+    retry: list[str] = []
+    for article, result in zip(articles, results, strict=True):
+        if result is None:
+            try:
+                result = get_extractor().extract(*item(article))
+            except Exception as exc:
+                try:
+                    outcomes[article.pk] = _article_record_failure(article=article, owner=owner, exc=exc)
+                except RetryableExtractionError as again:
+                    outcomes[article.pk] = ExtractOutcome.SKIPPED
+                    retry.append(f"article {article.pk}: {again}")
+                continue
+        outcomes[article.pk] = claims_store_extraction(article_id=article.pk, owner=owner,
+                                                       result=result)
+    if retry:
+        raise RetryableExtractionError("; ".join(retry))
+    return outcomes
 
 
 def _article_record_failure(*, article: Article, owner: str, exc: Exception) -> ExtractOutcome:

@@ -7,6 +7,7 @@ import uuid
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from claims.links import claims_match_article
@@ -14,6 +15,7 @@ from claims.services import (
     RetryableExtractionError,
     articles_reconcile,
     claims_extract_for_article,
+    claims_extract_for_articles,
     get_extractor,
 )
 
@@ -45,6 +47,28 @@ def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-de
     # service keeps any other worker out.
     owner = self.request.id or f"direct-{uuid.uuid4()}"
     return str(claims_extract_for_article(article_id=article_id, owner=owner))
+
+
+@shared_task(
+    name="claims.extract_articles",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(RetryableExtractionError, OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def extract_articles(self, article_ids: list[int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    # These articles, plus the oldest other queued ones up to EXTRACTION_BATCH_SIZE: a task
+    # per submission still finds its neighbours, and their own tasks later find them done.
+    owner = self.request.id or f"direct-{uuid.uuid4()}"
+    outcomes = claims_extract_for_articles(
+        article_ids=article_ids, owner=owner, fill_to=settings.EXTRACTION_BATCH_SIZE,
+        max_chars=settings.EXTRACTION_BATCH_MAX_CHARS,
+    )
+    return {str(pk): str(outcome) for pk, outcome in outcomes.items()}
 
 
 @shared_task(name="claims.reconcile_articles", acks_late=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -44,3 +45,10 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # The floor bench/bench_api.py compares the claims list against (off unless BENCH_ENDPOINTS=1).
+    from provenance.bench_endpoints import claims_bare
+
+    urlpatterns.append(path("bench/claims-bare", claims_bare, name="bench-claims-bare"))
+

@@ -197,6 +197,11 @@ EXTRACTION_LEASE_SECONDS = env_int("EXTRACTION_LEASE_SECONDS", 300, minimum=10)
 EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3, minimum=1)
 # An article left `queued` this long without a worker taking it is re-enqueued by the reconciler.
 RECONCILE_QUEUED_AFTER_SECONDS = env_int("RECONCILE_QUEUED_AFTER_SECONDS", 60, minimum=0)
+# A worker runs up to this many queued articles (and this much text) through nlp.pipe in one
+# task (claims.extract_articles); 1 = one article per task (claims.extract_article).
+# bench/README.md has the measurements behind the default.
+EXTRACTION_BATCH_SIZE = env_int("EXTRACTION_BATCH_SIZE", 1, minimum=1)
+EXTRACTION_BATCH_MAX_CHARS = env_int("EXTRACTION_BATCH_MAX_CHARS", 200_000, minimum=1000)
 
 # --- Celery ----------------------------------------------------------------------------------
 # No broker configured: tasks run in a background thread of the web process after commit
@@ -240,6 +245,8 @@ REST_FRAMEWORK = {
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
 # the client to narrow it, instead of building a response nobody can draw.
 GRAPH_MAX_NODES = env_int("GRAPH_MAX_NODES", 2000, minimum=10)
+# Routes bench-only endpoints (/api/v1/bench/...) for bench/bench_api.py. Never on in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance API",
     "DESCRIPTION": "Claims, their source chains, hedges, figures and dates, extracted from news articles.",
