@@ -21,13 +21,11 @@ from django.utils import timezone
 from audit.services import audit_context
 from claims.credibility import credibility_compute, weakest_link
 from claims.matching import (
-    CANDIDATES_PER_CLAIM,
     CANDIDATES_SQL,
-    MATCH_WINDOW_DAYS,
-    TRIGRAM_THRESHOLD,
     ClaimFeatures,
     FigureFeature,
     Match,
+    candidate_params,
     origin_key,
     score_pair,
 )
@@ -70,11 +68,8 @@ def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ())
     """
     if not Article.objects.filter(pk=article_id, status=ArticleStatus.DONE).exists():
         return MatchReport(claims=0, candidates=0, created=0, updated=0, removed=0)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # SET LOCAL: the threshold applies to this transaction only, not to the pooled connection.
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
-        cursor.execute(CANDIDATES_SQL, {"article_id": article_id, "window": MATCH_WINDOW_DAYS,
-                                        "per_claim": CANDIDATES_PER_CLAIM})
+    with connection.cursor() as cursor:
+        cursor.execute(CANDIDATES_SQL, candidate_params(article_id=article_id))
         pairs = [(new_id, old_id, float(sim)) for new_id, old_id, sim in cursor.fetchall()]
     new_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
     features = claim_features(claim_ids=new_ids | {old for _, old, _ in pairs})
@@ -156,23 +151,33 @@ def claim_features(*, claim_ids: Iterable[int]) -> dict[int, ClaimFeatures]:
 
 # ------------------------------------------------------------------------------ origins
 
-def _component_ids(claim_ids: set[int]) -> tuple[set[int], list[tuple[int, int]]]:
-    """Every claim reachable from `claim_ids` through live same/corroborates links, and the links.
+# Every claim reachable through live same/corroborates links, in one recursive query. UNION (not
+# UNION ALL) drops claims already reached, so cycles end; the outer LIMIT stops the recursion
+# early, since PostgreSQL evaluates a recursive CTE only as far as the outer query reads it.
+_COMPONENT_SQL = """
+WITH RECURSIVE component(id) AS (
+    SELECT unnest(%(start)s::bigint[])
+    UNION
+    SELECT CASE WHEN l.from_claim_id = c.id THEN l.to_claim_id ELSE l.from_claim_id END
+      FROM component c
+      JOIN claims_claimlink l ON l.from_claim_id = c.id OR l.to_claim_id = c.id
+     WHERE l.kind IN ('same', 'corroborates') AND l.status <> 'rejected'
+)
+SELECT id FROM component LIMIT %(limit)s
+"""
 
-    One query per step outwards; stops growing at MAX_COMPONENT claims.
-    """
-    seen, frontier = set(claim_ids), set(claim_ids)
-    edges: set[tuple[int, int]] = set()
-    while frontier and len(seen) < MAX_COMPONENT:
-        step = list(
-            ClaimLink.objects.filter(kind__in=CORROBORATING).exclude(status=LinkStatus.REJECTED)
-            .filter(Q(from_claim__in=frontier) | Q(to_claim__in=frontier))
-            .values_list("from_claim_id", "to_claim_id")
-        )
-        edges.update(step)
-        frontier = {c for edge in step for c in edge} - seen
-        seen |= frontier
-    return seen, [e for e in edges if e[0] in seen and e[1] in seen]
+
+def _component_ids(claim_ids: set[int]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Every claim linked to `claim_ids` through live same/corroborates links (at most
+    MAX_COMPONENT), and those links. Two queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COMPONENT_SQL, {"start": sorted(claim_ids), "limit": MAX_COMPONENT})
+        seen = {row[0] for row in cursor.fetchall()} | set(claim_ids)
+    edges = list(
+        ClaimLink.objects.filter(kind__in=CORROBORATING, from_claim__in=seen, to_claim__in=seen)
+        .exclude(status=LinkStatus.REJECTED).values_list("from_claim_id", "to_claim_id")
+    )
+    return seen, edges
 
 
 def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:

@@ -91,8 +91,6 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["article", "start"], name="claim_article_start"),
             GinIndex(SearchVector("text", config="english"), name="claim_text_search"),
-            # Cross-article matching finds candidates with pg_trgm's `%` operator.
-            GinIndex(OpClass("text", name="gin_trgm_ops"), name="claim_text_trgm"),
         ]
 
     def __str__(self) -> str:

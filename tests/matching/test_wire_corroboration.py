@@ -10,7 +10,17 @@ from claims.links import claims_match_article
 from claims.models import Claim, ClaimLink
 from sources.models import Source
 
-from .wire import CONTRADICTION, KYIV, OUTLET_A, OUTLET_B, UPDATE, YONHAP, extracted, outlet, troops_claim
+from .wire import (
+    CONTRADICTION,
+    KYIV,
+    OUTLET_A,
+    OUTLET_B,
+    UPDATE,
+    YONHAP,
+    extracted,
+    outlet,
+    troops_claim,
+)
 
 pytestmark = pytest.mark.django_db
 
