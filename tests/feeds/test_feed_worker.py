@@ -38,6 +38,9 @@ def test_a_url_submitted_through_the_api_is_fetched_by_the_worker(celery_worker_
              timeout=60)
     status = APIClient().get(response.json()["status_url"]).json()
     assert status["article_id"] is not None
+    # Let the worker finish the extraction it was handed before the test's tables are flushed.
+    wait_for(lambda: Article.objects.filter(pk=status["article_id"], status__in=[
+        ArticleStatus.DONE, ArticleStatus.FAILED]).exists(), timeout=90)
 
 
 def test_a_refused_url_fails_in_the_worker_with_the_reason(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
