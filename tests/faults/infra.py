@@ -185,10 +185,10 @@ class Worker:
         self.starts += 1
         offset = self.log.stat().st_size if self.log.exists() else 0
         out = open(self.log, "ab")  # noqa: SIM115 - the child process owns it
-        # With FAULTS_TRANSPORT_OPTIONS in the environment the launcher overrides the broker's
-        # transport options (a tiny visibility timeout); otherwise the plain celery command.
+        # With FAULTS_CELERY_CONF in the environment the launcher overrides the broker's
+        # configuration (a tiny visibility timeout, task routes); otherwise the plain celery command.
         command = ([PYTHON, "-m", "tests.faults.launch_worker"]
-                   if "FAULTS_TRANSPORT_OPTIONS" in self.env
+                   if "FAULTS_CELERY_CONF" in self.env
                    else [PYTHON, "-m", "celery", "-A", "provenance", "worker"])
         self.proc = subprocess.Popen(
             [*command, f"--concurrency={self.concurrency}",

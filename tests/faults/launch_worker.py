@@ -1,7 +1,8 @@
-"""Start a Celery worker with broker transport options from FAULTS_TRANSPORT_OPTIONS (JSON).
+"""Start a Celery worker with configuration overrides from FAULTS_CELERY_CONF (JSON).
 
-Only the fault tests use this, to give a private Redis a visibility timeout of a second: the
-production setting is derived from the task's time limit in provenance/settings.py.
+Only the fault tests use this: to give a private Redis a visibility timeout of a second (the
+production value is derived from the task's time limit in provenance/settings.py), or to park
+tasks a test is not about on a queue no worker consumes.
 """
 
 from __future__ import annotations
@@ -13,5 +14,5 @@ import sys
 from provenance.celery import app
 
 if __name__ == "__main__":
-    app.conf.broker_transport_options = json.loads(os.environ["FAULTS_TRANSPORT_OPTIONS"])
+    app.conf.update(json.loads(os.environ["FAULTS_CELERY_CONF"]))
     app.worker_main(["worker", *sys.argv[1:]])
