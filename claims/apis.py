@@ -21,7 +21,8 @@ from rest_framework.views import APIView
 
 from claims.extraction.types import SourceKind
 from claims.graph import build_graph, build_prov
-from claims.models import Claim, ClaimLink, FigureStatus, VerificationStatus
+from claims.links import claim_link_review, claim_origins
+from claims.models import Claim, ClaimLink, FigureStatus, LinkKind, LinkStatus, VerificationStatus
 from claims.selectors import (
     ClaimFilters,
     ClaimOrdering,
@@ -33,6 +34,7 @@ from claims.selectors import (
     figure_list,
     graph_rows_for,
 )
+from claims.tracks import figure_track
 from provenance.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
@@ -108,6 +110,9 @@ class ClaimListOutput(serializers.Serializer):  # type: ignore[type-arg]
         help_text="The chain's weakest link, the outlet included (F when there is no outlet).")
     corroboration = serializers.IntegerField(
         help_text="Claims linked as the same or corroborating (ClaimLink rows, not rejected).")
+    independent_origins = serializers.IntegerField(help_text=(
+        "Distinct first sources behind this claim and the claims linked to it as the same or "
+        "corroborating: twenty relays of one statement are one origin."))
     article = ArticleRefOutput()
     chain = ChainLinkOutput(many=True, source="attributions.all",
                             help_text="Named sources, origin first. The outlet is the implicit last relay.")
@@ -147,10 +152,13 @@ class ClaimListQuery(serializers.Serializer):  # type: ignore[type-arg]
     search = serializers.CharField(required=False, max_length=500, help_text=(
         "Full-text search over the claim text (English stemming), web-search syntax: "
         "words, \"a phrase\", -excluded, or."))
+    min_origins = serializers.IntegerField(required=False, min_value=1, max_value=10_000, help_text=(
+        "At least N independent origins (see `independent_origins`)."))
     ordering = serializers.ChoiceField(choices=[o.value for o in ClaimOrdering], required=False,
                                        help_text=(
         "-published (default), published, reliability (weakest link A first), -reliability, "
-        "-corroboration, corroboration, -id, id. Ties are broken by newest publication, then id."))
+        "-corroboration, corroboration, -id, id, -origins (most independent origins first), origins. "
+        "Ties are broken by newest publication, then id."))
 
 
 def claim_filters(query: dict[str, Any], **fixed: Any) -> ClaimFilters:
@@ -166,6 +174,7 @@ def claim_filters(query: dict[str, Any], **fixed: Any) -> ClaimFilters:
         "outlet_id": outlet_id, "outlet_name": outlet_name,
         "published_from": query.get("published_from"),
         "published_until": query.get("published_until"), "search": query.get("search"),
+        "min_origins": query.get("min_origins"),
         "ordering": ClaimOrdering(query.get("ordering", ClaimOrdering.NEWEST)),
     }
     values.update(fixed)
@@ -173,7 +182,7 @@ def claim_filters(query: dict[str, Any], **fixed: Any) -> ClaimFilters:
 
 
 def claim_page(request: Request, view: APIView, filters: ClaimFilters) -> Response:
-    paginator = KeysetPagination()
+    paginator = KeysetPagination(narrow_first=True)
     page = paginator.paginate_queryset(claim_list(filters=filters), request, view=view)
     return paginator.get_paginated_response(
         ClaimListOutput(page, many=True, context={"request": request}).data)
@@ -215,7 +224,17 @@ class ClaimLinkOutput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.CharField(help_text="same, corroborates, contradicts, updates.")
     status = serializers.CharField()
     score = serializers.FloatField()
+    evidence = serializers.JSONField(help_text=(
+        "Why the matcher proposed it: similarity, shared_words, shared_names, figures (each pair "
+        "counting the same thing, and whether they agree), dates, same_origin."))
     claim = LinkedClaimOutput()
+
+
+class OriginOutput(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField(help_text="'source:12', 'outlet:4' (own reporting), 'source:7@3' (unnamed via 3).")
+    name = serializers.CharField()
+    claims = serializers.ListField(child=serializers.IntegerField(),
+                                   help_text="Claims (this one and its matches) tracing back to this origin.")
 
 
 class ChainStepOutput(ChainLinkOutput):
@@ -229,6 +248,8 @@ class ClaimDetailOutput(ClaimListOutput):
     context = serializers.SerializerMethodField()
     credibility_computed = serializers.IntegerField(source="credibility")
     credibility_override = serializers.IntegerField(allow_null=True)
+    credibility_reason = serializers.CharField(help_text="Why the computed credibility is what it is.")
+    origins = serializers.SerializerMethodField()
     extractor_version = serializers.CharField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -257,10 +278,15 @@ class ClaimDetailOutput(ClaimListOutput):
     def get_links(self, claim: Claim) -> list[dict[str, Any]]:
         def shape(link: ClaimLink, direction: str, other: Claim) -> dict[str, Any]:
             return {"id": link.pk, "direction": direction, "kind": link.kind, "status": link.status,
-                    "score": link.score,
+                    "score": link.score, "evidence": link.evidence,
                     "claim": {"id": other.pk, "text": other.text, "article_id": other.article_id}}
         return ([shape(x, "out", x.to_claim) for x in claim.links_out.all()]
                 + [shape(x, "in", x.from_claim) for x in claim.links_in.all()])
+
+    @extend_schema_field(OriginOutput(many=True))
+    def get_origins(self, claim: Claim) -> list[dict[str, Any]]:
+        return [{"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
+                for o in claim_origins(claim_id=claim.pk)]
 
     def get_graph_url(self, claim: Claim) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:claim-graph", args=[claim.pk]))
@@ -432,3 +458,79 @@ class GraphApi(GraphView):
                                published_until=q.get("until"))
         rows = graph_rows_for(filters=filters, max_nodes=settings.GRAPH_MAX_NODES)
         return graph_response(request, rows)
+
+
+# ------------------------------------------------------------------------------ claim links
+
+class LinkReviewInput(serializers.Serializer):  # type: ignore[type-arg]
+    action = serializers.ChoiceField(choices=["confirm", "reject"])
+    reason = serializers.CharField(help_text="Why: required for every editorial change.")
+
+
+class LinkStateOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    from_claim = serializers.IntegerField(source="from_claim_id")
+    to_claim = serializers.IntegerField(source="to_claim_id")
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    status = serializers.ChoiceField(choices=LinkStatus.choices)
+    score = serializers.FloatField()
+    evidence = serializers.JSONField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ClaimLinkReviewApi(APIView):
+    @extend_schema(operation_id="links_review", request=LinkReviewInput,
+                   responses={200: LinkStateOutput, 400: ErrorOutput, 401: ErrorOutput, 403: ErrorOutput,
+                              404: ErrorOutput},
+                   summary="Confirm or reject a claim link the matcher proposed",
+                   description="Editors only, with a reason (recorded in the audit trail). A reviewed link is "
+                               "never changed or re-proposed by the matcher; the claims' independent origins "
+                               "and credibility are recomputed.")
+    def post(self, request: Request, link_id: int) -> Response:
+        data = LinkReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = claim_link_review(actor=request.user, link_id=check_path_id(link_id, "link"),
+                                 **data.validated_data)
+        return Response(LinkStateOutput(link).data)
+
+
+# ------------------------------------------------------------------------------ figure tracks
+
+class FigureTrackQuery(serializers.Serializer):  # type: ignore[type-arg]
+    q = serializers.CharField(max_length=200, help_text=(
+        "What is counted: `troops` (a unit phrase), or `North Korean troops` (the last word in the "
+        "unit, the rest in the claim's text)."))
+
+
+class TrackPointOutput(serializers.Serializer):  # type: ignore[type-arg]
+    figure_id = serializers.IntegerField()
+    claim_id = serializers.IntegerField()
+    article_id = serializers.IntegerField()
+    value = serializers.FloatField()
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+    text = serializers.CharField()
+    unit = serializers.CharField()
+    approximate = serializers.BooleanField()
+    status = serializers.CharField()
+    hedged = serializers.BooleanField()
+    published = serializers.DateTimeField(allow_null=True)
+    origin = serializers.CharField(help_text="The first source of the claim's chain, or the outlet's own reporting.")
+    outlet = serializers.CharField()
+
+
+class FigureTrackOutput(serializers.Serializer):  # type: ignore[type-arg]
+    q = serializers.CharField()
+    points = TrackPointOutput(many=True, help_text="Oldest first; at most 500.")
+    origins = serializers.ListField(child=serializers.CharField(), help_text="The distinct origins, by name.")
+
+
+class FigureTrackApi(APIView):
+    @extend_schema(operation_id="figures_track", parameters=[FigureTrackQuery],
+                   responses={200: FigureTrackOutput, 400: ErrorOutput},
+                   summary="Figures reported over time for a subject, with their origins")
+    def get(self, request: Request) -> Response:
+        q = parse_query(FigureTrackQuery, request)["q"]
+        points = figure_track(q=q)
+        origins = sorted({p.origin for p in points}, key=str.casefold)
+        return Response(FigureTrackOutput({"q": q, "points": points, "origins": origins}).data)
