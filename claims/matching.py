@@ -102,11 +102,15 @@ _NEGATION = re.compile(
 
 
 def _stem(word: str) -> str:
+    """Plural to singular, enough to meet "troops"/"troop" and "casualties"/"casualty"."""
     word = word.lower().replace("'s", "")
-    for suffix in ("ies", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    if len(word) <= 3 or word.endswith("ss"):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -129,9 +133,9 @@ def negated(text: str) -> bool:
 
 # A figure given as approximate ("about 3,000", "some 10,000") or with a qualifier agrees with
 # another within this share of its value; an exact one within rounding. 3,000 vs 5,000 troops
-# are incompatible under either; "about 10,000" vs "11,000" agree.
+# are incompatible under either; "about 10,000" vs "11,000" agree, "10,000" vs "11,000" do not.
 APPROXIMATE_TOLERANCE = 0.15
-ROUNDING_TOLERANCE = 0.05
+ROUNDING_TOLERANCE = 0.02
 _OPEN_ABOVE = ("more than", "at least", "over", "upwards of", "in excess of", "nearly", "almost")
 _OPEN_BELOW = ("less than", "fewer than", "at most", "up to", "under", "no more than")
 _UNIT_SYNONYMS = {

@@ -66,6 +66,8 @@ class ClaimOrdering(StrEnum):
     LEAST_CORROBORATED = "corroboration"
     LATEST_EXTRACTED = "-id"
     FIRST_EXTRACTED = "id"
+    MOST_ORIGINS = "-origins"  # most independent origins first
+    FEWEST_ORIGINS = "origins"
 
 
 # Each ordering ends in the primary key, so it is a total order and a keyset cursor can resume
@@ -79,6 +81,8 @@ CLAIM_ORDERING_FIELDS: dict[ClaimOrdering, tuple[str, ...]] = {
     ClaimOrdering.LEAST_CORROBORATED: ("corroboration", "-published_sort", "-id"),
     ClaimOrdering.LATEST_EXTRACTED: ("-id",),
     ClaimOrdering.FIRST_EXTRACTED: ("id",),
+    ClaimOrdering.MOST_ORIGINS: ("-independent_origins", "-published_sort", "-id"),
+    ClaimOrdering.FEWEST_ORIGINS: ("independent_origins", "-published_sort", "-id"),
 }
 
 CORROBORATING_LINK_KINDS = (LinkKind.SAME, LinkKind.CORROBORATES)
@@ -107,6 +111,7 @@ class ClaimFilters:
     published_from: dt.date | None = None
     published_until: dt.date | None = None
     search: str | None = None  # PostgreSQL websearch syntax: words, "phrases", -not, or
+    min_origins: int | None = None  # at least N independent origins (Claim.independent_origins)
     ordering: ClaimOrdering = ClaimOrdering.NEWEST
 
 
@@ -191,6 +196,8 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
                        | Q(credibility_override__isnull=True, credibility__lte=f.max_credibility))
     if f.hedged is not None:
         qs = qs.filter(hedged=f.hedged)
+    if f.min_origins is not None:
+        qs = qs.filter(independent_origins__gte=f.min_origins)
     if f.verification_status:
         qs = qs.filter(verification_status=f.verification_status)
     if f.flagged_figures is not None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from audit.selectors import claim_history
 from claims import editorial
 from claims.forms import ClaimFilterForm
+from claims.links import claim_link_review, claim_origins
 from claims.models import Credibility, VerificationStatus
 from claims.presentation import chain_picture
 from claims.selectors import (
@@ -22,6 +23,7 @@ from claims.selectors import (
     claim_list,
     figure_review_queue,
 )
+from claims.tracks import figure_track, track_chart
 from provenance.editing import ConflictError
 from provenance.errors import ApplicationError
 from provenance.paging import keyset_page
@@ -89,6 +91,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     )
     return render(request, "claims/detail.html", {
         "claim": claim, "context": context, "picture": chain_picture(_chain_links(claim)),
+        "origins": claim_origins(claim_id=claim.pk),
         "links": links, "history": claim_history(claim.pk), "chain_text": chain_text,
         "statuses": VerificationStatus.choices, "grades": Credibility.choices,
     })
@@ -179,3 +182,26 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         params["cursor"] = page.next_cursor
         next_query = params.urlencode()
     return render(request, "claims/review_queue.html", {"figures": page.rows, "next_query": next_query})
+
+
+@require_POST
+def link_review_view(request: HttpRequest, link_id: int) -> HttpResponse:
+    """Confirm or reject a proposed claim link from a claim's page; the service checks the role."""
+    p = request.POST
+    try:
+        link = claim_link_review(actor=request.user, link_id=link_id, action=p.get("action", ""),
+                                 reason=p.get("reason", ""))
+    except ApplicationError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, f"Link {link.get_status_display().lower()}: "
+                                  f"{link.get_kind_display().lower()}. Origins and credibility recomputed.")
+    return _back(request, reverse("home"))
+
+
+def figure_track_view(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()[:200]
+    points = figure_track(q=q) if q else []
+    return render(request, "claims/figure_track.html", {
+        "q": q, "points": points, "chart": track_chart(points),
+    })

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", include("provenance.api_urls")),
     path("review", claim_views.review_queue, name="review-queue"),
     path("figures/<int:figure_id>/review", claim_views.figure_review_view, name="figure-review"),
+    path("figures/track", claim_views.figure_track_view, name="figure-track"),
+    path("links/<int:link_id>/review", claim_views.link_review_view, name="link-review"),
     path("claims/<int:claim_id>/edit", claim_views.claim_edit_view, name="claim-edit"),
     path("sources/<int:source_id>/edit", source_views.source_edit_view, name="source-edit"),
     path("accounts/", include("django.contrib.auth.urls")),
