@@ -4,6 +4,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prov.model import ProvDocument
 from rest_framework.test import APIClient
 
@@ -267,3 +269,52 @@ def test_the_graph_endpoint_runs_the_same_queries_for_one_or_many_claims(
     for _ in range(8):
         make_claim(article=make_article(outlet=make_source()), sources=[hub, make_source()], figures=2)
     assert queries("/api/v1/graph?source=Hub") == one
+
+
+# ------------------------------------------------------------------------------ properties
+
+@st.composite
+def graph_rows(draw: st.DrawFn) -> GraphRows:
+    """Consistent random rows: every claim's article, every link's source exists."""
+    text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
+    sources = [SourceRow(i, draw(text), draw(st.sampled_from(["outlet", "unnamed", "intelligence"])), "",
+                         draw(st.sampled_from("ABCDEF")), draw(st.none() | st.integers(1, 5)))
+               for i in range(1, draw(st.integers(1, 5)) + 1)]
+    source_ids = st.sampled_from([s.id for s in sources])
+    articles = [ArticleRow(i, draw(text), "", None, draw(st.none() | source_ids))
+                for i in range(1, draw(st.integers(1, 3)) + 1)]
+    claims = [ClaimRow(i, draw(st.sampled_from([a.id for a in articles])), draw(text), "statement",
+                       draw(st.booleans()), tuple(draw(st.lists(text, max_size=2))), draw(st.integers(1, 6)),
+                       "unverified")
+              for i in range(1, draw(st.integers(0, 6)) + 1)]
+    attributions = [AttributionRow(c.id, draw(source_ids), position, draw(text), draw(text))
+                    for c in claims for position in range(draw(st.integers(0, 3)))]
+    figures = [FigureRow(100 + n, c.id, draw(st.floats(-1e9, 1e9)), None, None, draw(text), draw(text),
+                         draw(st.booleans()), "unreviewed")
+               for n, c in enumerate(c for c in claims if draw(st.booleans()))]
+    claim_ids = [c.id for c in claims] or [1]
+    links = {(a, b): LinkRow(a, b, draw(st.sampled_from(["same", "corroborates", "contradicts", "updates"])),
+                             0.5, "proposed")
+             for a, b in draw(st.lists(st.tuples(st.sampled_from(claim_ids), st.sampled_from(claim_ids)),
+                                       max_size=4)) if a != b}
+    return GraphRows(claims=tuple(claims), articles=tuple(articles), sources=tuple(sources),
+                     attributions=tuple(attributions), figures=tuple(figures), links=tuple(links.values()))
+
+
+@given(graph_rows())
+@settings(max_examples=150, deadline=None)
+def test_any_graph_has_one_node_per_row_and_only_edges_between_its_nodes(rows: GraphRows) -> None:
+    graph = build_graph(rows)
+    ids = [n["id"] for n in graph["nodes"]]
+    assert len(ids) == len(set(ids)) == rows.node_count
+    assert all(e["from"] in ids and e["to"] in ids for e in graph["edges"])
+    origins = [e for e in graph["edges"] if e["type"] == "attributed_to" and e["position"] == 0]
+    attributed = {a.claim_id for a in rows.attributions}
+    assert len(origins) == len(attributed | {c.id for c in rows.claims
+                                             if any(a.id == c.article_id and a.outlet_id for a in rows.articles)})
+
+
+@given(graph_rows())
+@settings(max_examples=100, deadline=None)
+def test_any_graph_survives_the_prov_json_round_trip(rows: GraphRows) -> None:
+    _assert_prov_round_trip(build_graph(rows), build_prov(rows))
