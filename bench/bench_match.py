@@ -86,6 +86,16 @@ def _fill(database_url: str, size: int) -> int:
             check=True,
         )
         print(f"generated {missing} claims in {time.monotonic() - started:.0f}s", flush=True)
+    # The generator writes claims without the day copied from their article (extraction sets it).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim c SET published_on = (a.published_at AT TIME ZONE 'UTC')::date "
+            "FROM sources_article a WHERE a.id = c.article_id AND c.published_on IS NULL "
+            "AND a.published_at IS NOT NULL")
+        if cursor.rowcount:
+            cursor.execute("VACUUM ANALYZE claims_claim")
     return Claim.objects.count()
 
 

@@ -3,8 +3,8 @@ they relate (same, corroborates, contradicts, updates).
 
 Two halves. Candidate generation is SQL that an index answers (`CANDIDATES_SQL`: pairs of each
 claim's rarest words through the full-text GIN index `claim_text_search`, within a publication
-window, ranked by pg_trgm similarity), so matching one article reads about as many rows against
-a million stored claims as against ten thousand. Scoring and
+window (one GIN index over the publication day and the words), ranked by pg_trgm similarity),
+so the rows matching reads depend on the news of the window, not on the years stored. Scoring and
 the link kind are pure functions of plain features (`score_pair`), testable without a database.
 
 Nothing here writes: `claims.links` turns the results into ClaimLink rows.
@@ -303,7 +303,7 @@ WITH common AS MATERIALIZED (
 ), rare AS (
     SELECT id, quote_literal(lexeme) AS term, r FROM lexemes WHERE r <= %(terms)s
 ), queries AS (
-    SELECT q.id, q.text, q.article_id, qa.published_at,
+    SELECT q.id, q.text, q.article_id, (qa.published_at AT TIME ZONE 'UTC')::date AS day,
            COALESCE(
                (SELECT string_agg(a.term || ' & ' || b.term, ' | ')
                   FROM rare a JOIN rare b ON b.id = a.id AND a.r < b.r WHERE a.id = q.id),
@@ -318,20 +318,20 @@ SELECT q.id, c.id, similarity(c.text, q.text)
  CROSS JOIN LATERAL (
         SELECT c.id, c.text
           FROM (
-                -- The same expression as the GIN index `claim_text_search`. OFFSET 0 keeps this
-                -- a subquery the planner cannot flatten: left to itself it sometimes walks the
-                -- window's articles and computes to_tsvector for each of their claims instead.
-                SELECT c.id, c.text, c.article_id
+                -- Both conditions are answered by the GIN index `claim_day_text_search` (day,
+                -- words) in one scan. OFFSET 0 keeps this a subquery the planner cannot flatten:
+                -- left to itself it sometimes walks the window's articles and computes
+                -- to_tsvector for each of their claims instead. An undated article is compared
+                -- with every dated claim; undated claims are never candidates (they cannot be
+                -- placed in a window).
+                SELECT c.id, c.text
                   FROM claims_claim c
                  WHERE to_tsvector('english'::regconfig, COALESCE(c.text, '')) @@ q.terms
+                   AND c.published_on BETWEEN COALESCE(q.day - %(window)s, '-infinity')
+                                          AND COALESCE(q.day + %(window)s, 'infinity')
                    AND c.article_id <> q.article_id
                 OFFSET 0
                ) c
-          JOIN sources_article a ON a.id = c.article_id
-         -- A plain range (no OR). An undated article is compared with every dated one; undated
-         -- stored claims are not candidates for a dated article (they cannot be placed in time).
-         WHERE a.published_at BETWEEN COALESCE(q.published_at - make_interval(days => %(window)s), '-infinity')
-                                  AND COALESCE(q.published_at + make_interval(days => %(window)s), 'infinity')
          ORDER BY similarity(c.text, q.text) DESC, c.id
          LIMIT %(per_claim)s
        ) c

@@ -266,6 +266,7 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
         kind=str(extracted.kind), cue=extracted.cue[:200], hedged=extracted.hedged,
         hedge_cues=[cue[:100] for cue in extracted.hedge_cues], credibility=grade,
         credibility_reason=reason[:300], extractor_version=version,
+        published_on=article.published_at.astimezone(dt.UTC).date() if article.published_at else None,
     )
 
 

@@ -29,6 +29,8 @@ def make_claim(*, article: Article | None = None, sources: list[Source] | None =
                figures: int = 1, **fields: Any) -> Claim:
     article = article or make_article()
     text = fields.pop("text", article.body[:60])
+    if article.published_at is not None:
+        fields.setdefault("published_on", article.published_at.date())
     claim = Claim.objects.create(
         article=article, text=text, start=0, end=len(text), sentence_index=0, sentence_start=0,
         sentence_end=len(text), kind=fields.pop("kind", "statement"), extractor_version="test",
