@@ -240,7 +240,8 @@ def _frame_scope(tok: Token) -> tuple[int, int]:
 
 def find_frames(sent: Span) -> list[Frame]:
     frames: list[Frame] = []
-    for tok in sent:
+    toks = list(sent)  # one pass of Token objects, shared by the helpers below
+    for tok in toks:
         lemma = tok.lemma_.lower()
         low = tok.lower_
         if low == "according":
@@ -260,8 +261,8 @@ def find_frames(sent: Span) -> list[Frame]:
         frame = _verb_frame(tok, lemma)
         if frame is not None:
             frames.append(frame)
-    _attach_citing(frames, sent)
-    _surface_parentheticals(frames, sent)
+    _attach_citing(frames, toks)
+    _surface_parentheticals(frames, sent, toks)
     return frames
 
 
@@ -276,7 +277,7 @@ def _forms(verbs: frozenset[str]) -> frozenset[str]:
 _SPEECH_FORMS = _forms(lx.SPEECH_VERBS)
 
 
-def _surface_parentheticals(frames: list[Frame], sent: Span) -> None:
+def _surface_parentheticals(frames: list[Frame], sent: Span, toks: list[Token]) -> None:
     """ "..., which, analysts speculate, forced the delay": a comma-delimited "NP + speech verb"
     insert.
 
@@ -285,7 +286,7 @@ def _surface_parentheticals(frames: list[Frame], sent: Span) -> None:
     """
     anchored = {f.anchor for f in frames}
     doc = sent.doc
-    for tok in sent:
+    for tok in toks:
         if tok.lower_ not in _SPEECH_FORMS or tok.i in anchored:
             continue
         if (
@@ -607,11 +608,11 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
                         frame.joint.append(False)
 
 
-def _attach_citing(frames: list[Frame], sent: Span) -> None:
+def _attach_citing(frames: list[Frame], toks: list[Token]) -> None:
     # "The minister, citing intelligence reports, warned that ...": the cited source is the
     # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
     # said ...": the citing clause sits on the speaker.
-    for tok in sent:
+    for tok in toks:
         if tok.lemma_.lower() != "cite" or tok.pos_ != "VERB":
             continue
         objs = _children(tok, "dobj")

@@ -109,19 +109,17 @@ def _quote_flags(doc: Doc) -> list[bool]:
 
 def _is_line(sent: Span) -> bool:
     """Headlines, subheads and datelines: a line without sentence-final punctuation."""
-    toks = [t for t in sent if not t.is_space]
-    if not toks:
+    doc = sent.doc
+    k = sent.end - 1
+    while k >= sent.start and doc[k].is_space:
+        k -= 1
+    if k < sent.start:
         return True
-    last = toks[-1]
+    last = doc[k]
     if last.text in (".", "!", "?", '"', "”", "'", "’", ":", ";"):
         return False
-    doc = sent.doc
-    after = doc[last.i + 1 : min(len(doc), sent.end + 1)]
-    return (
-        last.i + 1 >= len(doc)
-        or "\n" in last.whitespace_
-        or any(t.is_space and "\n" in t.text for t in after[:1])
-    )
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    return nxt is None or "\n" in last.whitespace_ or (nxt.is_space and "\n" in nxt.text)
 
 
 def _content_bounds(sent: Span) -> tuple[int, int]:

@@ -111,9 +111,15 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
         elif low in _HEDGE_NOUNS and tok.pos_ == "NOUN":
             out.append((tok.text, tok.i))
         elif low in _HEDGE_MODALS and tok.tag_ == "MD":
-            if low == "could" and nxt is not None and nxt.dep_ == "neg" and tok.head.lemma_ not in (
-                "verify",
-                "confirm",
+            if (
+                low == "could"
+                and nxt is not None
+                and nxt.dep_ == "neg"
+                and tok.head.lemma_
+                not in (
+                    "verify",
+                    "confirm",
+                )
             ):
                 # "We could not sleep": past inability, not a hedge.
                 continue
