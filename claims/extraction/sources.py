@@ -124,7 +124,12 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
             if in_appos is not None and normalize(child.text)[-1:] == sub[in_appos[2] - 1 :][:1]:
                 entry = in_appos[0]
                 return entry.kind, entry.name, entry.country
-    if found is not None:
+    person_words = [w for e in span.ents if e.label_ == "PERSON" for w in normalize(e.text)]
+    has_person = bool(person_words)
+    if found is not None and all(w in toks[found[1] : found[2]] for w in person_words):
+        # "Iran's foreign ministry spokesman Ali Rezaei" is a person speaking for the
+        # ministry, not the ministry; but a registry name the tagger took for a person
+        # ("Yonhap" as PERSON) is still the registry entry.
         entry, i, j = found
         head_norm = normalize(head.text)
         # The mention is the entry itself only if its head word is inside the alias or right
@@ -140,7 +145,6 @@ def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | Non
         "claims",
     ):
         return SourceKind.UNCONFIRMED_REPORTS, "Unconfirmed reports", None
-    has_person = any(e.label_ == "PERSON" for e in span.ents)
     kind = lx.HEAD_KINDS.get(head_low) or lx.HEAD_KINDS.get(head.lemma_.lower())
     if head.lemma_.lower() == "agency":
         # "aid agencies" are NGOs, "the spy agency" is intelligence, "a news agency" a wire.
