@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -93,8 +96,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, with a document nested deeper than Python's parser can follow (a few
+    hundred kilobytes of `[[[[...`) answered as a 400 instead of a RecursionError and a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+
+
 class ArticleSubmitApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(operation_id="articles_create", request=ArticleSubmitInput,
                    parameters=[IDEMPOTENCY_KEY],
@@ -104,7 +118,16 @@ class ArticleSubmitApi(APIView):
                    description="Stores the article as `queued` and answers 202 with its status URL. "
                                "The same text submitted again answers 200 with the stored article.")
     def post(self, request: Request) -> Response:
-        data = ArticleSubmitInput(data=request.data)
+        try:
+            payload = request.data
+        except RequestDataTooBig:
+            # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this it
+            # answers with its HTML 400 page instead of the API's error shape.
+            raise ApplicationError(
+                f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; articles are "
+                f"limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text.",
+                code="too_large", status_code=413) from None
+        data = ArticleSubmitInput(data=payload)
         data.is_valid(raise_exception=True)
         meta = {
             "title": data.validated_data.get("title", ""),
