@@ -169,9 +169,9 @@ SELECT id FROM component LIMIT %(limit)s
 
 def _component_ids(claim_ids: set[int]) -> tuple[set[int], list[tuple[int, int]]]:
     """Every claim linked to `claim_ids` through live same/corroborates links (at most
-    MAX_COMPONENT), and those links. Two queries."""
+    MAX_COMPONENT more than given), and those links. Two queries."""
     with connection.cursor() as cursor:
-        cursor.execute(_COMPONENT_SQL, {"start": sorted(claim_ids), "limit": MAX_COMPONENT})
+        cursor.execute(_COMPONENT_SQL, {"start": sorted(claim_ids), "limit": len(claim_ids) + MAX_COMPONENT})
         seen = {row[0] for row in cursor.fetchall()} | set(claim_ids)
     edges = list(
         ClaimLink.objects.filter(kind__in=CORROBORATING, from_claim__in=seen, to_claim__in=seen)
@@ -267,12 +267,13 @@ def claim_link_review(*, actor: Any, link_id: int, action: str, reason: str) -> 
         Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id], edited=False).update(edited=True)
         _lock()
         claims_recompute_origins(claim_ids=[link.from_claim_id, link.to_claim_id])
-    return ClaimLink.objects.select_related("from_claim", "to_claim").get(pk=link_id)
+    reviewed: ClaimLink = ClaimLink.objects.select_related("from_claim", "to_claim").get(pk=link_id)
+    return reviewed
 
 
 def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
     """The independent origins behind a claim, for its page: each origin's source (or outlet),
-    and the claims of the component that trace back to it. Four queries."""
+    and the claims of the component that trace back to it. Four queries whatever its size."""
     ids, edges = _component_ids({claim_id})
     parent = {c: c for c in ids}
 
