@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery
 
 from claims.models import Attribution, Claim, Figure, FigureStatus
 
@@ -39,7 +39,8 @@ class TrackPoint:
 def figure_track(*, q: str, limit: int = TRACK_LIMIT) -> list[TrackPoint]:
     """Figures whose unit contains `q` ("troops"), or whose unit contains its last word and whose
     claim mentions the rest ("North Korean troops": unit ~ troops, claim text ~ North Korean),
-    oldest first; dismissed figures are left out. One query: the origin is a subquery.
+    the latest `limit`, oldest first; dismissed figures are left out. One query: the origin is a
+    subquery.
     """
     q = " ".join(q.split())
     if not q:
@@ -57,7 +58,9 @@ def figure_track(*, q: str, limit: int = TRACK_LIMIT) -> list[TrackPoint]:
         .values("id", "claim_id", "claim__article_id", "value", "low", "high", "text", "unit", "approximate",
                 "status", "claim__hedged", "claim__article__published_at", "claim__article__outlet__name",
                 "origin_name")
-        .order_by("claim__article__published_at", "id")[:limit]
+        # The latest `limit` figures (a subject reported for years keeps its recent end), shown
+        # oldest first.
+        .order_by(F("claim__article__published_at").desc(nulls_last=True), "-id")[:limit]
     )
     return [
         TrackPoint(
@@ -67,7 +70,7 @@ def figure_track(*, q: str, limit: int = TRACK_LIMIT) -> list[TrackPoint]:
             origin=r["origin_name"] or f"{r['claim__article__outlet__name'] or 'Unknown outlet'} (own reporting)",
             outlet=r["claim__article__outlet__name"] or "",
         )
-        for r in rows
+        for r in reversed(list(rows))
     ]
 
 
