@@ -207,6 +207,9 @@ EXTRACTION_BATCH_MAX_CHARS = env_int("EXTRACTION_BATCH_MAX_CHARS", 200_000, mini
 # No broker configured: tasks run in a background thread of the web process after commit
 # (see claims.dispatch). With a broker, a real worker takes them.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# The queue tasks go to and workers read; a benchmark sharing a Redis database with others
+# uses its own name so no other worker takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -227,6 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-articles": {"task": "claims.reconcile_articles", "schedule": 60.0},
     "poll-due-feeds": {"task": "feeds.poll_due_feeds", "schedule": 60.0},
     "reconcile-url-submissions": {"task": "feeds.reconcile_url_submissions", "schedule": 120.0},
+    "purge-idempotency-keys": {"task": "sources.purge_idempotency_keys", "schedule": 3600.0},
 }
 
 # --- REST framework --------------------------------------------------------------------------
