@@ -205,15 +205,15 @@ CLAIMS_SQL = """
 INSERT INTO claims_claim (id, text, start, "end", sentence_index, sentence_start, sentence_end,
                           kind, cue, hedged, hedge_cues, credibility, credibility_override,
                           verification_status, extractor_version, version, created_at,
-                          article_id, edited/*cols*/)
-SELECT id, text, start, start + length(text), sentence_index, start, start + length(text),
+                          article_id, edited, published_on/*cols*/)
+SELECT c.id, text, start, start + length(text), sentence_index, start, start + length(text),
        kind, CASE WHEN tpl < 55 OR tpl >= 70 THEN 'said' ELSE 'according to' END,
        cardinality(cues) > 0, cues,
        CASE WHEN u < 0.1 THEN 6 WHEN cardinality(cues) > 0 THEN 4 ELSE 3 END,
        CASE WHEN u > 0.998 THEN 2 END,
        CASE WHEN u > 0.995 THEN 'confirmed' WHEN u > 0.99 THEN 'disputed' ELSE 'unverified' END,
-       %(version)s, 1, now(), article_id, false/*vals*/
-FROM synth_claims
+       %(version)s, 1, now(), article_id, false, (a.published_at AT TIME ZONE 'UTC')::date/*vals*/
+FROM synth_claims c JOIN sources_article a ON a.id = c.article_id
 """
 
 ATTRIBUTIONS_SQL = """

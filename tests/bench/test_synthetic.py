@@ -75,6 +75,8 @@ def test_foreign_keys_and_constraints_hold(generated) -> None:  # type: ignore[n
     }
     assert {name: scalar(sql) for name, sql in orphans.items()} == dict.fromkeys(orphans, 0)
     assert scalar("SELECT count(*) FROM claims_claim WHERE start >= \"end\"") == 0
+    assert scalar("SELECT count(*) FROM claims_claim c JOIN sources_article a ON a.id = c.article_id "
+                  "WHERE c.published_on IS DISTINCT FROM (a.published_at AT TIME ZONE 'UTC')::date") == 0
     assert scalar("SELECT count(*) FROM claims_claimlink WHERE from_claim_id = to_claim_id") == 0
     assert scalar("SELECT count(DISTINCT lower(name)) FROM sources_source") == SIZES["sources"]
 

@@ -1,0 +1,578 @@
+"""End-to-end ingestion throughput (`make bench-ingest`).
+
+N articles (default 1,000, all different) are POSTed to `/api/v1/articles` on a gunicorn
+started here on 127.0.0.1, over a fresh migrated PostgreSQL database (registry loaded) and real
+Redis, with 1 and then 2 Celery worker processes (`--concurrency=1` each), until every article
+is `done`. The figure to beat is plain `nlp.pipe` over the same texts, run in the same number of
+independent single-process shards, measured in the same run: the ratio says what the platform
+(HTTP, queue, leases, database writes, matching) costs on top of the model. Each worker count is
+run with one article per task (`EXTRACTION_BATCH_SIZE=1`, the `claims.extract_article` path) and
+with batches (`claims.extract_articles`), side by side.
+
+    .venv/bin/python bench/bench_ingest.py [--articles 1000] [--batch-sizes 1,16] [--workers 1,2]
+
+Corpus: sentences of demo/*.txt and the dev articles, recombined, with figures re-drawn, plus
+wire-style templates with varied names, places, figures and dates; every article is unique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+import bench_extract  # noqa: E402  (the plain nlp.pipe measurement, shared)
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+PG = "postgres://postgres@127.0.0.1:5432"
+BROKER = "redis://127.0.0.1:6379/11"
+TARGET_RATIO = 0.75
+DEV = ROOT / ".." / "shared" / "data" / "dev" / "articles"
+
+# ------------------------------------------------------------------------------ corpus
+
+PEOPLE = [
+    "Olena Kovalenko",
+    "Ahmed Al-Masri",
+    "Kim Jong-su",
+    "Maria Santos",
+    "Dmitri Volkov",
+    "Fatima Yusuf",
+    "Lee Min-ho",
+    "Jean-Paul Mbeki",
+    "Sara Haddad",
+    "Tomasz Nowak",
+    "Amina Diallo",
+    "Hassan Rahimi",
+    "Ana Petrova",
+    "Rafael Ortega",
+    "Nguyen Van Long",
+]
+TITLES = [
+    "Defence Minister",
+    "military spokesman",
+    "regional governor",
+    "Foreign Minister",
+    "army chief of staff",
+    "UN envoy",
+    "police chief",
+    "deputy prime minister",
+]
+BODIES = [
+    "the Defence Ministry",
+    "the General Staff",
+    "the Interior Ministry",
+    "the UN refugee agency",
+    "the International Committee of the Red Cross",
+    "the State Emergency Service",
+    "the coast guard",
+    "the presidential office",
+    "the National Intelligence Service",
+    "Amnesty International",
+    "the World Food Programme",
+    "NATO officials",
+]
+AGENCIES = [
+    "Reuters",
+    "the Associated Press",
+    "AFP",
+    "Yonhap",
+    "TASS",
+    "Xinhua",
+    "Anadolu",
+    "Kyodo",
+    "Interfax",
+    "Ukrinform",
+]
+PLACES = [
+    "Kherson",
+    "Odesa",
+    "Kharkiv",
+    "Gaza City",
+    "Rafah",
+    "Aleppo",
+    "Idlib",
+    "Mosul",
+    "Sanaa",
+    "Hodeidah",
+    "Tripoli",
+    "Khartoum",
+    "El Fasher",
+    "Goma",
+    "Mogadishu",
+    "Bamako",
+    "Kabul",
+    "Pyongyang",
+    "Kaesong",
+    "Taipei",
+    "Yangon",
+    "Port-au-Prince",
+    "Juba",
+    "Beirut",
+]
+UNITS = [
+    "troops",
+    "civilians",
+    "soldiers",
+    "refugees",
+    "tanks",
+    "drones",
+    "missiles",
+    "trucks of aid",
+    "fighters",
+    "people",
+    "tonnes of grain",
+    "artillery shells",
+]
+EVENTS = ["killed", "wounded", "evacuated", "detained", "deployed", "displaced", "captured"]
+TOPICS = [
+    "a ceasefire",
+    "grain exports",
+    "a prisoner exchange",
+    "sanctions relief",
+    "humanitarian corridors",
+    "the withdrawal of foreign forces",
+    "the release of hostages",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+HEADLINES = [
+    "{place}: {n} {unit} {event}, {body} says",
+    "Talks on {topic} to resume, {agency} reports",
+    "{person} denies strike on {place}",
+    "Officials report {n} {unit} near {place}",
+    "{agency}: {topic} deal expected within weeks",
+]
+TEMPLATES = [
+    "{body_c} said on {day} that {n} {unit} had been {event} near {place}.",
+    "At least {n} {unit} were {event} in {place} on {day}, according to {body}.",
+    "{person}, the {title}, told {agency} that {topic} would be discussed on {date}.",
+    '{body_c} denied that its forces had shelled {place}, calling the reports "fabricated".',
+    "{agency} reported, citing {body}, that about {n} {unit} were {event} overnight.",
+    "Unconfirmed reports said {place} had been hit by {m} {unit2} on {day}.",
+    "The {title} {person} alleged that {n} {unit} had crossed into {place}.",
+    "{body_c} is expected to publish a report on {topic} by {date}.",
+    "{person} said more than {n} {unit} had been {event} since {month}.",
+    "Local officials, cited by {agency}, said {m} {unit2} were {event} in {place}.",
+    '{agency} quoted {person} as saying that {topic} remained "the priority".',
+    "According to {body}, roughly {n} {unit} have been {event} in {place} since {date}.",
+]
+
+
+def _pool() -> list[str]:
+    """Sentences of the demo and dev articles (headlines and datelines left out)."""
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "demo").glob("*.txt"))]
+    texts += [p.read_text("utf-8") for p in sorted(DEV.glob("*.txt"))]
+    sentences: list[str] = []
+    for text in texts:
+        for line in text.splitlines()[1:]:
+            sentences += [
+                s
+                for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"])", line.strip())
+                if len(s.split()) >= 6
+            ]
+    return sentences
+
+
+def make_corpus(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    pool = _pool()
+    seen: set[str] = set()
+    articles: list[dict[str, Any]] = []
+
+    def fill(template: str) -> str:
+        body = rng.choice(BODIES)
+        return template.format(
+            body=body,
+            body_c=body[0].upper() + body[1:],
+            person=rng.choice(PEOPLE),
+            title=rng.choice(TITLES),
+            agency=rng.choice(AGENCIES),
+            place=rng.choice(PLACES),
+            n=f"{rng.choice([rng.randint(2, 99), rng.randint(100, 9999), rng.randint(10, 99) * 1000]):,}",
+            m=rng.randint(2, 40),
+            unit=rng.choice(UNITS),
+            unit2=rng.choice(["missiles", "drones", "shells"]),
+            event=rng.choice(EVENTS),
+            topic=rng.choice(TOPICS),
+            day=rng.choice(DAYS),
+            month=rng.choice(MONTHS),
+            date=f"{rng.randint(1, 28)} {rng.choice(MONTHS)}",
+        )
+
+    def redraw(sentence: str) -> str:
+        # Re-draw the figures so recombined sentences differ from their source.
+        return re.sub(
+            r"\b\d[\d,]*\b",
+            lambda m: f"{rng.randint(2, 5000):,}" if rng.random() < 0.7 else m.group(),
+            sentence,
+        )
+
+    while len(articles) < n:
+        sentences = [
+            fill(rng.choice(TEMPLATES)) if rng.random() < 0.5 else redraw(rng.choice(pool))
+            for _ in range(rng.randint(6, 12))
+        ]
+        paragraphs = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
+        body = fill(rng.choice(HEADLINES)) + "\n\n" + "\n\n".join(paragraphs) + "\n"
+        if body in seen:
+            continue
+        seen.add(body)
+        articles.append(
+            {
+                "body": body,
+                "outlet": rng.choice(
+                    [
+                        "Demo Wire",
+                        "Voice of America",
+                        "Reuters",
+                        "Yonhap News Agency",
+                        "Kyiv Independent",
+                    ]
+                ),
+                "published_at": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            }
+        )
+    return articles
+
+
+def n_words(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+def pg(dbname: str, sql: str, *, fetch: bool = True) -> list[tuple[Any, ...]]:
+    conn = psycopg2.connect(f"{PG}/{dbname}")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall() if fetch and cur.description else []
+    finally:
+        conn.close()
+
+
+def fresh_database(name: str, template: str | None) -> None:
+    pg("template1", f'DROP DATABASE IF EXISTS "{name}"', fetch=False)
+    if template:
+        pg("template1", f'CREATE DATABASE "{name}" TEMPLATE "{template}"', fetch=False)
+        return
+    pg("template1", f'CREATE DATABASE "{name}"', fetch=False)
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"{PG}/{name}", "CELERY_BROKER_URL": ""}
+    subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "load_registry"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def service_env(dbname: str, batch_size: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": f"{PG}/{dbname}",
+        "DB_CONN_MAX_AGE": "600",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CELERY_BROKER_URL": BROKER,
+        "LOG_LEVEL": "WARNING",
+        "SECURE_COOKIES": "0",
+        "EXTRACTION_BATCH_SIZE": str(batch_size),
+        "RECONCILE_QUEUED_AFTER_SECONDS": "3600",
+        # Redis may be shared: a queue of our own, so no other worker takes our tasks.
+        "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
+    }
+
+
+SECRET = secrets.token_urlsafe(48)
+QUEUE = f"bench-ingest-{os.getpid()}"
+
+
+def start_workers(
+    n: int, env: dict[str, str], tag: str
+) -> list[tuple[subprocess.Popen[bytes], Path]]:
+    procs = []
+    for i in range(n):
+        log = ROOT / "var" / f"bench-ingest-worker-{tag}-{i}.log"
+        log.write_bytes(b"")
+        proc = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "celery"),
+                "-A",
+                "provenance",
+                "worker",
+                "--concurrency=1",
+                "--pool=prefork",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"bench-{tag}-{i}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        procs.append((proc, log))
+    deadline = time.monotonic() + 120
+    for proc, log in procs:
+        while b" ready." not in log.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                stop([p for p, _ in procs])
+                sys.exit(f"a Celery worker did not start; see {log}")
+            time.sleep(0.2)
+    return procs
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "provenance.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(ROOT / "var" / "bench-ingest-gunicorn.log").open("wb"),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    stop([proc])
+    sys.exit("gunicorn did not answer /healthz")
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+# ------------------------------------------------------------------------------ one run
+
+
+def run_pipeline(
+    corpus: list[dict[str, Any]],
+    *,
+    workers: int,
+    batch_size: int,
+    template: str,
+    port: int,
+    timeout: float,
+) -> dict[str, Any]:
+    dbname = f"benchingest_w{workers}_b{batch_size}"
+    fresh_database(dbname, template)
+    redis.Redis.from_url(BROKER).delete(QUEUE)
+    env = service_env(dbname, batch_size)
+    web = start_gunicorn(env, port)
+    procs = start_workers(workers, env, f"w{workers}b{batch_size}")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    submit_ms: list[float] = []
+    errors = 0
+    try:
+        t0 = time.perf_counter()
+        for article in corpus:
+            t = time.perf_counter()
+            conn.request(
+                "POST",
+                "/api/v1/articles",
+                body=json.dumps(article),
+                headers={"Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            response.read()
+            submit_ms.append((time.perf_counter() - t) * 1000)
+            if response.status != 202:
+                errors += 1
+        submitted = time.perf_counter() - t0
+        deadline = time.monotonic() + timeout
+        while True:
+            ((left, failed),) = pg(
+                dbname,
+                "SELECT count(*) FILTER (WHERE status IN ('queued', 'processing')), "
+                "count(*) FILTER (WHERE status = 'failed') FROM sources_article",
+            )
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - t0
+    finally:
+        stop([web] + [p for p, _ in procs])
+    ((done, claims),) = pg(
+        dbname,
+        "SELECT count(*) FILTER (WHERE status = 'done'), "
+        "(SELECT count(*) FROM claims_claim) FROM sources_article",
+    )
+    pg("template1", f'DROP DATABASE IF EXISTS "{dbname}"', fetch=False)
+    words = n_words([a["body"] for a in corpus])
+    return {
+        "workers": workers,
+        "batch_size": batch_size,
+        "articles": len(corpus),
+        "done": done,
+        "failed": failed,
+        "unfinished": left,
+        "submit_errors": errors,
+        "claims": claims,
+        "elapsed_s": elapsed,
+        "submit_s": submitted,
+        "submit_p50_ms": statistics.median(submit_ms),
+        "articles_per_s": done / elapsed,
+        "words_per_s": words * done / len(corpus) / elapsed,
+    }
+
+
+def plain_baseline(texts: list[str], procs: int, runs: int) -> dict[str, Any]:
+    from claims.extraction import pipeline
+
+    shipped = {
+        "batch_size": pipeline.DEFAULT_BATCH_SIZE,
+        "ops": "numpy-blas" if pipeline.USE_NUMPY_BLAS else "default",
+        "disable": list(pipeline.UNUSED_COMPONENTS),
+    }
+    r = bench_extract.measure(shipped, texts, runs, procs, ["plain"])
+    return {
+        "processes": procs,
+        "words_per_s": r["plain"]["words_per_s"],
+        "articles_per_s": len(texts) / r["plain"]["median_s"],
+        "runs_s": r["plain"]["runs_s"],
+    }
+
+
+def render(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [
+        f"machine: {m['cpu']} ({m['cores']} cores, {m['memory']}); corpus: "
+        f"{result['articles']} articles, {result['words']:,} words",
+        "",
+        f"{'workers':>7} {'batch':>6} {'articles/s':>11} {'words/s':>9} {'plain nlp.pipe w/s':>19}"
+        f" {'ratio':>6} {'target':>7}  done/failed  submit p50",
+    ]
+    for r in result["runs"]:
+        plain = result["plain"][str(r["workers"])]["words_per_s"]
+        ratio = r["words_per_s"] / plain
+        ok = "ok" if ratio >= TARGET_RATIO and not r["failed"] and not r["unfinished"] else "MISSED"
+        lines.append(
+            f"{r['workers']:>7} {r['batch_size']:>6} {r['articles_per_s']:>11.1f} "
+            f"{r['words_per_s']:>9,.0f} {plain:>19,.0f} {ratio:>6.2f} {'>= 0.75':>7} {ok:<6}"
+            f" {r['done']}/{r['failed']}   {r['submit_p50_ms']:.1f} ms"
+        )
+    lines.append(
+        "(end to end: first POST to the last article `done`; plain = nlp.pipe over the same "
+        "texts in as many independent processes, model already loaded)"
+    )
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    info = bench_extract.machine()
+    mem = (
+        subprocess.run(["free", "-h"], capture_output=True, text=True)
+        .stdout.splitlines()[1]
+        .split()[1]
+    )
+    return {**info, "memory": f"{mem} RAM"}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--workers", default="1,2", help="worker process counts, comma-separated")
+    ap.add_argument("--batch-sizes", default="1,16", help="EXTRACTION_BATCH_SIZE values to compare")
+    ap.add_argument("--plain-runs", type=int, default=3)
+    ap.add_argument("--port", type=int, default=8766)
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds to wait for one run")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
+    args = ap.parse_args()
+    (ROOT / "var").mkdir(exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
+
+    corpus = make_corpus(args.articles)
+    texts = [a["body"] for a in corpus]
+    workers = [int(x) for x in args.workers.split(",")]
+    batches = [int(x) for x in args.batch_sizes.split(",")]
+    template = "benchingest_template"
+    fresh_database(template, None)
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "articles": len(corpus),
+        "words": n_words(texts),
+        "plain": {},
+        "runs": [],
+    }
+    try:
+        for w in workers:
+            print(f"plain nlp.pipe, {w} process(es)", file=sys.stderr)
+            result["plain"][str(w)] = plain_baseline(texts, w, args.plain_runs)
+            for b in batches:
+                print(f"pipeline: {w} worker(s), batch {b}", file=sys.stderr)
+                result["runs"].append(
+                    run_pipeline(
+                        corpus,
+                        workers=w,
+                        batch_size=b,
+                        template=template,
+                        port=args.port,
+                        timeout=args.timeout,
+                    )
+                )
+                print(f"  {result['runs'][-1]['articles_per_s']:.1f} articles/s", file=sys.stderr)
+    finally:
+        pg("template1", f'DROP DATABASE IF EXISTS "{template}"', fetch=False)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1), "utf-8")
+    print(render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
