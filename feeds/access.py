@@ -1,7 +1,10 @@
-"""Who may manage feeds and submit URLs: the one place to change when editor roles arrive.
+"""Who may manage feeds and submit URLs: one place, built on provenance.access's roles.
 
-For now everyone may (AllowAny, like the rest of the API). The API views use
-`FeedsPermission`, the HTML views `feeds_access_check`; both ask `can_manage_feeds`.
+Reading (feed lists, health, submission status) is open like the rest of the app. Registering,
+editing and polling feeds is editorial work: editors only. Submitting a URL makes this server
+fetch a page from the internet, so it needs a signed-in user (any role), which keeps anonymous
+visitors from using the fetcher as a proxy. The API views use `FeedsPermission` (URL views set
+`url_submission = True`), the HTML views the two decorators; all ask `can_manage_feeds`.
 """
 
 from __future__ import annotations
@@ -10,27 +13,49 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from rest_framework.permissions import BasePermission
+from django.shortcuts import redirect
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from provenance.access import Role, role_of
 
 
-def can_manage_feeds(user: Any) -> bool:
-    return True
+def can_manage_feeds(user: Any, *, method: str = "POST", url_submission: bool = False) -> bool:
+    if method in SAFE_METHODS:
+        return True
+    needed = Role.ANALYST if url_submission else Role.EDITOR
+    return role_of(user) >= needed
+
+
+def _refusal(user: Any, url_submission: bool) -> str:
+    if role_of(user) == Role.ANONYMOUS:
+        return "Sign in to submit a URL." if url_submission else "Sign in as an editor to manage feeds."
+    return "Only editors can register, edit or poll feeds."
 
 
 class FeedsPermission(BasePermission):
-    message = "You may not manage feeds or submit URLs."
-
     def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
-        return can_manage_feeds(request.user)
+        url_submission = getattr(view, "url_submission", False)
+        allowed = can_manage_feeds(request.user, method=request.method, url_submission=url_submission)
+        if not allowed:
+            self.message = _refusal(request.user, url_submission)
+        return allowed
 
 
-def feeds_access_check(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_feeds(request.user):
-            raise PermissionDenied("You may not manage feeds or submit URLs.")
-        return view(request, *args, **kwargs)
+def _check(url_submission: bool) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not can_manage_feeds(request.user, method=request.method or "GET", url_submission=url_submission):
+                messages.error(request, _refusal(request.user, url_submission))
+                return redirect(request.path)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+feeds_access_check = _check(url_submission=False)
+url_access_check = _check(url_submission=True)

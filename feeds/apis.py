@@ -159,6 +159,7 @@ class UrlSubmissionOutput(serializers.ModelSerializer):
 
 
 class UrlSubmitApi(FeedsApiView):
+    url_submission = True
     @extend_schema(request=UrlSubmitInput, responses={202: UrlSubmissionOutput, 200: UrlSubmissionOutput},
                    summary="Submit an article by URL",
                    description="A worker fetches the page, extracts its main text and submits it as an "

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from feeds.access import feeds_access_check
+from feeds.access import feeds_access_check, url_access_check
 from feeds.forms import FeedForm, UrlSubmitForm
 from feeds.models import Feed
 from feeds.selectors import (
@@ -90,7 +90,7 @@ def feed_poll_view(request: HttpRequest, feed_id: int) -> HttpResponse:
     return redirect("feeds:detail", feed_id=feed.pk)
 
 
-@feeds_access_check
+@url_access_check
 def url_submit_view(request: HttpRequest) -> HttpResponse:
     form = UrlSubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +109,7 @@ def url_submit_view(request: HttpRequest) -> HttpResponse:
                   {"form": form, "submissions": url_submission_list_recent()}, status=status)
 
 
-@feeds_access_check
+@url_access_check
 def url_submission_detail_view(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = url_submission_get(submission_id=submission_id)
     if submission is None:

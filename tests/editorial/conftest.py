@@ -9,6 +9,9 @@ from provenance.access import Role
 
 def make_user(role: Role, name: str | None = None) -> User:
     name = name or f"{role.name.lower()}-user"
+    existing = User.objects.filter(username=name).first()
+    if existing is not None:
+        return existing
     if role == Role.ADMIN:
         return User.objects.create_superuser(name, f"{name}@example.org", "pw-not-used-123")
     user = User.objects.create_user(name, f"{name}@example.org", "pw-not-used-123")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from rest_framework.test import APIClient
 
 # The session's Celery worker process (tests/conftest.py) is started later from a copy of this
 # environment; the integration tests here need it to fetch from their local server too.
@@ -94,7 +95,7 @@ def tls_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServe
     """The local server over HTTPS with a self-signed certificate for news.test (trusted here)."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("openssl is needed to make a test certificate")
+        pytest.fail("openssl is needed to make a test certificate: apt-get install openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
                     "-out", str(cert), "-days", "1", "-subj", "/CN=news.test",
@@ -129,3 +130,25 @@ def enqueued(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     monkeypatch.setattr("feeds.dispatch.enqueue_url_submission",
                         lambda *, submission_id: calls["urls"].append(submission_id) or True)
     return calls
+
+
+@pytest.fixture
+def editor_api(db) -> APIClient:  # type: ignore[no-untyped-def]
+    """Registering and editing feeds is an editor's work (feeds.access)."""
+    from provenance.access import Role
+    from tests.editorial.conftest import client_for
+
+    return client_for(Role.EDITOR)
+
+
+@pytest.fixture
+def client(db):  # type: ignore[no-untyped-def]
+    """The page tests act as a signed-in editor."""
+    from django.test import Client
+
+    from provenance.access import Role
+    from tests.editorial.conftest import make_user
+
+    browser = Client()
+    browser.force_login(make_user(Role.EDITOR, "feed-editor"))
+    return browser

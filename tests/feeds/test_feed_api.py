@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api() -> APIClient:
-    return APIClient()
+def api(editor_api: APIClient) -> APIClient:
+    return editor_api
 
 
 def test_a_feed_is_registered_with_201_and_its_location(api: APIClient, enqueued, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

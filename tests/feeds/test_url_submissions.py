@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api() -> APIClient:
-    return APIClient()
+def api(editor_api: APIClient) -> APIClient:
+    return editor_api
 
 
 def submit(api: APIClient, url: str):  # type: ignore[no-untyped-def]
