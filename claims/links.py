@@ -237,9 +237,24 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
         if (grade, reason[:300], count) != (claim.credibility, claim.credibility_reason, claim.independent_origins):
             claim.credibility, claim.credibility_reason, claim.independent_origins = grade, reason[:300], count
             changed.append(claim)
-    Claim.objects.bulk_update(changed, ["credibility", "credibility_reason", "independent_origins"],
-                              batch_size=1000)
+    _claims_write_grades(changed)
     return len(changed)
+
+
+def _claims_write_grades(claims: list[Claim]) -> None:
+    """One UPDATE from unnested arrays: bulk_update's CASE WHEN per column and row was the
+    slowest step of matching (about 90 ms for 80 claims)."""
+    if not claims:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim AS c SET credibility = v.credibility, credibility_reason = v.reason, "
+            "independent_origins = v.origins "
+            "FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::smallint[]) AS v(id, credibility, reason, origins) "
+            "WHERE c.id = v.id",
+            [[c.pk for c in claims], [c.credibility for c in claims], [c.credibility_reason for c in claims],
+             [c.independent_origins for c in claims]],
+        )
 
 
 # ------------------------------------------------------------------------------ review
