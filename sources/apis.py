@@ -21,6 +21,7 @@ from claims.apis import ClaimListQuery, claim_filters, claim_page
 from claims.extraction.types import SourceKind
 from claims.selectors import claim_list_for_article
 from claims.services import article_reextract
+from provenance.access import require_editor
 from provenance.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
@@ -205,6 +206,7 @@ class ArticleReextractApi(APIView):
                                "extractor); its claims are replaced when the worker is done. "
                                "409 while it is being processed.")
     def post(self, request: Request, article_id: int) -> Response:
+        require_editor(request.user)
         article = article_reextract(article_id=check_path_id(article_id, "article"))
         output = ArticleStatusOutput(article, context={"request": request}).data
         return Response(output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]})

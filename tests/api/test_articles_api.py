@@ -133,7 +133,21 @@ def test_articles_list_runs_the_same_queries_for_one_or_many_articles(
 
 # ------------------------------------------------------------------------------ reextract
 
-def test_reextract_queues_a_failed_article_again(api: APIClient) -> None:
+@pytest.fixture
+def editor_api() -> APIClient:
+    from provenance.access import Role
+    from tests.editorial.conftest import client_for
+
+    return client_for(Role.EDITOR)
+
+
+def test_reextract_is_for_editors(api: APIClient) -> None:
+    article = make_article(status="failed")
+    assert api.post(f"/api/v1/articles/{article.pk}/reextract").status_code == 401
+
+
+def test_reextract_queues_a_failed_article_again(editor_api: APIClient) -> None:
+    api = editor_api
     article = make_article(status=ArticleStatus.FAILED, attempts=3)
     response = api.post(f"/api/v1/articles/{article.pk}/reextract")
     assert response.status_code == 202
@@ -142,14 +156,16 @@ def test_reextract_queues_a_failed_article_again(api: APIClient) -> None:
     assert (article.status, article.attempts) == (ArticleStatus.QUEUED, 0)
 
 
-def test_reextract_of_an_article_being_processed_answers_409(api: APIClient) -> None:
+def test_reextract_of_an_article_being_processed_answers_409(editor_api: APIClient) -> None:
+    api = editor_api
     article = make_article(status=ArticleStatus.PROCESSING)
     response = api.post(f"/api/v1/articles/{article.pk}/reextract")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
 
 
-def test_reextract_of_an_unknown_article_answers_404(api: APIClient) -> None:
+def test_reextract_of_an_unknown_article_answers_404(editor_api: APIClient) -> None:
+    api = editor_api
     response = api.post("/api/v1/articles/987654/reextract")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
