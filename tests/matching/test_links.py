@@ -154,3 +154,30 @@ def test_the_claim_list_api_runs_the_same_queries_with_the_origins_filter(corrob
     with CaptureQueriesContext(connection) as many:
         api.get("/api/v1/claims?min_origins=2&ordering=-origins")
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_the_claim_detail_api_runs_the_same_queries_for_a_lone_or_a_linked_claim(corroborated) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_claim
+
+    lone = make_claim()
+    api = APIClient()
+    counts = []
+    for claim_id in (lone.pk, corroborated["nis_a"].pk):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(f"/api/v1/claims/{claim_id}").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_changing_a_chain_recounts_the_origins_of_the_linked_claims(corroborated) -> None:  # type: ignore[no-untyped-def]
+    from claims.editorial import ChainLink, claim_set_chain
+
+    kyiv = corroborated["kyiv"]
+    claim_set_chain(actor=make_user(Role.EDITOR), claim_id=kyiv.pk, expected_version=kyiv.version,
+                    links=[ChainLink(name="National Intelligence Service")], reason="Kyiv quoted the NIS")
+    counts = {key: Claim.objects.get(pk=c.pk).independent_origins for key, c in corroborated.items()}
+    assert counts == {"nis_a": 1, "nis_b": 1, "kyiv": 1}
+    assert Claim.objects.get(pk=corroborated["nis_a"].pk).credibility == 3
