@@ -167,13 +167,22 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
             nxt = doc[i + 1] if i + 1 < n else None
             if nxt is not None and nxt.lower_ == "of":
                 value = float(_VAGUE[low])
+                last = tok
+                # "tens of thousands of people", "hundreds of millions": one vague amount.
+                if i + 3 < n and doc[i + 2].lower_ in _VAGUE and doc[i + 3].lower_ == "of":
+                    value *= _VAGUE[doc[i + 2].lower_]
+                    last = doc[i + 2]
+                    nxt = doc[i + 3]
                 out.append(
                     Quantity(
-                        value=value, text=tok.text, unit=_unit_phrase(tok, nxt),
-                        start=tok.idx, end=tok.idx + len(tok.text), approximate=True,
-                        qualifier="vague", low=value,
+                        value=value, text=doc[i : last.i + 1].text,
+                        unit=_unit_phrase(last, nxt), start=tok.idx,
+                        end=last.idx + len(last.text), approximate=True, qualifier="vague",
+                        low=value,
                     )
                 )  # fmt: skip
+                i = last.i + 1
+                continue
             i += 1
             continue
         first_value = _word_value(tok)

@@ -98,3 +98,8 @@ def test_offsets_point_at_the_figure_text(blank: Language) -> None:
     doc = blank("Police said at least 18 people, including 11 officers, died.")
     for q in find_quantities(doc, []):
         assert doc.text[q.start : q.end] == q.text
+
+
+def test_tens_of_thousands_is_one_vague_amount(blank: Language) -> None:
+    (q,) = find_quantities(blank("Tens of thousands of people marched."), [])
+    assert (q.text, q.low, q.qualifier) == ("Tens of thousands", 10_000, "vague")
