@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon as lx
+from .syntax import (
+    agent_of,
+    children,
+    document_author,
+    is_embedded,
+    negated,
+    subject,
+    with_conjuncts,
+)
 
 _CONTENT_DEPS = ("ccomp", "parataxis")
 
@@ -35,168 +44,10 @@ class Frame:
         return self.scope_lo <= i <= self.scope_hi
 
 
-def _children(tok: Token, *deps: str) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
-
-
-def _negated(tok: Token) -> bool:
-    # "police did not say who fired", "has not commented": a negated report attributes
-    # nothing (ANNOTATION 3.8).
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in tok.children)
-
-
-def _subject(verb: Token) -> list[Token]:
-    """The subject heads of a verb, borrowing them from the verb it is coordinated with or
-    depends on: "Beijing condemned the visit and accused Manila of provocation" (accused <-
-    Beijing), "the mayor met the envoy, revealing the plan" (revealing <- mayor)."""
-    node = verb
-    for _ in range(3):
-        subj = _children(node, "nsubj")
-        if subj:
-            # "al-Qaida claimed": a hyphenated name can come out as several subjects.
-            return _with_conjuncts(subj[-1])
-        if node.i == verb.i and node.tag_ in ("VBD", "VBZ", "VBP"):
-            # "..., the army and the police said Sunday": the parser sometimes hangs the
-            # speaker's noun phrase on the content; take the noun phrase right before the verb.
-            np = _preceding_np(node)
-            if np:
-                return np
-        if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in ("NOUN", "PROPN"):
-            # "witnesses reporting the soldiers were looting": the noun is the speaker.
-            return [node.head]
-        if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
-            if node.dep_ == "advcl" and not (
-                node.tag_ == "VBG" and node.i > 0 and node.doc[node.i - 1].text == ","
-            ):
-                # Only a participle clause set off by a comma shares the main subject:
-                # "He met the envoy, revealing ..." but not "led to the rebels stressing ...".
-                return []
-            node = node.head
-            continue
-        break
-    return []
-
-
-def _preceding_np(verb: Token) -> list[Token]:
-    """Heads of a comma-delimited noun phrase right before `verb` (joint ones split on "and")."""
-    doc = verb.doc
-    i = verb.i - 1
-    heads: list[Token] = []
-    last_noun: Token | None = None
-    while i >= 0:
-        tok = doc[i]
-        if tok.pos_ in ("NOUN", "PROPN"):
-            if last_noun is None:
-                last_noun = tok
-        elif tok.lower_ in ("and", "&"):
-            if last_noun is not None:
-                heads.append(last_noun)
-            last_noun = None
-        elif tok.pos_ in ("DET", "ADJ", "PART", "NUM") or tok.dep_ == "compound":
-            pass
-        elif tok.text == ",":
-            break
-        else:
-            return []
-        i -= 1
-    if i < 0 or last_noun is None:
-        return []
-    heads.append(last_noun)
-    return sorted(heads, key=lambda t: t.i)
-
-
-def _with_conjuncts(head: Token) -> list[Token]:
-    """ "the army and the interior ministry said": joint sources in text order."""
-    out = [head]
-    frontier = [head]
-    doc = head.doc
-    while frontier:
-        tok = frontier.pop()
-        for c in tok.children:
-            if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
-                # "The head of Czech and Slovak police": a conjunct reached across a
-                # preposition belongs to one noun phrase, not to a second speaker.
-                if any(t.pos_ == "ADP" for t in doc[tok.i + 1 : c.i]):
-                    continue
-                out.append(c)
-                frontier.append(c)
-    return sorted(out, key=lambda t: t.i)
-
-
-def _agent(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "agent":
-            objs = _children(c, "pobj")
-            if objs:
-                return objs[0]
-    return None
-
-
-def _is_embedded(tok: Token) -> bool:
-    node = tok
-    while node.head.i != node.i:
-        if node.dep_ in ("relcl", "acl"):
-            return True
-        node = node.head
-    return False
-
-
-def _in_relcl(tok: Token) -> bool:
-    node = tok
-    while node.head.i != node.i:
-        if node.dep_ == "relcl":
-            return True
-        node = node.head
-    return False
-
-
-def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
-    """Author and relays of a statement or report (ANNOTATION 3.7).
-
-    "a statement by the army" / "the army's statement" / "the police statement" /
-    "a communique, released by the rebels" / "a letter purporting to come from X" name the
-    author; "carried by AFP" / "seen by Reuters" / "cited by Kyodo" name a relay.
-    """
-    author: Token | None = None
-    relays: list[Token] = []
-    for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
-            objs = _children(c, "pobj")
-            if objs and author is None and objs[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
-                author = objs[0]
-        elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
-            author = c
-        elif (
-            c.dep_ == "compound"
-            and author is None
-            and (
-                c.pos_ == "PROPN"
-                or c.lower_ in lx.HEAD_KINDS
-                or c.ent_type_ in ("ORG", "GPE", "NORP")
-            )
-        ):
-            # "the police statement" names its author; "intelligence reports" does not.
-            author = c
-        elif c.dep_ == "acl":
-            lemma = c.lemma_.lower()
-            agent = _agent(c)
-            if agent is not None and lemma in ("issue", "release", "publish", "sign", "send"):
-                author = author or agent
-            elif agent is not None and lemma in lx.RELAY_PARTICIPLES:
-                relays.append(agent)
-            elif lemma == "claim":
-                # "a video claiming to come from the group's leader"
-                for sub in c.subtree:
-                    if sub.dep_ == "pobj" and sub.head.lower_ == "from":
-                        author = author or sub
-                        break
-    return author, relays
-
-
 def _speech_content(verb: Token) -> bool:
     """Whether a speech verb carries reported content: a clause, a quote, or a
     parenthetical placement ("..., the ministry added")."""
-    if _children(verb, *_CONTENT_DEPS):
+    if children(verb, *_CONTENT_DEPS):
         return True
     if any(c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX") for c in verb.children):
         # "has vowed to retaliate", "said to be" (the latter handled as a hedge)
@@ -210,7 +61,7 @@ def _speech_content(verb: Token) -> bool:
         if tok.dep_ == "mark" and tok.lower_ == "that" and tok.i > verb.i:
             if tok.head.pos_ in ("VERB", "AUX") and tok.head.dep_ in ("acl", "ccomp", "relcl"):
                 return True
-    for obj in _children(verb, "dobj"):
+    for obj in children(verb, "dobj"):
         # "witnesses reporting the soldiers were looting": a clause read as object + verb.
         nxt = obj.right_edge.i + 1
         if nxt < len(verb.doc) and verb.doc[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD"):
@@ -231,7 +82,7 @@ _EVENT_OBJECTS = frozenset("life lives responsibility credit victory title seat 
 def _parenthetical(verb: Token) -> bool:
     # "The plan, the mayor added, will cost more ..." / "A, B said, C": the speech verb
     # hangs off the content it reports.
-    return verb.dep_ in ("parataxis", "advcl", "conj") and not _children(verb, *_CONTENT_DEPS)
+    return verb.dep_ in ("parataxis", "advcl", "conj") and not children(verb, *_CONTENT_DEPS)
 
 
 def _frame_scope(tok: Token) -> tuple[int, int]:
@@ -256,7 +107,7 @@ def find_frames(sent: Span) -> list[Frame]:
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
-        if _negated(tok):
+        if negated(tok):
             continue
         frame = _verb_frame(tok, lemma)
         if frame is not None:
@@ -375,12 +226,12 @@ def _allegation(tok: Token) -> Frame | None:
     # who alleges; used only when no verb attributes the sentence.
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("by", "from"):
-            objs = _children(c, "pobj")
+            objs = children(c, "pobj")
             if objs:
                 root = tok.sent.root
                 return Frame(
-                    anchor=tok.i, cue=f"{tok.text} {c.text}", heads=_with_conjuncts(objs[0]),
-                    joint=[False] * len(_with_conjuncts(objs[0])),
+                    anchor=tok.i, cue=f"{tok.text} {c.text}", heads=with_conjuncts(objs[0]),
+                    joint=[False] * len(with_conjuncts(objs[0])),
                     scope_lo=root.left_edge.i, scope_hi=root.right_edge.i, weak=True,
                 )  # fmt: skip
     return None
@@ -394,11 +245,11 @@ def _according(tok: Token) -> Frame | None:
         preps = [nxt] if nxt is not None and nxt.lower_ == "to" else []
     if not preps:
         return None
-    objs = _children(preps[0], "pobj")
+    objs = children(preps[0], "pobj")
     if not objs:
         return None
     src = objs[0]
-    heads = _with_conjuncts(src)
+    heads = with_conjuncts(src)
     relays: list[Token] = []
     if src.lemma_.lower() in lx.DOCUMENT_NOUNS:
         author, relays = document_author(src)
@@ -407,7 +258,7 @@ def _according(tok: Token) -> Frame | None:
     else:
         for c in src.children:
             if c.dep_ == "acl" and c.lemma_.lower() in lx.RELAY_PARTICIPLES:
-                agent = _agent(c)
+                agent = agent_of(c)
                 if agent is not None:
                     relays.append(agent)
     head = tok.head
@@ -422,13 +273,13 @@ def _according(tok: Token) -> Frame | None:
         joint=[False] + [True] * (len(heads) - 1) + [False] * len(relays),
         scope_lo=lo,
         scope_hi=hi,
-        embedded=_is_embedded(head),
+        embedded=is_embedded(head),
         outer_first=True,
     )
 
 
 def _verb_frame(tok: Token, lemma: str) -> Frame | None:
-    agent = _agent(tok)
+    agent = agent_of(tok)
     if agent is not None and tok.tag_ == "VBN":
         return _passive_frame(tok, lemma, agent)
     if lemma == "quote":
@@ -436,21 +287,21 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
     if lemma in ("learn", "hear"):
         return _learned_frame(tok)
     if lemma in lx.PUBLISH_VERBS:
-        objs = _children(tok, "dobj")
+        objs = children(tok, "dobj")
         if objs and objs[0].lemma_.lower() in lx.PUBLISHED_THINGS:
             # "The group released a video showing ...", "the rebels issued a statement
             # denying the raid": the content is attributed to the publisher.
-            subj = _subject(tok)
+            subj = subject(tok)
             if subj:
                 return _simple(tok, subj, tok.text, _frame_scope(tok))
         return None
     if lemma == "read" or (lemma in lx.SPEECH_VERBS and lemma not in ("learn", "hear")):
-        subj = _subject(tok)
+        subj = subject(tok)
         if not subj:
             return None
         if lemma == "read" and subj[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
             return None
-        if lemma in ("order", "post", "suggest", "estimate", "predict", "tweet") and not _children(
+        if lemma in ("order", "post", "suggest", "estimate", "predict", "tweet") and not children(
             tok, "ccomp"
         ):
             return None
@@ -459,7 +310,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         elif _parenthetical(tok):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
         elif lemma in _NP_SPEECH and any(
-            o.lemma_.lower() not in _EVENT_OBJECTS for o in _children(tok, "dobj")
+            o.lemma_.lower() not in _EVENT_OBJECTS for o in children(tok, "dobj")
         ):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))
         elif (
@@ -475,10 +326,10 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         _statement_relay(tok, frame)
         return frame
     if lemma in lx.STANCE_VERBS:
-        subj = _subject(tok)
+        subj = subject(tok)
         if not subj:
             return None
-        if not (_children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
+        if not (children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
             return None
         return _simple(tok, subj, tok.text, _frame_scope(tok))
     return None
@@ -498,12 +349,12 @@ def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> 
         joint=[False] + [True] * (len(heads) - 1) + [False] * len(relays),
         scope_lo=min(scope[0], tok.i),
         scope_hi=max(scope[1], tok.i),
-        embedded=_is_embedded(tok),
+        embedded=is_embedded(tok),
     )
 
 
 def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
-    heads = _with_conjuncts(agent)
+    heads = with_conjuncts(agent)
     if tok.dep_ == "acl":
         # "estimates by the Central Intelligence Agency cited by AFP": registers the chain
         # CIA -> AFP for later sentences; the noun phrase asserts nothing itself.
@@ -534,9 +385,9 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
         scope_tok = tok.head if tok.dep_ in ("advcl", "parataxis") else tok
         lo, hi = _frame_scope(scope_tok)
         return Frame(
-            anchor=tok.i, cue=f"{'as ' if _children(tok, 'mark') else ''}{tok.text} by",
+            anchor=tok.i, cue=f"{'as ' if children(tok, 'mark') else ''}{tok.text} by",
             heads=heads, joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
-            embedded=_is_embedded(scope_tok), outer_first=tok.dep_ in ("advcl", "parataxis"),
+            embedded=is_embedded(scope_tok), outer_first=tok.dep_ in ("advcl", "parataxis"),
         )  # fmt: skip
     if lemma in lx.STANCE_VERBS:
         # "Serbia is being accused by rights groups of blocking the inquiry"
@@ -544,39 +395,39 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
         return Frame(
             anchor=tok.i, cue=f"{tok.text} by", heads=heads,
             joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
-            embedded=_is_embedded(tok),
+            embedded=is_embedded(tok),
         )  # fmt: skip
     return None
 
 
 def _quote_frame(tok: Token) -> Frame | None:
     # "CNN quoted a senior diplomat as saying ...": diplomat -> CNN.
-    subj = _subject(tok)
-    objs = _children(tok, "dobj")
+    subj = subject(tok)
+    objs = children(tok, "dobj")
     if not subj or not objs:
         return None
     lo, hi = _frame_scope(tok)
     return Frame(
         anchor=tok.i, cue="quoted", heads=[objs[0], *subj],
         joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi,
-        embedded=_is_embedded(tok), quote=True,
+        embedded=is_embedded(tok), quote=True,
     )  # fmt: skip
 
 
 def _learned_frame(tok: Token) -> Frame | None:
     # "The paper says it has learned from security sources that ...": sources -> paper.
-    subj = _subject(tok)
+    subj = subject(tok)
     origin = None
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "from":
-            objs = _children(c, "pobj")
+            objs = children(c, "pobj")
             origin = objs[0] if objs else None
-    if origin is None or not subj or not _children(tok, "ccomp"):
+    if origin is None or not subj or not children(tok, "ccomp"):
         return None
     lo, hi = _frame_scope(tok)
     return Frame(
         anchor=tok.i, cue=f"{tok.text} from", heads=[origin, *subj],
-        joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi, embedded=_is_embedded(tok),
+        joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi, embedded=is_embedded(tok),
     )  # fmt: skip
 
 
@@ -600,7 +451,7 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
     # "In a statement carried by AFP, the rebels said ...": AFP relays.
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
-            for obj in _children(c, "pobj"):
+            for obj in children(c, "pobj"):
                 if obj.lemma_.lower() in lx.DOCUMENT_NOUNS:
                     _, relays = document_author(obj)
                     for r in relays:
@@ -615,7 +466,7 @@ def _attach_citing(frames: list[Frame], toks: list[Token]) -> None:
     for tok in toks:
         if tok.lemma_.lower() != "cite" or tok.pos_ != "VERB":
             continue
-        objs = _children(tok, "dobj")
+        objs = children(tok, "dobj")
         if not objs:
             continue
         if tok.tag_ == "VBG" and tok.dep_ == "advcl":
@@ -635,7 +486,3 @@ def _attach_citing(frames: list[Frame], toks: list[Token]) -> None:
                 if len(frame.joint) > 1:
                     frame.joint[1] = False
                 frame.cue = f"citing; {frame.cue}"
-
-
-def in_relative_clause(tok: Token) -> bool:
-    return _in_relcl(tok)

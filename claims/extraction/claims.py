@@ -8,7 +8,6 @@ sentences, and back-references ("The visit, as reported by state television, ...
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -16,8 +15,17 @@ from spacy.tokens import Doc, Span, Token
 from .attribution import Frame, find_frames, nests_in
 from .dates import find_dates
 from .hedges import find_hedges
+from .layout import (
+    CREDIT,
+    DATELINE,
+    HEADLINE_SOURCE,
+    OutletFilter,
+    content_bounds,
+    is_line,
+    quote_flags,
+)
 from .quantities import find_quantities
-from .registry import Registry, normalize
+from .registry import Registry
 from .sources import Discourse, Resolved, SourceRecord, classify, mention_span
 from .types import ClaimKind, ClaimResult, DateRef, Quantity, SourceKind, SourceRef
 
@@ -32,20 +40,6 @@ _MEDIA_KINDS = frozenset(
 _BELIEF_CUES = frozenset(
     "could might may likely believed believe expected anticipated suggests possibility".split()
 )
-# "CAIRO -", "WASHINGTON (Reuters) —": a place dateline opening a story is not part of a claim.
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.' ]{2,}(?:,\s*[A-Z][A-Za-z. ]+)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+"
-)
-# Credit lines: "Jane Doe in Kabul contributed to this report."
-_CREDIT = re.compile(
-    r"contributed to (?:this|the) (?:report|story)|(?:information|material) for this "
-    r"(?:report|story)|^this (?:story|report) (?:originated|was produced)",
-    re.I,
-)
-# Headline prefix attribution: "Kyodo: Tokyo Recalls Envoy Over Border Row".
-_HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})\s*:\s+\S")
-_OPEN_QUOTES = frozenset({"“", "‘"})
-_CLOSE_QUOTES = frozenset({"”", "’"})
 
 
 @dataclass
@@ -83,79 +77,6 @@ class SentenceInfo:
     line: bool = False
 
 
-def _quote_flags(doc: Doc) -> list[bool]:
-    """Per token: inside a quotation. Straight quotes toggle; curly ones open or close."""
-    flags = [False] * len(doc)
-    inside = False
-    for tok in doc:
-        text = tok.text
-        if "\n" in text:
-            inside = False
-        if text == '"' or text in ("``", "''"):
-            inside = not inside
-            flags[tok.i] = True
-            continue
-        if text in _OPEN_QUOTES:
-            inside = True
-            flags[tok.i] = True
-            continue
-        if text in _CLOSE_QUOTES and text != "’":
-            flags[tok.i] = True
-            inside = False
-            continue
-        flags[tok.i] = inside
-    return flags
-
-
-def _is_line(sent: Span) -> bool:
-    """Headlines, subheads and datelines: a line without sentence-final punctuation."""
-    doc = sent.doc
-    k = sent.end - 1
-    while k >= sent.start and doc[k].is_space:
-        k -= 1
-    if k < sent.start:
-        return True
-    last = doc[k]
-    if last.text in (".", "!", "?", '"', "”", "'", "’", ":", ";"):
-        return False
-    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    return nxt is None or "\n" in last.whitespace_ or (nxt.is_space and "\n" in nxt.text)
-
-
-def _content_bounds(sent: Span) -> tuple[int, int]:
-    lo, hi = sent.start, sent.end
-    doc = sent.doc
-    while lo < hi and doc[lo].is_space:
-        lo += 1
-    while hi > lo and doc[hi - 1].is_space:
-        hi -= 1
-    return lo, hi
-
-
-class _OutletFilter:
-    def __init__(self, outlet: str | None, registry: Registry) -> None:
-        self.aliases: list[tuple[str, ...]] = []
-        if not outlet:
-            return
-        names = {outlet}
-        names.update(re.findall(r"\(([^)]+)\)", outlet))
-        names.add(re.sub(r"\s*\([^)]*\)", "", outlet))
-        entry = registry.lookup(re.sub(r"\s*\([^)]*\)", "", outlet)) or registry.lookup(outlet)
-        if entry is not None:
-            names.add(entry.name)
-            names.update(entry.aliases)
-        self.aliases = [normalize(n) for n in names if normalize(n)]
-
-    def is_publisher(self, mention: str) -> bool:
-        toks = normalize(mention)
-        for alias in self.aliases:
-            n = len(alias)
-            if any(toks[i : i + n] == alias for i in range(len(toks) - n + 1)):
-                # "BBC Persian", "the BBC's Urdu service" are the publisher BBC.
-                return True
-        return False
-
-
 class ClaimBuilder:
     """Builds the claims of one document. Not thread-safe; one per document."""
 
@@ -166,9 +87,9 @@ class ClaimBuilder:
         self.text = doc.text  # Doc.text joins every token each time it is read
         self.published = published
         self.registry = registry
-        self.outlet = _OutletFilter(outlet, registry)
+        self.outlet = OutletFilter(outlet, registry)
         self.discourse = Discourse(registry)
-        self.quote = _quote_flags(doc)
+        self.quote = quote_flags(doc)
 
     # -- chains -------------------------------------------------------------------------
     def _resolve_frame(
@@ -379,7 +300,7 @@ class ClaimBuilder:
         paragraph = 0
         prev_end_char = 0
         for index, sent in enumerate(doc.sents):
-            lo, hi = _content_bounds(sent)
+            lo, hi = content_bounds(sent)
             if lo >= hi or not any(t.is_alpha or t.like_num for t in doc[lo:hi]):
                 # A stray closing quote split off by the parser is no sentence.
                 continue
@@ -396,12 +317,12 @@ class ClaimBuilder:
 
     def _sentence(self, index: int, sent: Span, paragraph: int) -> SentenceInfo | None:
         doc = self.doc
-        lo, hi = _content_bounds(sent)
+        lo, hi = content_bounds(sent)
         if lo >= hi:
             return None
         text = doc[lo:hi].text
         start_char = doc[lo].idx
-        m = _DATELINE.match(text)
+        m = DATELINE.match(text)
         if m:
             start_char += m.end()
             while lo < hi and doc[lo].idx < start_char:
@@ -409,12 +330,12 @@ class ClaimBuilder:
             if lo >= hi:
                 return None
             start_char = doc[lo].idx
-        line = _is_line(sent)
+        line = is_line(sent)
         info = SentenceInfo(
             index=index, span=sent, start_char=start_char, segments=[], paragraph=paragraph,
             starts_in_quote=self.quote[lo], speaker=None, line=line,
         )  # fmt: skip
-        if _CREDIT.search(text):
+        if CREDIT.search(text):
             info.skip = True
             return info
         if line and all(t.is_punct or t.like_num or t.ent_type_ == "DATE" for t in doc[lo:hi]):
@@ -487,7 +408,7 @@ class ClaimBuilder:
     def _headline_segment(self, sent: Span, lo: int, hi: int, index: int) -> Segment:
         seg = Segment(lo, hi)
         text = self.doc[lo:hi].text
-        m = _HEADLINE_SOURCE.match(text)
+        m = HEADLINE_SOURCE.match(text)
         if m:
             start = self.doc[lo].idx + m.start(1)
             span = self.doc.char_span(start, start + len(m.group(1)), alignment_mode="expand")
@@ -570,7 +491,7 @@ class ClaimBuilder:
         for info in infos:
             if info.skip:
                 continue
-            sent_lo, sent_hi = _content_bounds(info.span)
+            sent_lo, sent_hi = content_bounds(info.span)
             sentence_text = self.text[
                 info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])
             ]

@@ -1,0 +1,102 @@
+"""Page layout of an article: lines, datelines, credit lines, quotations, the publisher.
+
+Small text-level helpers the claim builder uses before any attribution rule: which sentences
+are headlines or datelines, which tokens stand inside quotation marks, and which mentions
+name the outlet that published the article (never a source, ANNOTATION 3.5).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from .registry import Registry, normalize
+
+# "CAIRO -", "WASHINGTON (Reuters) —": a place dateline opening a story is not part of a claim.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.' ]{2,}(?:,\s*[A-Z][A-Za-z. ]+)?\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s+"
+)
+# Credit lines: "Jane Doe in Kabul contributed to this report."
+CREDIT = re.compile(
+    r"contributed to (?:this|the) (?:report|story)|(?:information|material) for this "
+    r"(?:report|story)|^this (?:story|report) (?:originated|was produced)",
+    re.I,
+)
+# Headline prefix attribution: "Kyodo: Tokyo Recalls Envoy Over Border Row".
+HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})\s*:\s+\S")
+_OPEN_QUOTES = frozenset({"“", "‘"})
+_CLOSE_QUOTES = frozenset({"”", "’"})
+
+
+def quote_flags(doc: Doc) -> list[bool]:
+    """Per token: inside a quotation. Straight quotes toggle; curly ones open or close."""
+    flags = [False] * len(doc)
+    inside = False
+    for tok in doc:
+        text = tok.text
+        if "\n" in text:
+            inside = False
+        if text == '"' or text in ("``", "''"):
+            inside = not inside
+            flags[tok.i] = True
+            continue
+        if text in _OPEN_QUOTES:
+            inside = True
+            flags[tok.i] = True
+            continue
+        if text in _CLOSE_QUOTES and text != "’":
+            flags[tok.i] = True
+            inside = False
+            continue
+        flags[tok.i] = inside
+    return flags
+
+
+def is_line(sent: Span) -> bool:
+    """Headlines, subheads and datelines: a line without sentence-final punctuation."""
+    doc = sent.doc
+    k = sent.end - 1
+    while k >= sent.start and doc[k].is_space:
+        k -= 1
+    if k < sent.start:
+        return True
+    last = doc[k]
+    if last.text in (".", "!", "?", '"', "”", "'", "’", ":", ";"):
+        return False
+    nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    return nxt is None or "\n" in last.whitespace_ or (nxt.is_space and "\n" in nxt.text)
+
+
+def content_bounds(sent: Span) -> tuple[int, int]:
+    lo, hi = sent.start, sent.end
+    doc = sent.doc
+    while lo < hi and doc[lo].is_space:
+        lo += 1
+    while hi > lo and doc[hi - 1].is_space:
+        hi -= 1
+    return lo, hi
+
+
+class OutletFilter:
+    def __init__(self, outlet: str | None, registry: Registry) -> None:
+        self.aliases: list[tuple[str, ...]] = []
+        if not outlet:
+            return
+        names = {outlet}
+        names.update(re.findall(r"\(([^)]+)\)", outlet))
+        names.add(re.sub(r"\s*\([^)]*\)", "", outlet))
+        entry = registry.lookup(re.sub(r"\s*\([^)]*\)", "", outlet)) or registry.lookup(outlet)
+        if entry is not None:
+            names.add(entry.name)
+            names.update(entry.aliases)
+        self.aliases = [normalize(n) for n in names if normalize(n)]
+
+    def is_publisher(self, mention: str) -> bool:
+        toks = normalize(mention)
+        for alias in self.aliases:
+            n = len(alias)
+            if any(toks[i : i + n] == alias for i in range(len(toks) - n + 1)):
+                # "BBC Persian", "the BBC's Urdu service" are the publisher BBC.
+                return True
+        return False
