@@ -150,3 +150,22 @@ MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+# Demonyms for the country of an unknown source ("Afghan army officials" -> AF). Country names
+# and capitals come from the registry's government entries instead.
+DEMONYMS: dict[str, str] = {
+    "afghan": "AF", "american": "US", "u.s.": "US", "us": "US", "british": "GB", "u.k.": "GB",
+    "uk": "GB", "chinese": "CN", "egyptian": "EG", "french": "FR", "german": "DE",
+    "indian": "IN", "iranian": "IR", "iraqi": "IQ", "israeli": "IL", "japanese": "JP",
+    "jordanian": "JO", "lebanese": "LB", "libyan": "LY", "malaysian": "MY", "nigerian": "NG",
+    "north korean": "KP", "pakistani": "PK", "palestinian": "PS", "qatari": "QA",
+    "russian": "RU", "saudi": "SA", "somali": "SO", "south korean": "KR", "sudanese": "SD",
+    "syrian": "SY", "turkish": "TR", "ukrainian": "UA", "yemeni": "YE", "belarusian": "BY",
+    "polish": "PL", "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "ethiopian": "ET",
+    "kenyan": "KE", "congolese": "CD", "malian": "ML", "venezuelan": "VE", "colombian": "CO",
+    "mexican": "MX", "brazilian": "BR", "filipino": "PH", "philippine": "PH", "taiwanese": "TW",
+    "vietnamese": "VN", "indonesian": "ID", "burmese": "MM", "myanmar": "MM", "bangladeshi": "BD",
+    "emirati": "AE", "kuwaiti": "KW", "omani": "OM", "bahraini": "BH", "algerian": "DZ",
+    "moroccan": "MA", "tunisian": "TN", "canadian": "CA", "australian": "AU", "italian": "IT",
+    "spanish": "ES", "dutch": "NL", "swedish": "SE", "finnish": "FI", "norwegian": "NO",
+}  # fmt: skip

@@ -109,8 +109,31 @@ def person_core(span: Span) -> Span | None:
     return doc[start : ent.end]
 
 
+def country_of(span: Span, registry: Registry) -> str | None:
+    """The country a mention names: "Afghan army officials" -> AF, "Somalia's police" -> SO,
+    "a senior U.S. official" -> US. None when it names none."""
+    words = [t.lower_ for t in span]
+    for k, word in enumerate(words):
+        pair = f"{word} {words[k + 1]}" if k + 1 < len(words) else ""
+        if pair in lx.DEMONYMS:
+            return lx.DEMONYMS[pair]
+        if word in lx.DEMONYMS:
+            return lx.DEMONYMS[word]
+    for ent in span.ents:
+        if ent.label_ == "GPE":
+            entry = registry.lookup(ent.text)
+            if entry is not None and entry.country:
+                return entry.country
+    return None
+
+
 def classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | None]:
     """(kind, canonical name, country) of a mention that is not a re-mention."""
+    kind, name, country = _classify(span, registry)
+    return kind, name, country or country_of(span, registry)
+
+
+def _classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | None]:
     text = span.text
     toks = normalize(text)
     head = span.root
