@@ -307,6 +307,12 @@ def _excluded(doc: Doc, i: int, j: int, value: float) -> bool:
         and (nxt is None or nxt.pos_ not in ("NOUN",))
     ):
         return True
+    # "a magnitude 6.8 earthquake", "a 5.2-magnitude quake": a measure, not a count.
+    if (prev is not None and prev.lower_ == "magnitude") or (
+        nxt is not None and (nxt.lower_ == "magnitude" or (
+            nxt.text == "-" and j + 1 < len(doc) and doc[j + 1].lower_ == "magnitude"))
+    ):  # fmt: skip
+        return True
     if tok.lower_ == "one" and j == i + 1 and not _one_is_count(tok):
         return True
     # "one another", "the two of them" are fine; "No. 5" handled above.

@@ -109,6 +109,11 @@ def person_core(span: Span) -> Span | None:
     return doc[start : ent.end]
 
 
+_GENERIC_AFTER = frozenset(
+    "news agency agencies tv television radio channel service network newspaper daily wire".split()
+)
+
+
 def country_of(span: Span, registry: Registry) -> str | None:
     """The country a mention names: "Afghan army officials" -> AF, "Somalia's police" -> SO,
     "a senior U.S. official" -> US. None when it names none."""
@@ -158,7 +163,12 @@ def _classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | No
         # The mention is the entry itself only if its head word is inside the alias or right
         # after it ("Reuters news agency"): "officials at the Pentagon" are officials,
         # "Maria Lopez, spokeswoman for the Iraqi government" is a person.
-        if (head_norm and head_norm[-1] in toks[i : j + 2]) or len(toks) == j - i:
+        inside = bool(head_norm) and head_norm[-1] in toks[i:j]
+        # Only generic media words may follow the name: "Reuters news agency" is Reuters,
+        # "the United States Geological Survey" is not the U.S. government.
+        after = toks[j:]
+        generic = bool(after) and len(after) <= 2 and all(w in _GENERIC_AFTER for w in after)
+        if inside or generic or len(toks) == j - i:
             return entry.kind, entry.name, entry.country
     if any(t.lower_ in lx.UNCONFIRMED_WORDS for t in span) and head_low in (
         "reports",

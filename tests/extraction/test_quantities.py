@@ -103,3 +103,8 @@ def test_offsets_point_at_the_figure_text(blank: Language) -> None:
 def test_tens_of_thousands_is_one_vague_amount(blank: Language) -> None:
     (q,) = find_quantities(blank("Tens of thousands of people marched."), [])
     assert (q.text, q.low, q.qualifier) == ("Tens of thousands", 10_000, "vague")
+
+
+@pytest.mark.parametrize("text", ["A magnitude 6.8 earthquake hit.", "A 5.2-magnitude quake hit."])
+def test_earthquake_magnitudes_are_measures_not_counts(blank: Language, text: str) -> None:
+    assert find_quantities(blank(text), []) == []
