@@ -145,8 +145,14 @@ def _one_is_count(tok: Token) -> bool:
         return True
     if tok.is_sent_start or (prev is not None and prev.is_punct and prev.text in "\"“'"):
         return nxt.pos_ in ("NOUN", "ADJ", "PROPN")
-    # Object of a verb ("killed one civilian", "declared one week") counts.
-    return prev is not None and prev.pos_ == "VERB" and nxt.pos_ in ("NOUN", "ADJ")
+    # Object of a verb ("killed one civilian", "declared one week") counts; the speaker after
+    # a quote ("..., said one resident") does not.
+    return (
+        prev is not None
+        and prev.pos_ == "VERB"
+        and prev.lemma_ not in ("say", "tell", "add", "write", "recall")
+        and nxt.pos_ in ("NOUN", "ADJ")
+    )
 
 
 def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantity]:

@@ -187,10 +187,13 @@ def _classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | No
         elif mods & {"spy", "intelligence", "security", "espionage"}:
             kind = SourceKind.INTELLIGENCE
     if has_person:
-        if kind is SourceKind.OFFICIAL or any(
-            lx.HEAD_KINDS.get(t.lower_) is SourceKind.OFFICIAL for t in span
-        ):
+        # "Ali Hassan, a ministry spokesman" is an official, "Jane Roe, an analyst at a
+        # think tank" an expert, a bare name a person.
+        roles = {lx.HEAD_KINDS.get(t.lower_) for t in span if t.pos_ == "NOUN"}
+        if kind is SourceKind.OFFICIAL or SourceKind.OFFICIAL in roles:
             return SourceKind.OFFICIAL, text, None
+        if SourceKind.EXPERT in roles:
+            return SourceKind.EXPERT, text, None
         return SourceKind.PERSON, text, None
     if kind is SourceKind.OFFICIAL:
         # "officials", "a senior U.S. military official": an office without a name.
