@@ -288,7 +288,9 @@ def _excluded(doc: Doc, i: int, j: int, value: float) -> bool:
     tok = doc[i]
     prev = doc[i - 1] if i > 0 else None
     nxt = doc[j] if j < len(doc) else None
-    if tok.ent_type_ in ("ORDINAL", "TIME") and not (nxt is not None and nxt.text == "-"):
+    # Ordinals are ranks; a TIME entity is excluded only as a clock time (below), since
+    # "in the past 24 hours" counts hours like "a three-day truce" counts days.
+    if tok.ent_type_ == "ORDINAL" and not (nxt is not None and nxt.text == "-"):
         return True
     if _is_year(tok, value):
         return True

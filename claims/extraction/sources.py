@@ -190,7 +190,8 @@ def _classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | No
         # "Ali Hassan, a ministry spokesman" is an official, "Jane Roe, an analyst at a
         # think tank" an expert, a bare name a person.
         roles = {lx.HEAD_KINDS.get(t.lower_) for t in span if t.pos_ == "NOUN"}
-        if kind is SourceKind.OFFICIAL or SourceKind.OFFICIAL in roles:
+        titles = {lx.HEAD_KINDS.get(t.lower_) for t in span}  # "Secretary-General Ann Lee"
+        if kind is SourceKind.OFFICIAL or SourceKind.OFFICIAL in titles:
             return SourceKind.OFFICIAL, text, None
         if SourceKind.EXPERT in roles:
             return SourceKind.EXPERT, text, None
