@@ -276,6 +276,10 @@ CANDIDATES_PER_CLAIM = 25
 # is rare). Words in more than COMMON_TERM_SHARE of claims are never used: "said", "troop".
 RAREST_TERMS = 4
 COMMON_TERM_SHARE = 0.05
+# Beyond its two rarest words, a claim uses a word only if it is in fewer than this share of
+# claims: each word adds its whole posting list to the scan, and a frequent third and fourth
+# word ("troop", "russia") cost much and find little that the rarest two did not.
+RARE_TERM_SHARE = 0.01
 
 # One statement for the whole article. Why not pg_trgm's `%` through a trigram GIN index: every
 # claim shares trigrams such as "the" and "aid" with most of the table, so the GIN scan reads
@@ -290,7 +294,7 @@ WITH common AS MATERIALIZED (
            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
      WHERE s.schemaname = current_schema() AND s.tablename = 'claim_text_search'
 ), lexemes AS (
-    SELECT q.id, l.lexeme,
+    SELECT q.id, l.lexeme, COALESCE(cm.freq, 0) AS freq,
            row_number() OVER (PARTITION BY q.id ORDER BY COALESCE(cm.freq, 0), l.lexeme) AS r
       FROM claims_claim q
      CROSS JOIN unnest(tsvector_to_array(to_tsvector('english'::regconfig, COALESCE(q.text, '')))) AS l(lexeme)
@@ -301,7 +305,8 @@ WITH common AS MATERIALIZED (
        AND l.lexeme ~ '^[[:alnum:]]+$' AND (l.lexeme !~ '^[0-9]+$' OR length(l.lexeme) >= 4)
        AND COALESCE(cm.freq, 0) < %(common_share)s
 ), rare AS (
-    SELECT id, quote_literal(lexeme) AS term, r FROM lexemes WHERE r <= %(terms)s
+    SELECT id, quote_literal(lexeme) AS term, r FROM lexemes
+     WHERE r <= %(terms)s AND (r <= 2 OR freq < %(rare_share)s)
 ), queries AS (
     SELECT q.id, q.text, q.article_id, (qa.published_at AT TIME ZONE 'UTC')::date AS day,
            COALESCE(
@@ -341,4 +346,4 @@ SELECT q.id, c.id, similarity(c.text, q.text)
 
 def candidate_params(*, article_id: int) -> dict[str, Any]:
     return {"article_id": article_id, "window": MATCH_WINDOW_DAYS, "per_claim": CANDIDATES_PER_CLAIM,
-            "terms": RAREST_TERMS, "common_share": COMMON_TERM_SHARE}
+            "terms": RAREST_TERMS, "common_share": COMMON_TERM_SHARE, "rare_share": RARE_TERM_SHARE}
