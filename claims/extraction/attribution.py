@@ -69,6 +69,13 @@ def _speech_content(verb: Token) -> bool:
     return False
 
 
+# Verbs that attribute only with a that-clause: "investigators found that the fuse failed" but
+# not "investigators found the wreck", "officials fear the worst".
+_CLAUSE_ONLY = frozenset(
+    """order post suggest estimate predict tweet assess believe suspect fear think determine
+    find""".split()
+)
+
 # Speech verbs whose noun-phrase object is itself what is asserted: "the mayor stressed the
 # size of the evacuation", "the ministry confirmed the deaths", "the rebels denied the report".
 _NP_SPEECH = frozenset(
@@ -301,9 +308,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if lemma == "read" and subj[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
             return None
-        if lemma in ("order", "post", "suggest", "estimate", "predict", "tweet") and not children(
-            tok, "ccomp"
-        ):
+        if lemma in _CLAUSE_ONLY and not children(tok, "ccomp"):
             return None
         if _speech_content(tok):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))

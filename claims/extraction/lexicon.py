@@ -16,8 +16,10 @@ SPEECH_VERBS = frozenset(
     indicate state write stress explain argue assert declare acknowledge admit reiterate maintain
     contend reply remark testify disclose complain charge concede speculate caution promise
     pledge recall tweet post inform assure estimate predict suggest learn hear observe
-    mention conclude order""".split()
+    mention conclude order assess believe suspect fear think determine find""".split()
 )
+# Of those, the verbs of belief and assessment also hedge what they introduce ("U.S. officials
+# believe the missile was fired from Yemen"); their speaker is still the source.
 
 # Stance verbs whose noun-phrase object already carries a proposition: "accused her of ...",
 # "rejected the charges", "described the man as a courier", "has vowed to retaliate".

@@ -387,6 +387,10 @@ class Discourse:
                     noun = verb.head
                     return self.resolve(noun, sentence, local)
                 return None
+            speaker = self._speaker_of_content(head)
+            if speaker is not None:
+                # "Officials said they believe ...": the pronoun is the speaker.
+                return self.resolve(speaker, sentence, local, limit, floor)
             rec = self._pronoun(head, local)
             if head.lower_ in lx.THING_PRONOUNS or head.lower_ in lx.PLURAL_PRONOUNS:
                 # "State TV aired footage of a depot which it said was struck":
@@ -423,8 +427,40 @@ class Discourse:
                 if self._same_named(toks, span, r):
                     self.touch(r)
                     return Resolved(span.text, r, span.start_char, span.end_char, True)
+        for r in reversed(self.records):
+            # The same words again ("officials" ... "officials") name the same source.
+            if r.tokens == toks and toks:
+                self.touch(r)
+                return Resolved(span.text, r, span.start_char, span.end_char, True)
         rec = self.new_record(span, sentence)
         return Resolved(span.text, rec, span.start_char, span.end_char, False)
+
+    @staticmethod
+    def _speaker_of_content(pron: Token) -> Token | None:
+        """The subject of the speech verb whose reported clause this pronoun is the subject
+        of, when number agrees: "the ministry said it will ..." -> the ministry."""
+        if pron.dep_ not in ("nsubj", "nsubjpass") or pron.head.dep_ != "ccomp":
+            return None
+        verb = pron.head.head
+        if verb.lemma_.lower() not in lx.SPEECH_VERBS:
+            return None
+        subj = [c for c in verb.children if c.dep_ == "nsubj" and c.i != pron.i]
+        if not subj:
+            return None
+        speaker = subj[0]
+        if speaker.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            speaker = verb.head
+        if speaker.pos_ not in ("NOUN", "PROPN"):
+            return None
+        plural = speaker.tag_ in ("NNS", "NNPS")
+        low = pron.lower_
+        if low in lx.PERSON_PRONOUNS and (plural or speaker.ent_type_ not in ("PERSON", "")):
+            return None
+        if low in lx.THING_PRONOUNS and (plural or speaker.ent_type_ == "PERSON"):
+            return None
+        if low in lx.PLURAL_PRONOUNS and not plural and speaker.ent_type_ == "PERSON":
+            return None
+        return speaker
 
     def _sentence_subject(self, pron: Token) -> Token | None:
         sent = pron.sent
