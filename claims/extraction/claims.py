@@ -19,6 +19,7 @@ from .layout import (
     CREDIT,
     DATELINE,
     HEADLINE_SOURCE,
+    SECTION_LABELS,
     OutletFilter,
     content_bounds,
     is_line,
@@ -409,7 +410,7 @@ class ClaimBuilder:
         seg = Segment(lo, hi)
         text = self.doc[lo:hi].text
         m = HEADLINE_SOURCE.match(text)
-        if m:
+        if m and m.group(1).lower() not in SECTION_LABELS:
             start = self.doc[lo].idx + m.start(1)
             span = self.doc.char_span(start, start + len(m.group(1)), alignment_mode="expand")
             if span is not None:

@@ -25,6 +25,11 @@ CREDIT = re.compile(
 )
 # Headline prefix attribution: "Kyodo: Tokyo Recalls Envoy Over Border Row".
 HEADLINE_SOURCE = re.compile(r"^\s*([A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,3})\s*:\s+\S")
+# "Analysis: ...", "Explainer: ..." label a story's genre, not who says its headline.
+SECTION_LABELS = frozenset(
+    """analysis explainer opinion update live watch exclusive breaking factbox timeline q&a
+    photos video editorial interview commentary fact check correction""".split()
+) | {"fact check", "breaking news", "live updates"}
 _OPEN_QUOTES = frozenset({"“", "‘"})
 _CLOSE_QUOTES = frozenset({"”", "’"})
 
