@@ -181,3 +181,18 @@ def test_changing_a_chain_recounts_the_origins_of_the_linked_claims(corroborated
     counts = {key: Claim.objects.get(pk=c.pk).independent_origins for key, c in corroborated.items()}
     assert counts == {"nis_a": 1, "nis_b": 1, "kyiv": 1}
     assert Claim.objects.get(pk=corroborated["nis_a"].pk).credibility == 3
+
+
+def test_claims_published_outside_the_window_are_not_candidates(corroborated) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tests.factories import make_source
+
+    from .conftest import OCT23, claim_saying
+
+    late = claim_saying("North Korea has sent 3,000 troops to Russia to support its war against Ukraine, "
+                        "Japan's defence ministry said.", origin=make_source(name="Japan MoD"),
+                        outlet=make_source(kind="outlet"), when=OCT23 + dt.timedelta(days=90), troops=3000)
+    report = claims_match_article(article_id=late.article_id)
+    assert report.candidates == 0
+    assert not ClaimLink.objects.filter(from_claim=late).exists()
