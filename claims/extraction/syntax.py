@@ -47,6 +47,12 @@ def subject(verb: Token) -> list[Token]:
                 # Only a participle clause set off by a comma shares the main subject:
                 # "He met the envoy, revealing ..." but not "led to the rebels stressing ...".
                 return []
+            if node.dep_ == "advcl":
+                # "The minister said the talks failed, adding that ...": the participle
+                # continues the speech, even when the parser hangs it on the reported clause.
+                for anc in node.ancestors:
+                    if anc.lemma_.lower() in lx.SPEECH_VERBS and children(anc, "nsubj"):
+                        return with_conjuncts(children(anc, "nsubj")[-1])
             node = node.head
             continue
         break
