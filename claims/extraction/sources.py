@@ -269,8 +269,10 @@ class Discourse:
             t.lower_ for t in span if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "PERSON"
         )
         subs: dict[str, Span] = {}
+        # An apposition names the source itself ("KCNA, the official news agency"): "the
+        # agency" later is KCNA, so appositions are no sub-mentions.
         for t in span:
-            if t.i != span.root.i and t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("pobj", "appos"):
+            if t.i != span.root.i and t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj":
                 left = max(t.left_edge.i, span.start)
                 right = min(t.right_edge.i, span.end - 1)
                 sub = span.doc[left : right + 1]
