@@ -1,0 +1,57 @@
+"""Stored hostile articles, claims and source names, rendered by real headless Chromium: no
+payload runs, no dialog opens, no request leaves for the attacker's host."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.services import claims_extract_for_article
+from sources.services import article_submit
+from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
+from tests.factories import make_article, make_claim, make_source
+
+from . import corpus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _store() -> list[str]:
+    """Hostile articles stored through the submission service and extracted; returns paths."""
+    paths = ["/", "/sources", "/review", "/feeds/"]
+    for i, payload in enumerate(corpus.SCRIPTS):
+        result = article_submit(body=f"{corpus.LEAD} Officials said {payload} on Tuesday ({i}). {payload}",
+                                title=payload, outlet=payload if i % 3 == 0 else "")
+        claims_extract_for_article(article_id=result.article.pk, owner="browser")
+        paths.append(f"/articles/{result.article.pk}")
+    html = article_submit(body=corpus.HTML_DOCS[0])
+    paths.append(f"/articles/{html.article.pk}")
+    # A source named with markup, as extraction or an editor might produce one, on a claim.
+    article = make_article(body=corpus.SCRIPTS[2] + " Officials said 5 boats sank.", title=corpus.SCRIPTS[0])
+    for payload in corpus.SCRIPTS[:10]:
+        source = make_source(name=f"{payload} Agency"[:300])
+        claim = make_claim(article=article, text=f"{payload} said 5 boats sank.", sources=[source])
+        paths += [f"/claims/{claim.pk}", f"/sources/{source.pk}"]
+    paths += [f"/sources?q={corpus.SCRIPTS[0]}", f"/?q={corpus.SCRIPTS[2]}"]
+    return paths
+
+
+def test_no_stored_payload_runs_in_the_browser(live_server, page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    paths = _store()
+    dialogs: list[str] = []
+    evil_requests: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: evil_requests.append(r.url) if "evil" in r.url or r.url.startswith("javascript") else None)
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("load")
+        # Hover and focus everything, so mouse and focus handlers would fire if they existed.
+        page.evaluate("for (const el of document.querySelectorAll('*')) {"
+                      " el.dispatchEvent(new MouseEvent('mouseover')); }")
+        assert page.evaluate("window.__pwned") is None, path
+        assert page.evaluate("parent.__pwned") is None, path
+    assert not dialogs and not evil_requests
+    # Control: the same payload, put in the page as markup, does run, so the check can see it.
+    page.set_content(corpus.SCRIPTS[2])
+    page.wait_for_function("window.__pwned === 1")
+    print(f"\nbrowser: {len(paths)} pages with stored payloads rendered, none ran")
