@@ -109,6 +109,13 @@ def find_hedges(sent: Span) -> list[tuple[str, int]]:
             else:
                 out.append((tok.text, tok.i))
         elif low in _HEDGE_NOUNS and tok.pos_ == "NOUN":
+            # "allegations that troops fired" distances its content; "denied the allegations"
+            # carries none, so there is nothing for the cue to hedge.
+            if tok.lemma_ in ("allegation", "accusation") and not (
+                any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+                or any(t.lower_ == "that" and t.head.pos_ == "VERB" for t in tok.subtree)
+            ):
+                continue
             out.append((tok.text, tok.i))
         elif low in _HEDGE_MODALS and tok.tag_ == "MD":
             if (
