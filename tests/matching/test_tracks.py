@@ -81,3 +81,9 @@ def test_the_chart_puts_a_higher_figure_higher_and_a_later_one_to_the_right() ->
 
 def test_an_empty_track_has_no_series() -> None:
     assert track_chart([])["series"] == []
+
+
+def test_a_claims_figures_link_to_their_track(client) -> None:  # type: ignore[no-untyped-def]
+    claim = claim_saying("North Korea has sent 3,000 troops to Russia.", origin=make_source(),
+                         outlet=make_source(kind="outlet"), troops=3000)
+    assert '/figures/track?q=troops"' in client.get(f"/claims/{claim.pk}").content.decode()
