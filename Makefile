@@ -8,8 +8,12 @@ export DEBUG ?= 1
 # Test services: a PostgreSQL server and Redis (see .ci/run, which starts them if needed).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_BROKER_URL   ?= redis://127.0.0.1:6379/15
+# The fault suite's own database and Redis db on those servers; it starts private servers for
+# the faults that stop them (tests/faults/README.md).
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
+FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 
-.PHONY: install run worker beat test lint migrate eval bench-extract clean
+.PHONY: install run worker beat test lint migrate eval bench-extract test-faults load clean
 
 install: $(STAMP)
 
@@ -42,9 +46,18 @@ lint: install
 	$(VENV)/bin/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
+# The fault suite (marker `faults`, about 15 minutes) runs in `make test-faults`, not here.
 test: install lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -m "not faults" $(PYTEST_ARGS)
+
+test-faults: install
+	DATABASE_URL=$(FAULTS_DATABASE_URL) CELERY_BROKER_URL=$(FAULTS_BROKER_URL) \
+		$(VENV)/bin/pytest -m faults -s tests/faults $(PYTEST_ARGS)
+
+# Mixed reads and submissions against gunicorn on a private stack; see bench/load.py.
+load: install
+	$(PY) bench/load.py --seconds 60 --clients 16 --out bench/results/load.json $(BENCH_ARGS)
 
 eval: install
 	$(PY) bench/eval.py
