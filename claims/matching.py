@@ -307,39 +307,44 @@ WITH common AS MATERIALIZED (
 ), rare AS (
     SELECT id, quote_literal(lexeme) AS term, r FROM lexemes
      WHERE r <= %(terms)s AND (r <= 2 OR freq < %(rare_share)s)
-), queries AS (
-    SELECT q.id, q.text, q.article_id, (qa.published_at AT TIME ZONE 'UTC')::date AS day,
+), queries AS MATERIALIZED (
+    SELECT q.id, q.text, q.article_id,
            COALESCE(
                (SELECT string_agg(a.term || ' & ' || b.term, ' | ')
                   FROM rare a JOIN rare b ON b.id = a.id AND a.r < b.r WHERE a.id = q.id),
                (SELECT min(a.term) FROM rare a WHERE a.id = q.id)
            )::tsquery AS terms
       FROM claims_claim q
-      JOIN sources_article qa ON qa.id = q.article_id
      WHERE q.article_id = %(article_id)s
 )
-SELECT q.id, c.id, similarity(c.text, q.text)
+, article AS (
+    -- The whole article asks the index once: its claims' queries OR'ed together, in its window.
+    -- One GIN scan per claim read the window's day entries ten times over (measured at 1M
+    -- claims: 460 ms per article per claim scans, 80 ms in one scan, the same candidates).
+    SELECT (SELECT (published_at AT TIME ZONE 'UTC')::date FROM sources_article
+             WHERE id = %(article_id)s) AS day,
+           (SELECT string_agg('(' || terms::text || ')', ' | ') FROM queries
+             WHERE terms IS NOT NULL)::tsquery AS terms
+), matches AS MATERIALIZED (
+    -- Both conditions are answered by the GIN index `claim_day_text_search` (day, words). An
+    -- undated article is compared with every dated claim; undated claims are never candidates
+    -- (they cannot be placed in a window).
+    SELECT c.id, c.text, to_tsvector('english'::regconfig, COALESCE(c.text, '')) AS tv
+      FROM claims_claim c, article
+     WHERE to_tsvector('english'::regconfig, COALESCE(c.text, '')) @@ article.terms
+       AND c.published_on BETWEEN COALESCE(article.day - %(window)s, '-infinity')
+                              AND COALESCE(article.day + %(window)s, 'infinity')
+       AND c.article_id <> %(article_id)s
+)
+-- Then each claim keeps the matches of its own query, most similar first.
+SELECT q.id, m.id, similarity(m.text, q.text)
   FROM queries q
  CROSS JOIN LATERAL (
-        SELECT c.id, c.text
-          FROM (
-                -- Both conditions are answered by the GIN index `claim_day_text_search` (day,
-                -- words) in one scan. OFFSET 0 keeps this a subquery the planner cannot flatten:
-                -- left to itself it sometimes walks the window's articles and computes
-                -- to_tsvector for each of their claims instead. An undated article is compared
-                -- with every dated claim; undated claims are never candidates (they cannot be
-                -- placed in a window).
-                SELECT c.id, c.text
-                  FROM claims_claim c
-                 WHERE to_tsvector('english'::regconfig, COALESCE(c.text, '')) @@ q.terms
-                   AND c.published_on BETWEEN COALESCE(q.day - %(window)s, '-infinity')
-                                          AND COALESCE(q.day + %(window)s, 'infinity')
-                   AND c.article_id <> q.article_id
-                OFFSET 0
-               ) c
-         ORDER BY similarity(c.text, q.text) DESC, c.id
+        SELECT m.id, m.text FROM matches m
+         WHERE m.tv @@ q.terms
+         ORDER BY similarity(m.text, q.text) DESC, m.id
          LIMIT %(per_claim)s
-       ) c
+       ) m
  WHERE q.terms IS NOT NULL
 """
 
