@@ -13,7 +13,7 @@ TEST_BROKER_URL   ?= redis://127.0.0.1:6379/15
 FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
 FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 
-.PHONY: install run worker beat test lint migrate eval bench-extract test-faults load clean
+.PHONY: install run worker beat test lint migrate eval bench-extract bench-ingest bench-api test-faults load clean
 
 install: $(STAMP)
 
@@ -66,6 +66,13 @@ eval: install
 
 bench-extract: install
 	$(PY) bench/bench_extract.py
+
+# Against the PostgreSQL and Redis of the tests (databases bench*, Redis db 11); see bench/README.md.
+bench-ingest: install
+	$(PY) bench/bench_ingest.py $(BENCH_ARGS)
+
+bench-api: install
+	$(PY) bench/bench_api.py --scaling $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

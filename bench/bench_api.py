@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -219,27 +220,83 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
+def cpu_ms(pids: list[int]) -> float:
+    """CPU time (user + system) these processes have used, in milliseconds (Linux /proc)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def serving_pids(master: int, dbname: str) -> list[int]:
+    """gunicorn's workers and their PostgreSQL backends: what a request costs in CPU, whatever
+    else the (shared) machine is doing."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                workers.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    backends = pg_exec(
+        dbname,
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+        "AND backend_type = 'client backend'",
+        (dbname,),
+    )
+    return workers + [r[0] for r in backends]
+
+
 def measure(
-    client: Client, paths: Callable[[], Iterator[str]], n: int, warmup: int
+    client: Client,
+    paths: Callable[[], Iterator[str]],
+    n: int,
+    warmup: int,
+    budget: float,
+    pids: Callable[[], list[int]] = list,
 ) -> dict[str, Any]:
+    """`n` requests after `warmup`, or fewer if `budget` seconds run out (a slow endpoint is
+    reported with the requests it got, `cut` set)."""
     it = paths()
+    stop_at = time.monotonic() + budget
     for _ in range(warmup):
         client.get(next(it))
+        if time.monotonic() > stop_at:
+            break
     times, errors, first_error = [], 0, None
+    stop_at = time.monotonic() + budget
+    watched = pids()
+    cpu_before = cpu_ms(watched)
     for _ in range(n):
+        if len(times) >= 5 and time.monotonic() > stop_at:
+            break
         ms, status, body = client.get(next(it))
         times.append(ms)
         if status != 200:
             errors += 1
             first_error = first_error or f"{status} {body[:200]!r}"
-    return {**percentiles(times), "errors": errors, "first_error": first_error}
+    return {
+        **percentiles(times),
+        "errors": errors,
+        "first_error": first_error,
+        "cut": len(times) < n,
+        "cpu_ms_per_request": (cpu_ms(watched) - cpu_before) / len(times),
+    }
 
 
-def measure_deep(client: Client, pages: int, chains: int, query: str = "") -> dict[str, Any]:
+def measure_deep(
+    client: Client, pages: int, chains: int, pids: Callable[[], list[int]] = list
+) -> dict[str, Any]:
     """Follow `next` `pages` times from the first page, `chains` times over."""
     times, last, errors = [], [], 0
+    watched = pids()
+    cpu_before = cpu_ms(watched)
     for _ in range(chains):
-        path: str | None = "/api/v1/claims" + query
+        path: str | None = "/api/v1/claims"
         for page in range(pages + 1):
             assert path is not None
             ms, status, body = client.get(path)
@@ -255,7 +312,8 @@ def measure_deep(client: Client, pages: int, chains: int, query: str = "") -> di
                 break
             parts = urlsplit(nxt)
             path = parts.path + "?" + parts.query
-    out = {**percentiles(times), "errors": errors, "first_error": None}
+    out = {**percentiles(times), "errors": errors, "first_error": None, "cut": False}
+    out["cpu_ms_per_request"] = (cpu_ms(watched) - cpu_before) / max(1, len(times) + chains)
     out["last_page_p50"] = statistics.median(last) if last else None
     return out
 
@@ -324,7 +382,17 @@ def run_size(
         for name, kind, paths in endpoints(ids):
             if names is not None and name not in names:
                 continue
-            results[name] = {"kind": kind, **measure(client, paths, args.requests, args.warmup)}
+            results[name] = {
+                "kind": kind,
+                **measure(
+                    client,
+                    paths,
+                    args.requests,
+                    args.warmup,
+                    args.budget,
+                    lambda: serving_pids(server.proc.pid, dbname),
+                ),
+            }
             print(
                 f"  {name:<32} p50 {results[name]['p50']:7.1f}  p99 {results[name]['p99']:7.1f} ms",
                 file=sys.stderr,
@@ -332,7 +400,9 @@ def run_size(
         if names is None or "deep page" in names:
             results["deep page (next x50)"] = {
                 "kind": "list",
-                **measure_deep(client, 50, args.deep_chains),
+                **measure_deep(
+                    client, 50, args.deep_chains, lambda: serving_pids(server.proc.pid, dbname)
+                ),
             }
     finally:
         server.stop()
@@ -363,18 +433,26 @@ def render(result: dict[str, Any]) -> str:
     ]
     main = result["results"]
     bare = main.get("bare list page (floor)", {}).get("p99")
+    bare50 = main.get("bare list page (floor)", {}).get("p50")
     lines.append(
-        f"{'endpoint (1 client, keep-alive)':<34}{'p50':>8}{'p95':>8}{'p99':>8}{'x bare':>8}"
-        f"{'errors':>8}  {'target':<24}"
+        f"{'endpoint (1 client, keep-alive)':<34}{'p50':>8}{'p95':>8}{'p99':>8}{'x bare':>11}"
+        f"{'CPU ms':>8}{'n':>5}{'errors':>7}  {'target':<26}"
     )
     for name, r in main.items():
         target, ok = verdict(name, r, bare)
-        ratio = f"{r['p99'] / bare:.1f}" if bare and r["kind"] == "list" else ""
-        lines.append(
-            f"{name:<34}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}{ratio:>8}"
-            f"{r['errors']:>8}  {target:<24}{ok}"
+        ratio = (
+            f"{r['p50'] / bare50:.1f}/{r['p99'] / bare:.1f}" if bare and r["kind"] == "list" else ""
         )
-    lines.append("(milliseconds; 'x bare' = p99 over the bare endpoint's p99)")
+        lines.append(
+            f"{name:<34}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}{ratio:>11}"
+            f"{r.get('cpu_ms_per_request', 0):>8.1f}{r['n']:>5}{r['errors']:>7}  {target:<26}{ok}"
+        )
+    lines.append(
+        "(milliseconds; 'x bare' = p50/p99 over the bare endpoint's p50/p99; CPU ms = CPU time "
+        "of the gunicorn workers and their PostgreSQL backends per request, which other load on "
+        "the machine does not inflate; n = requests measured, fewer than asked when the "
+        "per-endpoint time budget ran out)"
+    )
     if result.get("scaling"):
         lines += ["", "scaling (p50 / p99 ms):"]
         sizes = list(result["scaling"])
@@ -445,6 +523,12 @@ def main() -> int:
     ap.add_argument("--sources", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=300, help="measured requests per endpoint")
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=40,
+        help="seconds at most per endpoint (then fewer requests)",
+    )
     ap.add_argument("--deep-chains", type=int, default=4, help="walks of 50 `next` pages")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--workers", type=int, default=2)
@@ -454,6 +538,8 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
     args = ap.parse_args()
     (ROOT / "var").mkdir(exist_ok=True)
+    # A SIGTERM (timeout, Ctrl-C from make) still runs the finally blocks that stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     generated = ensure_database(
         args.db, args.claims, args.articles, args.sources, regenerate=args.regenerate

@@ -30,18 +30,66 @@ def enqueue_extraction(*, article_id: int) -> bool:
             _local_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         _local_executor.submit(_run_locally, article_id)
         return True
-    from claims.tasks import extract_article, extract_articles
+    from claims.tasks import extract_article
 
+    if settings.EXTRACTION_BATCH_SIZE > 1:
+        return enqueue_extraction_batch(article_ids=[article_id])
     try:
-        if settings.EXTRACTION_BATCH_SIZE > 1:
-            # The worker fills the batch with other queued articles (claims.extract_articles).
-            extract_articles.apply_async(args=[[article_id]])
-        else:
-            extract_article.apply_async(args=[article_id])
+        extract_article.apply_async(args=[article_id])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
         logger.warning("Could not enqueue article %s (%s); the reconciler will retry.", article_id, exc)
         return False
     return True
+
+
+# Batched extraction (EXTRACTION_BATCH_SIZE > 1): at most one `claims.extract_articles` task
+# waits in the queue at a time. A worker fills its batch from the database (every committed
+# `queued` article), so a submission that finds a task already waiting needs no task of its
+# own; one task per submission would leave EXTRACTION_BATCH_SIZE - 1 no-op tasks per batch.
+# The key expires so a lost task cannot hold submissions back for long (and the reconciler
+# still re-enqueues whatever stays queued).
+_BATCH_PENDING_SECONDS = 30
+_redis_client = None
+
+
+def _batch_pending_key() -> str:
+    return f"provenance:extract-batch-pending:{settings.CELERY_TASK_DEFAULT_QUEUE}"
+
+
+def _redis():  # type: ignore[no-untyped-def]
+    global _redis_client
+    if _redis_client is None:
+        import redis
+
+        _redis_client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2,
+                                             socket_connect_timeout=2)
+    return _redis_client
+
+
+def enqueue_extraction_batch(*, article_ids: list[int]) -> bool:
+    """Make sure a batch task will take these articles (and any other queued ones): enqueue
+    `claims.extract_articles` unless one is already waiting. False if the broker is down."""
+    from claims.tasks import extract_articles
+
+    try:
+        if not _redis().set(_batch_pending_key(), "1", nx=True, ex=_BATCH_PENDING_SECONDS):
+            return True
+        extract_articles.apply_async(args=[article_ids])
+    except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
+        logger.warning("Could not enqueue articles %s (%s); the reconciler will retry.", article_ids, exc)
+        extraction_batch_started()
+        return False
+    return True
+
+
+def extraction_batch_started() -> None:
+    """A batch task is about to fill its batch: the next submission must enqueue a new one."""
+    if not settings.CELERY_BROKER_URL:
+        return
+    try:
+        _redis().delete(_batch_pending_key())
+    except Exception as exc:  # the key expires on its own
+        logger.warning("Could not clear the pending-batch mark (%s).", exc)
 
 
 def _run_locally(article_id: int) -> None:

@@ -47,8 +47,9 @@ def article_claim_for_extraction(*, article_id: int, owner: str) -> Article | No
     """Take the processing lease on an article, or return None if someone else should run it.
 
     A conditional UPDATE is the lock: of two workers given the same article, exactly one sees a
-    row updated. A lease that expired (its worker died) can be taken over; the same owner (a
-    Celery retry keeps its task id) may take its own lease again.
+    row updated. A lease that expired (its worker died) can be taken over. A live lease is never
+    taken again, not even by the same task id: Redis redelivers an unacknowledged message with
+    the same id after its visibility timeout, and that copy must not run beside the first.
     """
     now = timezone.now()
     lease = dt.timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
@@ -57,7 +58,6 @@ def article_claim_for_extraction(*, article_id: int, owner: str) -> Article | No
         .filter(
             Q(status=ArticleStatus.QUEUED)
             | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
-            | Q(status=ArticleStatus.PROCESSING, lease_owner=owner)
         )
         .update(
             status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, lease_owner=owner,
@@ -84,7 +84,23 @@ def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome
         )
     except Exception as exc:
         return _article_record_failure(article=article, owner=owner, exc=exc)
-    return claims_store_extraction(article_id=article.pk, owner=owner, result=result)
+    try:
+        return claims_store_extraction(article_id=article.pk, owner=owner, result=result)
+    except (OperationalError, InterfaceError):
+        # The database failed mid-write and the transaction rolled back. Hand the article back
+        # so the task's retry can take it; if the database is still down, the lease expires and
+        # the reconciler re-enqueues it.
+        _articles_release(article_ids=[article.pk], owner=owner)
+        raise
+
+
+def _articles_release(*, article_ids: list[int], owner: str) -> None:
+    """Put articles whose lease we hold back to `queued` (best effort: the database may be down)."""
+    try:
+        Article.objects.filter(pk__in=article_ids, status=ArticleStatus.PROCESSING, lease_owner=owner).update(
+            status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
+    except DatabaseError:
+        logger.warning("Could not release articles %s; their leases will expire.", article_ids)
 
 
 def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
@@ -135,8 +151,17 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
     RetryableExtractionError at the end if some article failed with attempts left (the others
     are stored; a retry of the task skips them).
     """
+    from claims.dispatch import enqueue_extraction_batch, extraction_batch_started
+
+    if fill_to:
+        # From here on, an article committed after our fill needs a task of its own.
+        extraction_batch_started()
     articles = articles_claim_batch_for_extraction(article_ids=article_ids, owner=owner,
                                                    fill_to=fill_to, max_chars=max_chars)
+    if fill_to and len(articles) >= fill_to:
+        # A full batch: more may be queued. Hand them to the next task now, so another worker
+        # runs them while this one works.
+        enqueue_extraction_batch(article_ids=[])
     outcomes = dict.fromkeys(article_ids, ExtractOutcome.SKIPPED)
 
     def item(a: Article) -> tuple[str, dt.date | None, str | None]:
@@ -151,19 +176,31 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
                        len(articles), exc_info=True)
         results = [None] * len(articles)
     retry: list[str] = []
-    for article, result in zip(articles, results, strict=True):
-        if result is None:
-            try:
-                result = get_extractor().extract(*item(article))
-            except Exception as exc:
+    # One commit for the batch: each article's store becomes a savepoint. A commit (its WAL
+    # flush) cost as much as all of an article's inserts together. A database error now rolls
+    # the whole batch back; the task retries it, and our leases let the retry take it again.
+    try:
+        outcomes.update(_store_batch(articles=articles, results=results, owner=owner, item=item,
+                                     retry=retry))
+    except (OperationalError, InterfaceError):
+        # The batch rolled back: hand every article back so the task's retry can take them.
+        _articles_release(article_ids=[a.pk for a in articles], owner=owner)
+        raise
+    if False:  # noqa: SIM108  (kept for the diff below; replaced by _store_batch)
+        for article, result in zip(articles, results, strict=True):
+            if result is None:
                 try:
-                    outcomes[article.pk] = _article_record_failure(article=article, owner=owner, exc=exc)
-                except RetryableExtractionError as again:
-                    outcomes[article.pk] = ExtractOutcome.SKIPPED
-                    retry.append(f"article {article.pk}: {again}")
-                continue
-        outcomes[article.pk] = claims_store_extraction(article_id=article.pk, owner=owner,
-                                                       result=result)
+                    result = get_extractor().extract(*item(article))
+                except Exception as exc:
+                    try:
+                        outcomes[article.pk] = _article_record_failure(article=article, owner=owner,
+                                                                       exc=exc)
+                    except RetryableExtractionError as again:
+                        outcomes[article.pk] = ExtractOutcome.SKIPPED
+                        retry.append(f"article {article.pk}: {again}")
+                    continue
+            outcomes[article.pk] = claims_store_extraction(article_id=article.pk, owner=owner,
+                                                           result=result)
     if retry:
         raise RetryableExtractionError("; ".join(retry))
     return outcomes

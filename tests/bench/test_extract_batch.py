@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -16,10 +17,20 @@ from claims.services import (
     claims_extract_for_article,
     claims_extract_for_articles,
 )
+from claims.dispatch import enqueue_extraction_batch as _real_enqueue_batch
 from sources.models import Article, ArticleStatus
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def next_batches(monkeypatch) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Batches handed on to a next task (recorded, not published: no worker should see them)."""
+    calls: list[list[int]] = []
+    monkeypatch.setattr("claims.dispatch.enqueue_extraction_batch",
+                        lambda *, article_ids: calls.append(article_ids) or True)
+    return calls
 
 
 _seq = itertools.count(1)
@@ -52,6 +63,15 @@ def test_a_task_fills_its_batch_with_the_oldest_queued_articles() -> None:
     assert outcomes == {a.pk: ExtractOutcome.DONE for a in (articles[4], articles[0], articles[1])}
     statuses = {a.pk: a.status for a in Article.objects.filter(pk__in=[a.pk for a in articles])}
     assert [statuses[a.pk] for a in articles] == ["done", "done", "queued", "queued", "done"]
+
+
+def test_a_full_batch_hands_the_rest_of_the_queue_to_the_next_task(next_batches) -> None:  # type: ignore[no-untyped-def]
+    articles = queued(4)
+    claims_extract_for_articles(article_ids=[articles[0].pk], owner="b1", fill_to=2)
+    assert next_batches == [[]]
+    claims_extract_for_articles(article_ids=[], owner="b2", fill_to=3)
+    assert next_batches == [[]]  # two left for a batch of three: nothing more to hand on
+    assert Article.objects.filter(status=ArticleStatus.DONE).count() == 4
 
 
 def test_the_fill_stops_at_the_text_budget() -> None:
@@ -101,3 +121,28 @@ def test_one_bad_article_fails_alone_and_the_task_retries_for_it(monkeypatch) ->
     bad.refresh_from_db()
     assert good.status == ArticleStatus.DONE
     assert bad.status == ArticleStatus.QUEUED and "model exploded" in bad.error
+
+
+class _Publish:
+    def __init__(self) -> None:
+        self.calls: list[list[int]] = []
+
+    def apply_async(self, args):  # type: ignore[no-untyped-def]
+        self.calls.append(args[0])
+
+
+def test_submissions_share_one_waiting_batch_task_until_a_worker_starts_it(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    from claims import dispatch, tasks
+
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-batch-{uuid.uuid4()}"
+    settings.EXTRACTION_BATCH_SIZE = 8
+    publish = _Publish()
+    monkeypatch.setattr(tasks, "extract_articles", publish)
+    monkeypatch.setattr(dispatch, "enqueue_extraction_batch", _real_enqueue_batch)
+    assert dispatch.enqueue_extraction(article_id=1)
+    assert dispatch.enqueue_extraction(article_id=2)
+    assert publish.calls == [[1]]
+    dispatch.extraction_batch_started()
+    assert dispatch.enqueue_extraction(article_id=3)
+    assert publish.calls == [[1], [3]]
+    dispatch.extraction_batch_started()
