@@ -4,9 +4,9 @@ new article against 100k and 1M stored claims.
     .venv/bin/python bench/bench_match.py [--sizes 100000 1000000] [--articles 30]
         [--database-url postgres://postgres@127.0.0.1:5432/matchbench] [--out bench/results/match.json]
 
-The database (created and migrated if missing) is filled by `manage.py generate_synthetic` up to
-each size (about 10 claims per article, dates over five years). Then articles picked at random
-are matched as if they had just been extracted: each run is rolled back, so every article is
+Each size has its own database (`<url>_<size>`, created and migrated if missing), filled by
+`manage.py generate_synthetic` (about 10 claims per article, dates over five years). Then
+articles picked at random are matched as if they had just been extracted: each run is rolled back, so every article is
 measured against the same stored claims and the database is left as it was. Reported: median
 and p95 of the whole service call, of the candidate query alone, and the claims and candidates
 per article. The synthetic claims come from a few templates, so they resemble each other far
@@ -156,33 +156,35 @@ def measure(n_articles: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--articles", type=int, default=30)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/matchbench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/matchbench",
+                        help="Each size gets its own database: this URL with _<size> appended.")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "match.json"))
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    _ensure_database(args.database_url)
-    _setup(args.database_url)
+    if args.one:  # a child run: one size, one database, one Django setup
+        _ensure_database(args.database_url)
+        _setup(args.database_url)
+        stored = _fill(args.database_url, args.sizes[0])
+        print(json.dumps({"stored_claims": stored, **measure(args.articles)}), flush=True)
+        return
     results = []
     for size in sorted(args.sizes):
-        stored = _fill(args.database_url, size)
-        result = {"stored_claims": stored, **measure(args.articles)}
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", "--sizes", str(size), "--articles", str(args.articles),
+             "--database-url", f"{args.database_url}_{size}"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )
+        result = json.loads(child.stdout.strip().splitlines()[-1])
         print(json.dumps(result), flush=True)
         results.append(result)
-    Path(args.out).write_text(
-        json.dumps(
-            {
-                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                "results": results,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    Path(args.out).write_text(json.dumps({
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "results": results,
+    }, indent=2) + "\n")
 
 
 if __name__ == "__main__":
