@@ -40,8 +40,9 @@ def expected_version(request: Request) -> int:
             code="precondition_required", status_code=428,
         )
     value = raw.removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise ApplicationError(f"If-Match {raw!r} is not a version; send the ETag you received.",
+    # ASCII digits only ("²".isdigit() is true but int() refuses it) and within the column's range.
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise ApplicationError(f"If-Match {raw[:40]!r} is not a version; send the ETag you received.",
                                code="invalid", status_code=400)
     return int(value)
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -177,30 +177,27 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
         results = [None] * len(articles)
     retry: list[str] = []
     # One commit for the batch: each article's store becomes a savepoint. A commit (its WAL
-    # flush) cost as much as all of an article's inserts together. A database error now rolls
-    # the whole batch back; the task retries it, and our leases let the retry take it again.
+    # flush) cost as much as all of an article's inserts together. A database error rolls the
+    # whole batch back; the articles are handed back (queued) so the task's retry takes them.
     try:
-        outcomes.update(_store_batch(articles=articles, results=results, owner=owner, item=item,
-                                     retry=retry))
+        with transaction.atomic():
+            for article, result in zip(articles, results, strict=True):
+                if result is None:
+                    try:
+                        result = get_extractor().extract(*item(article))
+                    except Exception as exc:
+                        try:
+                            outcomes[article.pk] = _article_record_failure(article=article, owner=owner,
+                                                                           exc=exc)
+                        except RetryableExtractionError as again:
+                            outcomes[article.pk] = ExtractOutcome.SKIPPED
+                            retry.append(f"article {article.pk}: {again}")
+                        continue
+                outcomes[article.pk] = claims_store_extraction(article_id=article.pk, owner=owner,
+                                                               result=result)
     except (OperationalError, InterfaceError):
-        # The batch rolled back: hand every article back so the task's retry can take them.
         _articles_release(article_ids=[a.pk for a in articles], owner=owner)
         raise
-    if False:  # noqa: SIM108  (kept for the diff below; replaced by _store_batch)
-        for article, result in zip(articles, results, strict=True):
-            if result is None:
-                try:
-                    result = get_extractor().extract(*item(article))
-                except Exception as exc:
-                    try:
-                        outcomes[article.pk] = _article_record_failure(article=article, owner=owner,
-                                                                       exc=exc)
-                    except RetryableExtractionError as again:
-                        outcomes[article.pk] = ExtractOutcome.SKIPPED
-                        retry.append(f"article {article.pk}: {again}")
-                    continue
-            outcomes[article.pk] = claims_store_extraction(article_id=article.pk, owner=owner,
-                                                           result=result)
     if retry:
         raise RetryableExtractionError("; ".join(retry))
     return outcomes

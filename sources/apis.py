@@ -10,8 +10,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +21,7 @@ from claims.extraction.types import SourceKind
 from claims.selectors import claim_list_for_article
 from claims.services import article_reextract
 from provenance.access import require_editor
+from provenance.api import BoundedJSONParser
 from provenance.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
@@ -95,17 +95,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
                 "within 24 hours answers exactly what the first request did; the same key with a "
                 "different payload answers 422.",
 )
-
-
-class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser, with a document nested deeper than Python's parser can follow (a few
-    hundred kilobytes of `[[[[...`) answered as a 400 instead of a RecursionError and a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
 
 
 class ArticleSubmitApi(APIView):

@@ -77,8 +77,28 @@ def test_a_live_lease_keeps_a_second_worker_out() -> None:
     article = _queued()
     assert article_claim_for_extraction(article_id=article.pk, owner="a") is not None
     assert article_claim_for_extraction(article_id=article.pk, owner="b") is None
-    # A retry of the same task (same owner) may take its own lease again.
-    assert article_claim_for_extraction(article_id=article.pk, owner="a") is not None
+
+
+def test_a_redelivered_copy_of_the_same_task_cannot_take_a_live_lease() -> None:
+    # Regression: Redis redelivers an unacknowledged message with the same task id after the
+    # visibility timeout; that copy once re-took its own lease and ran beside the first.
+    article = _queued()
+    assert article_claim_for_extraction(article_id=article.pk, owner="task-1") is not None
+    assert article_claim_for_extraction(article_id=article.pk, owner="task-1") is None
+
+
+def test_a_database_error_while_storing_hands_the_article_back_for_the_retry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("claims.services.claims_store_extraction", broken)
+    article = _queued()
+    with pytest.raises(OperationalError):
+        claims_extract_for_article(article_id=article.pk, owner="t1")
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.QUEUED and article.lease_owner == ""
 
 
 def test_an_expired_lease_can_be_taken_over_and_the_old_worker_cannot_write() -> None:
