@@ -26,6 +26,7 @@ class ClaimFilterForm(forms.Form):
                                choices=[("", "Any"), ("yes", "Hedged"), ("no", "Not hedged")])
     status = forms.ChoiceField(required=False, label="Verification", choices=_ANY + VerificationStatus.choices)
     flagged = forms.BooleanField(required=False, label="Flagged figures only")
+    min_origins = forms.IntegerField(required=False, min_value=1, max_value=1000, label="At least N independent origins")
     published_from = forms.DateField(required=False, label="Published from",
                                      widget=forms.DateInput(attrs={"type": "date"}))
     published_until = forms.DateField(required=False, label="Published until",
@@ -35,7 +36,8 @@ class ClaimFilterForm(forms.Form):
         (ClaimOrdering.OLDEST.value, "Oldest"),
         (ClaimOrdering.MOST_RELIABLE.value, "Most reliable chain"),
         (ClaimOrdering.LEAST_RELIABLE.value, "Least reliable chain"),
-        (ClaimOrdering.MOST_CORROBORATED.value, "Most corroborated"),
+        (ClaimOrdering.MOST_ORIGINS.value, "Most independent origins"),
+        (ClaimOrdering.MOST_CORROBORATED.value, "Most corroborating links"),
         (ClaimOrdering.LATEST_EXTRACTED.value, "Latest extracted"),
     ])
 
@@ -51,6 +53,7 @@ class ClaimFilterForm(forms.Form):
             hedged=hedged,
             verification_status=d.get("status") or None,
             flagged_figures=True if d.get("flagged") else None,
+            min_origins=d.get("min_origins"),
             published_from=d.get("published_from"),
             published_until=d.get("published_until"),
             ordering=ClaimOrdering(d.get("sort") or ClaimOrdering.NEWEST.value),

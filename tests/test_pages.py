@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from claims.models import Claim
 from sources.models import Article
 from tests.factories import make_article, make_claim, make_source
 
@@ -185,3 +186,14 @@ def test_a_source_page_runs_a_fixed_number_of_queries_whatever_its_claims(client
         make_claim(sources=[source, make_source()], figures=2)
         make_claim(sources=[make_source(), source], figures=2)
     assert _queries(client, f"/sources/{source.pk}") == one
+
+
+def test_the_claims_browser_filters_and_sorts_by_independent_origins(client: Client) -> None:
+    one = make_claim(text="Backed by one origin.")
+    two = make_claim(text="Backed by two origins.")
+    Claim.objects.filter(pk=one.pk).update(independent_origins=1)
+    Claim.objects.filter(pk=two.pk).update(independent_origins=2)
+    page = client.get("/", {"min_origins": 2}).content.decode()
+    assert "Backed by two origins." in page and "Backed by one origin." not in page
+    page = client.get("/", {"sort": "-origins"}).content.decode()
+    assert page.index("Backed by two origins.") < page.index("Backed by one origin.")
