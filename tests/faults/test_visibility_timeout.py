@@ -10,6 +10,7 @@ timeout of one second, two workers share the queue, and one article takes severa
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -35,16 +36,22 @@ TINY = {
 
 
 def _outcomes(logs: list[Path]) -> list[str]:
+    """Outcomes of every extraction run, single (`'done'`) or batched (`{'7': 'done'}`)."""
     text = "".join(log.read_text(errors="replace") for log in logs)
-    return re.findall(r"Task claims\.extract_article\[[^\]]+\] succeeded in [\d.]+s: '(\w+)'", text)
+    out: list[str] = []
+    for result in re.findall(r"Task claims\.extract_articles?\[[^\]]+\] succeeded in [\d.]+s: (.+)", text):
+        value = ast.literal_eval(result.strip())
+        out += list(value.values()) if isinstance(value, dict) else [value]
+    return out
 
 
+@pytest.mark.parametrize("batch", [1, 4], ids=["one-article-tasks", "batched-tasks"])
 def test_a_redelivered_extraction_does_not_run_while_the_first_run_holds_the_lease(
-    private_pg: PrivatePostgres, private_db: str, private_redis: PrivateRedis, logs: Path
+    private_pg: PrivatePostgres, private_db: str, private_redis: PrivateRedis, logs: Path, batch: int
 ) -> None:
     env = app_env(database_url=private_pg.url(private_db), broker_url=private_redis.url(),
-                  FAULTS_CELERY_CONF=json.dumps(TINY))
-    paths = [logs / f"visibility-worker-{k}.log" for k in range(2)]
+                  FAULTS_CELERY_CONF=json.dumps(TINY), EXTRACTION_BATCH_SIZE=str(batch))
+    paths = [logs / f"visibility-worker-{batch}-{k}.log" for k in range(2)]
     for path in paths:
         path.unlink(missing_ok=True)
     workers = [Worker(env=env, log=path, name=f"vis{k}") for k, path in enumerate(paths)]
@@ -65,7 +72,7 @@ def test_a_redelivered_extraction_does_not_run_while_the_first_run_holds_the_lea
         for worker in workers:
             worker.stop()
     outcomes = _outcomes(paths)
-    print(f"\nvisibility timeout 1 s: {len(outcomes)} deliveries of one task, outcomes {outcomes}, "
+    print(f"\nvisibility timeout 1 s, batch {batch}: {len(outcomes)} deliveries of one task, outcomes {outcomes}, "
           f"attempts {attempts}, claims {claims}")
     # The message was delivered more than once, and exactly one delivery stored claims.
     assert len(outcomes) >= 2
