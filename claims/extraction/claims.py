@@ -175,7 +175,7 @@ class ClaimBuilder:
                 continue
             if frame.embedded and not other.embedded and not other.quote:
                 # "X said he rejects the view of an envoy, who said ...": the relative clause
-                # starts a separate attribution, X does not relay the spokesman.
+                # starts a separate attribution, X does not relay the envoy.
                 continue
             same = (other.scope_lo, other.scope_hi) == (frame.scope_lo, frame.scope_hi)
             if same and not (other.outer_first and not frame.outer_first):
