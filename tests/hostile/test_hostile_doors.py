@@ -124,12 +124,10 @@ def _editorial_cases() -> list[Any]:
         cases += [pytest.param(index, label, id=f"{index}-{label}") for label in (
             [f"{k}={i}" for k in ("reason",) for i in range(len(HOSTILE_STRINGS))]
             + ["deep-json", "invalid-json", "invalid-utf8", "if-match-junk", "if-match-star"])]
-        # Found by this corpus, in claims/apis_editorial.expected_version (reported): str.isdigit()
-        # accepts what int() refuses (a 5,000-digit version, superscript digits), so a 500.
-        # The last two writes (alias, merge) take no version, so they do not read If-Match.
-        cases += [pytest.param(index, label, id=f"{index}-{label}", marks=[pytest.mark.xfail(
-            reason="If-Match passes isdigit() but not int(): 500 (reported)", strict=False)] if index < 7 else [])
-            for label in ("if-match-huge", "if-match-superscript")]
+        # Regression (found by this corpus, fixed in claims/apis_editorial.expected_version):
+        # str.isdigit() accepted what int() refuses (5,000 digits, superscript digits): a 500.
+        cases += [pytest.param(index, label, id=f"{index}-{label}")
+                  for label in ("if-match-huge", "if-match-superscript")]
     return cases
 
 
@@ -148,9 +146,6 @@ def test_a_hostile_editorial_write_is_refused_clearly_or_applied_and_rendered_as
     if label in ("deep-json", "invalid-json", "invalid-utf8"):
         raw = {"deep-json": b"[" * 100_000 + b"]" * 100_000, "invalid-json": b'{"reason": ',
                "invalid-utf8": b'{"reason": "\xff\xfe"}'}[label]
-        if label == "deep-json":
-            pytest.xfail("the editorial APIs use DRF's default JSONParser: RecursionError is a 500 (reported; "
-                         "sources.apis.BoundedJSONParser as DEFAULT_PARSER_CLASSES would fix it)")
         response = client.generic(method.upper(), url, raw, content_type="application/json", **headers)
     else:
         response = getattr(client, method)(url, body, format="json", **headers)
