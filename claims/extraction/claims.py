@@ -90,7 +90,7 @@ class ClaimBuilder:
         self.registry = registry
         self.outlet = OutletFilter(outlet, registry)
         self.discourse = Discourse(registry)
-        self.quote = quote_flags(doc)
+        self.quote = quote_flags(doc, self.text)
 
     # -- chains -------------------------------------------------------------------------
     def _resolve_frame(

@@ -34,9 +34,11 @@ _OPEN_QUOTES = frozenset({"“", "‘"})
 _CLOSE_QUOTES = frozenset({"”", "’"})
 
 
-def quote_flags(doc: Doc) -> list[bool]:
+def quote_flags(doc: Doc, text: str) -> list[bool]:
     """Per token: inside a quotation. Straight quotes toggle; curly ones open or close."""
     flags = [False] * len(doc)
+    if not any(q in text for q in ('"', "“", "”", "‘", "``", "''")):
+        return flags
     inside = False
     for tok in doc:
         text = tok.text

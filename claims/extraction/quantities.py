@@ -72,8 +72,9 @@ def _word_value(tok: Token) -> float | None:
     low = tok.lower_
     if low in _UNITS:
         return float(_UNITS[low])
-    if _DIGITS.match(tok.text):
-        return float(tok.text.replace(",", ""))
+    text = tok.text
+    if text[:1].isdigit() and _DIGITS.match(text):
+        return float(text.replace(",", ""))
     return None
 
 
@@ -119,11 +120,10 @@ def _unit_phrase(first: Token, last: Token) -> str:
 
 def _qualifier(doc: Doc, start: int) -> tuple[int, str | None, bool, str | None]:
     """Qualifier words right before token `start`: (new start, qualifier, approximate, bound)."""
+    before = tuple(doc[k].lower_ for k in range(max(0, start - 3), start))
     for words, label, approx, bound in _QUALIFIERS:
         n = len(words)
-        if start - n < 0:
-            continue
-        if tuple(t.lower_ for t in doc[start - n : start]) == words:
+        if n <= len(before) and before[len(before) - n :] == words:
             return start - n, label, approx, bound
     return start, None, False, None
 

@@ -86,10 +86,29 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
     return doc[left : right + 1]
 
 
+def span_ents(span: Span) -> list[Span]:
+    """Entities inside a short span, read from its tokens (`Span.ents` walks the whole Doc's
+    entity list on every call, which the extractor cannot afford per mention)."""
+    doc = span.doc
+    out: list[Span] = []
+    start = -1
+    label = ""
+    for tok in span:
+        iob = tok.ent_iob_
+        if start >= 0 and iob != "I":
+            out.append(Span(doc, start, tok.i, label=label))
+            start = -1
+        if iob == "B" or (iob == "I" and start < 0):
+            start, label = tok.i, tok.ent_type_
+    if start >= 0:
+        out.append(Span(doc, start, span.end, label=label))
+    return out
+
+
 def person_core(span: Span) -> Span | None:
     """The name part of a person mention: "Maria Lopez" in "Maria Lopez, spokeswoman for the
     mission"; "Colonel Ivan Petrov" in "army spokesman Colonel Ivan Petrov"."""
-    ents = [e for e in span.ents if e.label_ == "PERSON"]
+    ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
     if not ents:
         return None
     ent = ents[0]
@@ -124,7 +143,7 @@ def country_of(span: Span, registry: Registry) -> str | None:
             return lx.DEMONYMS[pair]
         if word in lx.DEMONYMS:
             return lx.DEMONYMS[word]
-    for ent in span.ents:
+    for ent in span_ents(span):
         if ent.label_ == "GPE":
             entry = registry.lookup(ent.text)
             if entry is not None and entry.country:
@@ -152,7 +171,7 @@ def _classify(span: Span, registry: Registry) -> tuple[SourceKind, str, str | No
             if in_appos is not None and normalize(child.text)[-1:] == sub[in_appos[2] - 1 :][:1]:
                 entry = in_appos[0]
                 return entry.kind, entry.name, entry.country
-    person_words = [w for e in span.ents if e.label_ == "PERSON" for w in normalize(e.text)]
+    person_words = [w for e in span_ents(span) if e.label_ == "PERSON" for w in normalize(e.text)]
     has_person = bool(person_words)
     if found is not None and all(w in toks[found[1] : found[2]] for w in person_words):
         # "Iran's foreign ministry spokesman Ali Rezaei" is a person speaking for the
