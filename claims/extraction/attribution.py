@@ -101,6 +101,9 @@ def find_frames(sent: Span) -> list[Frame]:
     toks = list(sent)  # one pass of Token objects, shared by the helpers below
     for tok in toks:
         lemma = tok.lemma_.lower()
+        if lemma not in _CUE_LEMMAS:
+            # Cheap exit for the great majority of tokens, which can cue nothing.
+            continue
         low = tok.lower_
         if low == "according":
             frame = _according(tok)
@@ -122,6 +125,17 @@ def find_frames(sent: Span) -> list[Frame]:
     _attach_citing(frames, toks)
     _surface_parentheticals(frames, sent, toks)
     return frames
+
+
+# Every lemma a frame can start from (verbs, "according", allegation nouns).
+_CUE_LEMMAS = (
+    lx.SPEECH_VERBS
+    | lx.STANCE_VERBS
+    | lx.RELAY_PARTICIPLES
+    | lx.PUBLISH_VERBS
+    | frozenset({"according", "accord", "quote", "learn", "hear", "read"})
+    | frozenset("allegation accusation claim charge".split())
+)
 
 
 def _forms(verbs: frozenset[str]) -> frozenset[str]:

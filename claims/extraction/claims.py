@@ -195,8 +195,8 @@ class ClaimBuilder:
         doc = self.doc
         bounds: list[tuple[int, str]] = []
         anchors = {f.anchor for f in frames if not f.register_only}
-        for tok in doc[lo:hi]:
-            if tok.i <= lo + 1 or tok.i >= hi - 2:
+        for tok in doc[lo + 2 : hi - 2]:
+            if tok.lower_ not in _BOUNDARY_WORDS:
                 continue
             if tok.text == ";":
                 bounds.append((tok.i + 1, "semi"))
@@ -553,6 +553,10 @@ _HEADLINE_HEDGES = frozenset(
     "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
     "allegedly".split()
 )
+
+
+# Words that can open a clause segment: ";", coordinators, contrast marks, relative pronouns.
+_BOUNDARY_WORDS = frozenset("; and but yet although though whereas while who which that".split())
 
 
 def _kind(sourced: bool, hedge_cues: tuple[str, ...], figure: bool) -> ClaimKind:
