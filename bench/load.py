@@ -24,6 +24,7 @@ import os
 import platform
 import random
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -205,7 +206,8 @@ class Stack:
         self.base = self.server.base
 
     def close(self) -> None:
-        for stop in (self.server.stop, self.worker.stop, self.redis.stop, self.pg.destroy):
+        for stop in (self.server.stop, self.worker.stop, self.redis.stop, self.pg.destroy,
+                     lambda: shutil.rmtree(self.tmp, ignore_errors=True)):
             try:
                 stop()
             except Exception as exc:  # keep stopping the rest
