@@ -115,9 +115,9 @@ def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
     """
     now = timezone.now()
     lease = dt.timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
+    # As for one article: a live lease is never taken again, whoever asks (see above).
     claimable = (Q(status=ArticleStatus.QUEUED)
-                 | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
-                 | Q(status=ArticleStatus.PROCESSING, lease_owner=owner))
+                 | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now))
     with transaction.atomic():
         ids = list(article_ids)
         room = fill_to - len(ids)

@@ -43,10 +43,7 @@ def _load_model(**_: object) -> None:
     max_retries=5,
 )
 def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-def]
-    # A retry keeps the task id, so it may re-take its own lease; the conditional UPDATE in the
-    # service keeps any other worker out.
-    owner = self.request.id or f"direct-{uuid.uuid4()}"
-    return str(claims_extract_for_article(article_id=article_id, owner=owner))
+    return str(claims_extract_for_article(article_id=article_id, owner=_lease_owner(self)))
 
 
 @shared_task(
@@ -63,9 +60,8 @@ def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-de
 def extract_articles(self, article_ids: list[int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     # These articles, plus the oldest other queued ones up to EXTRACTION_BATCH_SIZE: a task
     # per submission still finds its neighbours, and their own tasks later find them done.
-    owner = self.request.id or f"direct-{uuid.uuid4()}"
     outcomes = claims_extract_for_articles(
-        article_ids=article_ids, owner=owner, fill_to=settings.EXTRACTION_BATCH_SIZE,
+        article_ids=article_ids, owner=_lease_owner(self), fill_to=settings.EXTRACTION_BATCH_SIZE,
         max_chars=settings.EXTRACTION_BATCH_MAX_CHARS,
     )
     return {str(pk): str(outcome) for pk, outcome in outcomes.items()}
@@ -93,3 +89,10 @@ def match_article(article_id: int, also_recompute: list[int] | None = None) -> d
     report = claims_match_article(article_id=article_id, also_recompute=also_recompute or ())
     return {"claims": report.claims, "candidates": report.candidates, "created": report.created,
             "updated": report.updated, "removed": report.removed}
+
+
+def _lease_owner(task) -> str:  # type: ignore[no-untyped-def]
+    """A lease token unique to this run of the task, not just to its id: Redis redelivers an
+    unacknowledged message with the same task id after the visibility timeout, and that copy
+    must find the lease taken. A retry after a failure finds its articles handed back (queued)."""
+    return f"{task.request.id or 'direct'}:{uuid.uuid4().hex[:12]}"

@@ -7,8 +7,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, pagination
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -55,14 +53,3 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 200
     ordering = "-id"
 
-
-class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser, with a document nested deeper than Python's parser can follow (a few
-    hundred kilobytes of `[[[[...`) answered as a 400 instead of a RecursionError and a 500.
-    The default parser of every endpoint (settings.REST_FRAMEWORK)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None

@@ -210,6 +210,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # The queue tasks go to and workers read; a benchmark sharing a Redis database with others
 # uses its own name so no other worker takes its tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Matching (claims.match_article) on its own queue when set (run workers with -Q NAME for it);
+# empty: the default queue, beside extraction.
+MATCHING_QUEUE = os.environ.get("MATCHING_QUEUE", "")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -241,7 +244,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
-        "provenance.api.BoundedJSONParser",
+        "provenance.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -21,7 +21,6 @@ from claims.extraction.types import SourceKind
 from claims.selectors import claim_list_for_article
 from claims.services import article_reextract
 from provenance.access import require_editor
-from provenance.api import BoundedJSONParser
 from provenance.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
@@ -32,6 +31,7 @@ from provenance.api_tools import (
     split_id_or_name,
 )
 from provenance.errors import ApplicationError
+from provenance.parsers import BoundedJSONParser
 from sources.idempotency import (
     idempotency_key_lookup,
     idempotency_key_store,

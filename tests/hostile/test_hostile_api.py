@@ -66,7 +66,7 @@ def test_a_malformed_request_body_gets_a_clear_4xx(name: str, content_type: str,
 
 
 def test_json_nested_deeper_than_the_parser_can_follow_is_a_400_not_a_500() -> None:
-    # Regression: DRF's JSONParser let RecursionError through (provenance.api.BoundedJSONParser).
+    # Regression: DRF's JSONParser let RecursionError through (provenance.parsers.BoundedJSONParser).
     response = APIClient().generic("POST", "/api/v1/articles", b"[" * 100_000 + b"]" * 100_000,
                                    content_type="application/json")
     assert response.status_code == 400
