@@ -7,6 +7,7 @@ and `bench/eval.py` leaves them out, as the annotation rules (§5) do not count 
 
 from __future__ import annotations
 
+import math
 import re
 
 from spacy.tokens import Doc, Token
@@ -25,6 +26,7 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
 # Plural scale words are vague amounts: "hundreds of migrants", "dozens of rockets".
 _VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
           "billions": 1_000_000_000, "scores": 20, "tens": 10}  # fmt: skip
+_MAX_VALUE = 1e15  # beyond any count or sum in the news (a quadrillion)
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 # Qualifiers, read right to left before the number. Bounds: "at least 20" -> low=20.
@@ -205,6 +207,11 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
             continue
         value = read
         first, last = doc[i], doc[j - 1]
+        if not math.isfinite(value) or value > _MAX_VALUE:
+            # "1" followed by hundreds of ",000" groups: no figure a report can state, and an
+            # infinite float breaks every JSON consumer downstream.
+            i = j
+            continue
         if _excluded(doc, i, j, value):
             i = j
             continue

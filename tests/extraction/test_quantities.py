@@ -108,3 +108,8 @@ def test_tens_of_thousands_is_one_vague_amount(blank: Language) -> None:
 @pytest.mark.parametrize("text", ["A magnitude 6.8 earthquake hit.", "A 5.2-magnitude quake hit."])
 def test_earthquake_magnitudes_are_measures_not_counts(blank: Language, text: str) -> None:
     assert find_quantities(blank(text), []) == []
+
+
+@pytest.mark.parametrize("digits", ["9" * 400, "1" + ",000" * 200])
+def test_absurdly_long_numbers_are_not_figures(blank: Language, digits: str) -> None:
+    assert find_quantities(blank(f"Officials counted {digits} rockets."), []) == []
