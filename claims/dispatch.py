@@ -122,7 +122,9 @@ def enqueue_matching(*, article_id: int, also_recompute: list[int] | None = None
     from claims.tasks import match_article
 
     try:
-        match_article.apply_async(args=[article_id], kwargs={"also_recompute": recompute})
+        # MATCHING_QUEUE: matching on workers of its own, so its backlog never delays extraction.
+        match_article.apply_async(args=[article_id], kwargs={"also_recompute": recompute},
+                                  queue=settings.MATCHING_QUEUE or None)
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
         logger.warning("Could not enqueue matching of article %s (%s).", article_id, exc)
         return False

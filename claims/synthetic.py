@@ -32,46 +32,163 @@ from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
 from sources.models import Article, Source
 
 PLACES = [
-    "Kherson", "Donetsk", "Odesa", "Kharkiv", "Zaporizhzhia", "Mariupol", "Gaza", "Rafah",
-    "Khan Younis", "Aleppo", "Idlib", "Raqqa", "Mosul", "Kirkuk", "Sanaa", "Hodeidah", "Aden",
-    "Marib", "Tripoli", "Benghazi", "Misrata", "Khartoum", "Omdurman", "El Fasher", "Goma",
-    "Bunia", "Mogadishu", "Kismayo", "Bamako", "Gao", "Timbuktu", "Niamey", "Maiduguri",
-    "Kabul", "Kandahar", "Herat", "Nagorno-Karabakh", "Stepanakert", "Pyongyang", "Kaesong",
-    "Panmunjom", "Taipei", "Kinmen", "the Spratly Islands", "Scarborough Shoal", "Yangon",
-    "Mandalay", "Sittwe", "Port-au-Prince", "Caracas", "Tigray", "Mekelle", "Juba", "Malakal",
-    "Beirut", "Tyre", "Baalbek", "Hebron", "Jenin", "Nablus",
+    "Kherson",
+    "Donetsk",
+    "Odesa",
+    "Kharkiv",
+    "Zaporizhzhia",
+    "Mariupol",
+    "Gaza",
+    "Rafah",
+    "Khan Younis",
+    "Aleppo",
+    "Idlib",
+    "Raqqa",
+    "Mosul",
+    "Kirkuk",
+    "Sanaa",
+    "Hodeidah",
+    "Aden",
+    "Marib",
+    "Tripoli",
+    "Benghazi",
+    "Misrata",
+    "Khartoum",
+    "Omdurman",
+    "El Fasher",
+    "Goma",
+    "Bunia",
+    "Mogadishu",
+    "Kismayo",
+    "Bamako",
+    "Gao",
+    "Timbuktu",
+    "Niamey",
+    "Maiduguri",
+    "Kabul",
+    "Kandahar",
+    "Herat",
+    "Nagorno-Karabakh",
+    "Stepanakert",
+    "Pyongyang",
+    "Kaesong",
+    "Panmunjom",
+    "Taipei",
+    "Kinmen",
+    "the Spratly Islands",
+    "Scarborough Shoal",
+    "Yangon",
+    "Mandalay",
+    "Sittwe",
+    "Port-au-Prince",
+    "Caracas",
+    "Tigray",
+    "Mekelle",
+    "Juba",
+    "Malakal",
+    "Beirut",
+    "Tyre",
+    "Baalbek",
+    "Hebron",
+    "Jenin",
+    "Nablus",
 ]
 UNITS = [
-    "troops", "civilians", "soldiers", "refugees", "tanks", "drones", "missiles", "trucks",
-    "aid workers", "fighters", "people", "tonnes of grain", "vessels", "artillery shells",
-    "prisoners", "families", "children", "armoured vehicles",
+    "troops",
+    "civilians",
+    "soldiers",
+    "refugees",
+    "tanks",
+    "drones",
+    "missiles",
+    "trucks",
+    "aid workers",
+    "fighters",
+    "people",
+    "tonnes of grain",
+    "vessels",
+    "artillery shells",
+    "prisoners",
+    "families",
+    "children",
+    "armoured vehicles",
 ]
 EVENTS = [
-    "killed", "wounded", "evacuated", "detained", "deployed", "displaced", "captured",
-    "released", "moved", "sighted",
+    "killed",
+    "wounded",
+    "evacuated",
+    "detained",
+    "deployed",
+    "displaced",
+    "captured",
+    "released",
+    "moved",
+    "sighted",
 ]
 TOPICS = [
-    "a ceasefire", "grain exports", "prisoner exchanges", "sanctions relief",
-    "the nuclear programme", "border demarcation", "humanitarian corridors", "gas transit",
-    "the withdrawal of foreign forces", "reconstruction funding", "port access",
+    "a ceasefire",
+    "grain exports",
+    "prisoner exchanges",
+    "sanctions relief",
+    "the nuclear programme",
+    "border demarcation",
+    "humanitarian corridors",
+    "gas transit",
+    "the withdrawal of foreign forces",
+    "reconstruction funding",
+    "port access",
     "the release of hostages",
 ]
-ARMED = ["rebel fighters", "militia units", "separatist forces", "insurgents",
-         "paramilitary groups", "unidentified gunmen"]
+ARMED = [
+    "rebel fighters",
+    "militia units",
+    "separatist forces",
+    "insurgents",
+    "paramilitary groups",
+    "unidentified gunmen",
+]
 NAME_STEMS = [
-    "Northern", "Eastern", "Central", "Coastal", "Federal", "Republic", "Global", "Daily",
-    "National", "Free", "United", "Western", "Southern", "Capital", "Harbour", "Highland",
+    "Northern",
+    "Eastern",
+    "Central",
+    "Coastal",
+    "Federal",
+    "Republic",
+    "Global",
+    "Daily",
+    "National",
+    "Free",
+    "United",
+    "Western",
+    "Southern",
+    "Capital",
+    "Harbour",
+    "Highland",
 ]
 # (kind, noun) pairs: outlets first (they publish and relay), then every other kind of source.
-OUTLET_KINDS = [("outlet", "Herald"), ("outlet", "Times"), ("news_agency", "News Agency"),
-                ("outlet", "Broadcaster"), ("state_media", "State Television"),
-                ("news_agency", "Press Service"), ("outlet", "Tribune")]
-OTHER_KINDS = [("government", "Ministry of Defence"), ("military", "Army Command"),
-               ("official", "Governor's Office"), ("intelligence", "Intelligence Service"),
-               ("international_org", "UN Mission"), ("ngo", "Relief Committee"),
-               ("expert", "Institute for Security Studies"), ("armed_group", "Liberation Front"),
-               ("unnamed", "Officials"), ("media_reports", "Local Media"),
-               ("government", "Foreign Ministry"), ("person", "Spokesperson")]
+OUTLET_KINDS = [
+    ("outlet", "Herald"),
+    ("outlet", "Times"),
+    ("news_agency", "News Agency"),
+    ("outlet", "Broadcaster"),
+    ("state_media", "State Television"),
+    ("news_agency", "Press Service"),
+    ("outlet", "Tribune"),
+]
+OTHER_KINDS = [
+    ("government", "Ministry of Defence"),
+    ("military", "Army Command"),
+    ("official", "Governor's Office"),
+    ("intelligence", "Intelligence Service"),
+    ("international_org", "UN Mission"),
+    ("ngo", "Relief Committee"),
+    ("expert", "Institute for Security Studies"),
+    ("armed_group", "Liberation Front"),
+    ("unnamed", "Officials"),
+    ("media_reports", "Local Media"),
+    ("government", "Foreign Ministry"),
+    ("person", "Spokesperson"),
+]
 LINK_KINDS = ["same", "corroborates", "contradicts", "updates"]
 EXTRACTOR_VERSION = "synthetic-1"
 
@@ -281,9 +398,17 @@ def _with_defaults(sql: str, model: type[models.Model]) -> tuple[str, dict[str, 
 
 def _vocabulary() -> dict[str, object]:
     return {
-        "places": PLACES, "n_places": len(PLACES), "units": UNITS, "n_units": len(UNITS),
-        "events": EVENTS, "n_events": len(EVENTS), "topics": TOPICS, "n_topics": len(TOPICS),
-        "armed": ARMED, "n_armed": len(ARMED), "version": EXTRACTOR_VERSION,
+        "places": PLACES,
+        "n_places": len(PLACES),
+        "units": UNITS,
+        "n_units": len(UNITS),
+        "events": EVENTS,
+        "n_events": len(EVENTS),
+        "topics": TOPICS,
+        "n_topics": len(TOPICS),
+        "armed": ARMED,
+        "n_armed": len(ARMED),
+        "version": EXTRACTOR_VERSION,
     }
 
 
@@ -313,19 +438,31 @@ def synthetic_generate(
         sbase = _max_id(cursor, "sources_source")
         abase = _max_id(cursor, "sources_article")
         cbase = _max_id(cursor, "claims_claim")
-        counts_before = {t: _count(cursor, f"SELECT count(*) FROM {t}", {})  # noqa: S608
-                         for t in ("claims_attribution", "claims_figure", "claims_claimdate",
-                                   "claims_claimlink")}
+        counts_before = {
+            t: _count(cursor, f"SELECT count(*) FROM {t}", {})  # noqa: S608
+            for t in ("claims_attribution", "claims_figure", "claims_claimdate", "claims_claimlink")
+        }
         # setseed makes random() repeatable within this session: the same arguments on an
         # empty database give the same data.
         cursor.execute("SELECT setseed(%s)", [seed])
         params: dict[str, object] = {
-            **_vocabulary(), "seed": str(seed), "sbase": sbase, "abase": abase, "cbase": cbase,
-            "n_sources": sources, "n_articles": articles, "n_claims": claims, "n_out": n_out,
-            "stems": NAME_STEMS, "n_stems": len(NAME_STEMS),
-            "out_kinds": [k for k, _ in OUTLET_KINDS], "out_nouns": [n for _, n in OUTLET_KINDS],
-            "n_out_kinds": len(OUTLET_KINDS), "other_kinds": [k for k, _ in OTHER_KINDS],
-            "other_nouns": [n for _, n in OTHER_KINDS], "n_other_kinds": len(OTHER_KINDS),
+            **_vocabulary(),
+            "seed": str(seed),
+            "sbase": sbase,
+            "abase": abase,
+            "cbase": cbase,
+            "n_sources": sources,
+            "n_articles": articles,
+            "n_claims": claims,
+            "n_out": n_out,
+            "stems": NAME_STEMS,
+            "n_stems": len(NAME_STEMS),
+            "out_kinds": [k for k, _ in OUTLET_KINDS],
+            "out_nouns": [n for _, n in OUTLET_KINDS],
+            "n_out_kinds": len(OUTLET_KINDS),
+            "other_kinds": [k for k, _ in OTHER_KINDS],
+            "other_nouns": [n for _, n in OTHER_KINDS],
+            "n_other_kinds": len(OTHER_KINDS),
             "link_kinds": LINK_KINDS,
         }
         with transaction.atomic():
@@ -336,9 +473,16 @@ def synthetic_generate(
 
         # Chunks of whole articles: claim k belongs to article floor(k * A / C), so the claims of
         # articles a0..a1-1 are the claim numbers ceil(a0 * C / A) .. ceil(a1 * C / A) - 1.
-        inserts = {model: _with_defaults(sql, model) for model, sql in (
-            (Article, ARTICLES_SQL), (Claim, CLAIMS_SQL), (Attribution, ATTRIBUTIONS_SQL),
-            (Figure, FIGURES_SQL), (ClaimDate, DATES_SQL))}
+        inserts = {
+            model: _with_defaults(sql, model)
+            for model, sql in (
+                (Article, ARTICLES_SQL),
+                (Claim, CLAIMS_SQL),
+                (Attribution, ATTRIBUTIONS_SQL),
+                (Figure, FIGURES_SQL),
+                (ClaimDate, DATES_SQL),
+            )
+        }
         per_chunk = max(1, chunk_claims * articles // claims)
         for a0 in range(0, articles, per_chunk):
             a1 = min(articles, a0 + per_chunk)
@@ -373,13 +517,18 @@ def synthetic_generate(
         else:
             cursor.execute("VACUUM ANALYZE")
         report_progress("analyze", 1, 1)
-        after = {t: _count(cursor, f"SELECT count(*) FROM {t}", {})  # noqa: S608
-                 for t in counts_before}
+        after = {
+            t: _count(cursor, f"SELECT count(*) FROM {t}", {})  # noqa: S608
+            for t in counts_before
+        }
     return SyntheticReport(
-        sources=sources, articles=articles, claims=claims,
+        sources=sources,
+        articles=articles,
+        claims=claims,
         attributions=after["claims_attribution"] - counts_before["claims_attribution"],
         figures=after["claims_figure"] - counts_before["claims_figure"],
         dates=after["claims_claimdate"] - counts_before["claims_claimdate"],
         links=after["claims_claimlink"] - counts_before["claims_claimlink"],
-        first_claim_id=cbase + 1, first_source_id=sbase + 1,
+        first_claim_id=cbase + 1,
+        first_source_id=sbase + 1,
     )

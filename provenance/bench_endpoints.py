@@ -27,34 +27,81 @@ _NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 def claims_bare(request: HttpRequest) -> HttpResponse:
     claims = list(
-        Claim.objects.annotate(published_sort=Coalesce("article__published_at", Value(_NO_DATE),
-                                                       output_field=DateTimeField()))
+        Claim.objects.annotate(
+            published_sort=Coalesce(
+                "article__published_at", Value(_NO_DATE), output_field=DateTimeField()
+            )
+        )
         .order_by("-published_sort", "-id")
-        .values("id", "text", "kind", "cue", "hedged", "hedge_cues", "credibility",
-                "credibility_override", "verification_status", "article_id", "article__title",
-                "article__url", "article__published_at", "article__outlet_id",
-                "article__outlet__name", "article__outlet__kind", "article__outlet__reliability")
-        [:PAGE]
+        .values(
+            "id",
+            "text",
+            "kind",
+            "cue",
+            "hedged",
+            "hedge_cues",
+            "credibility",
+            "credibility_override",
+            "verification_status",
+            "article_id",
+            "article__title",
+            "article__url",
+            "article__published_at",
+            "article__outlet_id",
+            "article__outlet__name",
+            "article__outlet__kind",
+            "article__outlet__reliability",
+        )[:PAGE]
     )
     ids = [c["id"] for c in claims]
     chains: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for a in (Attribution.objects.filter(claim_id__in=ids).order_by("claim_id", "position")
-              .values("claim_id", "position", "mention", "cue", "source_id", "source__name",
-                      "source__kind", "source__reliability")):
+    for a in (
+        Attribution.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "position")
+        .values(
+            "claim_id",
+            "position",
+            "mention",
+            "cue",
+            "source_id",
+            "source__name",
+            "source__kind",
+            "source__reliability",
+        )
+    ):
         chains[a["claim_id"]].append(a)
     figures: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for f in (Figure.objects.filter(claim_id__in=ids).order_by("claim_id", "start")
-              .values("claim_id", "id", "value", "low", "high", "unit", "text", "approximate",
-                      "qualifier", "status")):
+    for f in (
+        Figure.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "start")
+        .values(
+            "claim_id",
+            "id",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "text",
+            "approximate",
+            "qualifier",
+            "status",
+        )
+    ):
         figures[f.pop("claim_id")].append(f)
     dates: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for d in (ClaimDate.objects.filter(claim_id__in=ids).order_by("claim_id", "start")
-              .values("claim_id", "text", "value")):
+    for d in (
+        ClaimDate.objects.filter(claim_id__in=ids)
+        .order_by("claim_id", "start")
+        .values("claim_id", "text", "value")
+    ):
         dates[d.pop("claim_id")].append(d)
     corroboration: dict[int, int] = defaultdict(int)
-    for a, b in (ClaimLink.objects.filter(Q(from_claim__in=ids) | Q(to_claim__in=ids))
-                 .filter(kind__in=CORROBORATING_LINK_KINDS).exclude(status="rejected")
-                 .values_list("from_claim_id", "to_claim_id")):
+    for a, b in (
+        ClaimLink.objects.filter(Q(from_claim__in=ids) | Q(to_claim__in=ids))
+        .filter(kind__in=CORROBORATING_LINK_KINDS)
+        .exclude(status="rejected")
+        .values_list("from_claim_id", "to_claim_id")
+    ):
         corroboration[a] += 1
         corroboration[b] += 1
     results = []
@@ -62,26 +109,50 @@ def claims_bare(request: HttpRequest) -> HttpResponse:
         chain = chains.get(c["id"], [])
         grades = [a["source__reliability"] for a in chain]
         grades.append(c["article__outlet__reliability"] or Reliability.F)
-        results.append({
-            "id": c["id"], "text": c["text"], "kind": c["kind"], "cue": c["cue"],
-            "hedged": c["hedged"], "hedge_cues": c["hedge_cues"],
-            "credibility": c["credibility_override"] or c["credibility"],
-            "verification_status": c["verification_status"], "weakest_reliability": max(grades),
-            "corroboration": corroboration.get(c["id"], 0),
-            "article": {
-                "id": c["article_id"], "title": c["article__title"], "url": c["article__url"],
-                "published_at": c["article__published_at"],
-                "outlet": None if c["article__outlet_id"] is None else {
-                    "id": c["article__outlet_id"], "name": c["article__outlet__name"],
-                    "kind": c["article__outlet__kind"],
-                    "reliability": c["article__outlet__reliability"]},
-            },
-            "chain": [{"position": a["position"], "mention": a["mention"], "cue": a["cue"],
-                       "source": {"id": a["source_id"], "name": a["source__name"],
-                                  "kind": a["source__kind"], "reliability": a["source__reliability"]}}
-                      for a in chain],
-            "figures": figures.get(c["id"], []),
-            "dates": dates.get(c["id"], []),
-        })
-    return HttpResponse(orjson.dumps({"next": None, "results": results}),
-                        content_type="application/json")
+        results.append(
+            {
+                "id": c["id"],
+                "text": c["text"],
+                "kind": c["kind"],
+                "cue": c["cue"],
+                "hedged": c["hedged"],
+                "hedge_cues": c["hedge_cues"],
+                "credibility": c["credibility_override"] or c["credibility"],
+                "verification_status": c["verification_status"],
+                "weakest_reliability": max(grades),
+                "corroboration": corroboration.get(c["id"], 0),
+                "article": {
+                    "id": c["article_id"],
+                    "title": c["article__title"],
+                    "url": c["article__url"],
+                    "published_at": c["article__published_at"],
+                    "outlet": None
+                    if c["article__outlet_id"] is None
+                    else {
+                        "id": c["article__outlet_id"],
+                        "name": c["article__outlet__name"],
+                        "kind": c["article__outlet__kind"],
+                        "reliability": c["article__outlet__reliability"],
+                    },
+                },
+                "chain": [
+                    {
+                        "position": a["position"],
+                        "mention": a["mention"],
+                        "cue": a["cue"],
+                        "source": {
+                            "id": a["source_id"],
+                            "name": a["source__name"],
+                            "kind": a["source__kind"],
+                            "reliability": a["source__reliability"],
+                        },
+                    }
+                    for a in chain
+                ],
+                "figures": figures.get(c["id"], []),
+                "dates": dates.get(c["id"], []),
+            }
+        )
+    return HttpResponse(
+        orjson.dumps({"next": None, "results": results}), content_type="application/json"
+    )

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from claims.dispatch import enqueue_extraction_batch as _real_enqueue_batch
 from claims.models import Claim
 from claims.services import (
     ExtractOutcome,
@@ -17,7 +18,6 @@ from claims.services import (
     claims_extract_for_article,
     claims_extract_for_articles,
 )
-from claims.dispatch import enqueue_extraction_batch as _real_enqueue_batch
 from sources.models import Article, ArticleStatus
 from tests.factories import make_article
 
@@ -28,8 +28,10 @@ pytestmark = pytest.mark.django_db
 def next_batches(monkeypatch) -> list[list[int]]:  # type: ignore[no-untyped-def]
     """Batches handed on to a next task (recorded, not published: no worker should see them)."""
     calls: list[list[int]] = []
-    monkeypatch.setattr("claims.dispatch.enqueue_extraction_batch",
-                        lambda *, article_ids: calls.append(article_ids) or True)
+    monkeypatch.setattr(
+        "claims.dispatch.enqueue_extraction_batch",
+        lambda *, article_ids: calls.append(article_ids) or True,
+    )
     return calls
 
 
@@ -37,9 +39,14 @@ _seq = itertools.count(1)
 
 
 def queued(n: int) -> list[Article]:
-    return [make_article(body=f"The ministry said on Monday that {100 + i} troops had been sent to "
-                              f"the border.\nAccording to Reuters, {i + 3} convoys followed.",
-                         status=ArticleStatus.QUEUED) for i in (next(_seq) for _ in range(n))]
+    return [
+        make_article(
+            body=f"The ministry said on Monday that {100 + i} troops had been sent to "
+            f"the border.\nAccording to Reuters, {i + 3} convoys followed.",
+            status=ArticleStatus.QUEUED,
+        )
+        for i in (next(_seq) for _ in range(n))
+    ]
 
 
 def test_a_batch_stores_each_article_as_the_single_path_does() -> None:
@@ -54,7 +61,9 @@ def test_a_batch_stores_each_article_as_the_single_path_does() -> None:
         texts = [c.text for c in Claim.objects.filter(article=article)]
         assert texts and all(t in article.body for t in texts)
     shape = [(c.kind, c.hedged) for c in Claim.objects.filter(article=single).order_by("start")]
-    assert shape == [(c.kind, c.hedged) for c in Claim.objects.filter(article=batch[0]).order_by("start")]
+    assert shape == [
+        (c.kind, c.hedged) for c in Claim.objects.filter(article=batch[0]).order_by("start")
+    ]
 
 
 def test_a_task_fills_its_batch_with_the_oldest_queued_articles() -> None:
@@ -76,16 +85,19 @@ def test_a_full_batch_hands_the_rest_of_the_queue_to_the_next_task(next_batches)
 
 def test_the_fill_stops_at_the_text_budget() -> None:
     articles = queued(4)
-    claims_extract_for_articles(article_ids=[articles[0].pk], owner="b1", fill_to=4,
-                                max_chars=2 * len(articles[0].body) + 1)
+    claims_extract_for_articles(
+        article_ids=[articles[0].pk], owner="b1", fill_to=4, max_chars=2 * len(articles[0].body) + 1
+    )
     assert Article.objects.filter(status=ArticleStatus.DONE).count() == 2
 
 
 def test_articles_another_worker_holds_are_skipped() -> None:
     held, free = queued(2)
     Article.objects.filter(pk=held.pk).update(
-        status=ArticleStatus.PROCESSING, lease_owner="other",
-        lease_expires_at=timezone.now() + dt.timedelta(minutes=5))
+        status=ArticleStatus.PROCESSING,
+        lease_owner="other",
+        lease_expires_at=timezone.now() + dt.timedelta(minutes=5),
+    )
     outcomes = claims_extract_for_articles(article_ids=[held.pk, free.pk], owner="b1")
     assert outcomes == {held.pk: ExtractOutcome.SKIPPED, free.pk: ExtractOutcome.DONE}
     held.refresh_from_db()
@@ -131,7 +143,9 @@ class _Publish:
         self.calls.append(args[0])
 
 
-def test_submissions_share_one_waiting_batch_task_until_a_worker_starts_it(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+def test_submissions_share_one_waiting_batch_task_until_a_worker_starts_it(
+    monkeypatch, settings
+) -> None:  # type: ignore[no-untyped-def]
     from claims import dispatch, tasks
 
     settings.CELERY_TASK_DEFAULT_QUEUE = f"test-batch-{uuid.uuid4()}"

@@ -42,7 +42,10 @@ def test_every_article_has_claims_and_an_outlet(generated) -> None:  # type: ign
     assert not Article.objects.filter(claims__isnull=True).exists()
     assert not Article.objects.filter(outlet__isnull=True).exists()
     assert set(Article.objects.values_list("outlet__kind", flat=True)) <= {
-        "outlet", "news_agency", "state_media"}
+        "outlet",
+        "news_agency",
+        "state_media",
+    }
 
 
 def test_chains_have_one_to_three_links_and_start_at_position_zero(generated) -> None:  # type: ignore[no-untyped-def]
@@ -61,33 +64,38 @@ def test_foreign_keys_and_constraints_hold(generated) -> None:  # type: ignore[n
     # The generator skips per-row trigger checks for speed, so check what they would have.
     orphans = {
         "claim->article": "SELECT count(*) FROM claims_claim c LEFT JOIN sources_article a "
-                          "ON a.id = c.article_id WHERE a.id IS NULL",
+        "ON a.id = c.article_id WHERE a.id IS NULL",
         "attribution->claim": "SELECT count(*) FROM claims_attribution x LEFT JOIN claims_claim c "
-                              "ON c.id = x.claim_id WHERE c.id IS NULL",
+        "ON c.id = x.claim_id WHERE c.id IS NULL",
         "attribution->source": "SELECT count(*) FROM claims_attribution x LEFT JOIN sources_source s "
-                               "ON s.id = x.source_id WHERE s.id IS NULL",
+        "ON s.id = x.source_id WHERE s.id IS NULL",
         "figure->claim": "SELECT count(*) FROM claims_figure f LEFT JOIN claims_claim c "
-                         "ON c.id = f.claim_id WHERE c.id IS NULL",
+        "ON c.id = f.claim_id WHERE c.id IS NULL",
         "link->claim": "SELECT count(*) FROM claims_claimlink l LEFT JOIN claims_claim c "
-                       "ON c.id = l.to_claim_id WHERE c.id IS NULL",
+        "ON c.id = l.to_claim_id WHERE c.id IS NULL",
         "article->outlet": "SELECT count(*) FROM sources_article a LEFT JOIN sources_source s "
-                           "ON s.id = a.outlet_id WHERE s.id IS NULL",
+        "ON s.id = a.outlet_id WHERE s.id IS NULL",
     }
     assert {name: scalar(sql) for name, sql in orphans.items()} == dict.fromkeys(orphans, 0)
-    assert scalar("SELECT count(*) FROM claims_claim WHERE start >= \"end\"") == 0
-    assert scalar("SELECT count(*) FROM claims_claim c JOIN sources_article a ON a.id = c.article_id "
-                  "WHERE c.published_on IS DISTINCT FROM (a.published_at AT TIME ZONE 'UTC')::date") == 0
+    assert scalar('SELECT count(*) FROM claims_claim WHERE start >= "end"') == 0
+    assert (
+        scalar(
+            "SELECT count(*) FROM claims_claim c JOIN sources_article a ON a.id = c.article_id "
+            "WHERE c.published_on IS DISTINCT FROM (a.published_at AT TIME ZONE 'UTC')::date"
+        )
+        == 0
+    )
     assert scalar("SELECT count(*) FROM claims_claimlink WHERE from_claim_id = to_claim_id") == 0
     assert scalar("SELECT count(DISTINCT lower(name)) FROM sources_source") == SIZES["sources"]
 
 
 def test_offsets_point_at_the_claims_figures_and_dates(generated) -> None:  # type: ignore[no-untyped-def]
     for claim in Claim.objects.select_related("article")[:50]:
-        assert claim.article.body[claim.start:claim.end] == claim.text
+        assert claim.article.body[claim.start : claim.end] == claim.text
     for figure in Figure.objects.select_related("claim__article")[:50]:
-        assert figure.claim.article.body[figure.start:figure.end] == figure.text
+        assert figure.claim.article.body[figure.start : figure.end] == figure.text
     for date in ClaimDate.objects.select_related("claim__article")[:50]:
-        assert date.claim.article.body[date.start:date.end] == date.text
+        assert date.claim.article.body[date.start : date.end] == date.text
 
 
 def test_it_adds_to_a_database_that_already_has_rows(generated) -> None:  # type: ignore[no-untyped-def]
@@ -99,9 +107,14 @@ def test_it_adds_to_a_database_that_already_has_rows(generated) -> None:  # type
     assert Source.objects.create(name="After the synthetic rows").pk == SIZES["sources"] + 6
 
 
-@pytest.mark.parametrize("sizes", [{"claims": 0, "articles": 1, "sources": 2},
-                                   {"claims": 1, "articles": 0, "sources": 2},
-                                   {"claims": 1, "articles": 1, "sources": 1}])
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"claims": 0, "articles": 1, "sources": 2},
+        {"claims": 1, "articles": 0, "sources": 2},
+        {"claims": 1, "articles": 1, "sources": 1},
+    ],
+)
 def test_it_refuses_sizes_it_cannot_build(sizes: dict[str, int]) -> None:
     with pytest.raises(ValueError, match="at least"):
         synthetic_generate(**sizes)
@@ -128,6 +141,8 @@ def test_the_command_reports_what_it_added() -> None:
     from io import StringIO
 
     out = StringIO()
-    call_command("generate_synthetic", claims=50, articles=5, sources=4, no_progress=True, stdout=out)
+    call_command(
+        "generate_synthetic", claims=50, articles=5, sources=4, no_progress=True, stdout=out
+    )
     assert "4 sources, 5 articles, 50 claims" in out.getvalue()
     assert Claim.objects.count() == 50

@@ -12,15 +12,18 @@ from claims.synthetic import synthetic_generate
 
 
 class Command(BaseCommand):
-    help = ("Add synthetic sources, articles and claims (chains of 1-3 sources, figures, dates, "
-            "links) for benchmarks: --claims 1000000 --articles 100000 --sources 10000.")
+    help = (
+        "Add synthetic sources, articles and claims (chains of 1-3 sources, figures, dates, "
+        "links) for benchmarks: --claims 1000000 --articles 100000 --sources 10000."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--claims", type=int, default=10_000)
         parser.add_argument("--articles", type=int, default=1_000)
         parser.add_argument("--sources", type=int, default=500)
-        parser.add_argument("--link-ratio", type=float, default=0.02,
-                            help="Claim links per claim (default 0.02).")
+        parser.add_argument(
+            "--link-ratio", type=float, default=0.02, help="Claim links per claim (default 0.02)."
+        )
         parser.add_argument("--seed", type=float, default=0.42, help="PostgreSQL setseed, -1..1.")
         parser.add_argument("--no-progress", action="store_true")
 
@@ -30,8 +33,13 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             bar = bars.get(stage)
             if bar is None:
-                bar = bars[stage] = tqdm(total=total, desc=stage, unit="row" if stage != "analyze" else "",
-                                         disable=bool(options["no_progress"]), file=self.stderr._out)
+                bar = bars[stage] = tqdm(
+                    total=total,
+                    desc=stage,
+                    unit="row" if stage != "analyze" else "",
+                    disable=bool(options["no_progress"]),
+                    file=self.stderr._out,
+                )
             bar.update(done - bar.n)
             if done >= total:
                 bar.close()
@@ -39,8 +47,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             report = synthetic_generate(
-                claims=options["claims"], articles=options["articles"], sources=options["sources"],
-                link_ratio=options["link_ratio"], seed=options["seed"], progress=progress,
+                claims=options["claims"],
+                articles=options["articles"],
+                sources=options["sources"],
+                link_ratio=options["link_ratio"],
+                seed=options["seed"],
+                progress=progress,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None

@@ -1,0 +1,38 @@
+"""The bench-only floor endpoint (provenance/bench_endpoints.py): off unless BENCH_ENDPOINTS=1,
+and, when on, the same first page as GET /api/v1/claims."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+from rest_framework.test import APIClient
+
+from claims.synthetic import synthetic_generate
+from provenance.bench_endpoints import claims_bare
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bench_route_is_off_by_default() -> None:
+    assert settings.BENCH_ENDPOINTS is False
+    with pytest.raises(NoReverseMatch):
+        reverse("api:bench-claims-bare")
+
+
+def test_the_bare_page_has_the_api_pages_rows_and_fields() -> None:
+    synthetic_generate(claims=300, articles=30, sources=20)
+    api = APIClient().get("/api/v1/claims").json()["results"]
+    bare = orjson.loads(claims_bare(RequestFactory().get("/")).content)["results"]
+    assert [c["id"] for c in bare] == [c["id"] for c in api]
+    for b, a in zip(bare, api, strict=True):
+        assert (b["weakest_reliability"], b["corroboration"], b["credibility"]) == (
+            a["weakest_reliability"],
+            a["corroboration"],
+            a["credibility"],
+        )
+        assert [x["source"]["id"] for x in b["chain"]] == [x["source"]["id"] for x in a["chain"]]
+        assert [f["id"] for f in b["figures"]] == [f["id"] for f in a["figures"]]
+        assert len(b["dates"]) == len(a["dates"])
