@@ -152,6 +152,22 @@ def _corroboration_count() -> Coalesce:
     return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
 
 
+# Below this many chain links (and claims published as outlet), a source counts as rare.
+RARE_SOURCE_LINKS = 2000
+
+
+def _source_is_rare(sources: QuerySet[Source] | list[int], *, origin_only: bool) -> bool:
+    """Whether the source appears in few claims: one capped count off the (source, position,
+    claim) index, plus the outlet's claims unless only origins are asked for."""
+    links = Attribution.objects.filter(source__in=sources)
+    if origin_only:
+        links = links.filter(position=0)
+    seen = links.values("pk")[:RARE_SOURCE_LINKS].count()
+    if not origin_only and seen < RARE_SOURCE_LINKS:
+        seen += Claim.objects.filter(article__outlet__in=sources).values("pk")[:RARE_SOURCE_LINKS].count()
+    return seen < RARE_SOURCE_LINKS
+
+
 def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     """Claims matching `filters`, ordered by `filters.ordering` (always ending in the id).
 
@@ -169,14 +185,29 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
         sources: QuerySet[Source] | list[int] = (
             [f.source_id] if f.source_id is not None else _source_ids_named(f.source_name or "")
         )
-        links = chain_of.filter(source__in=sources)
         outlet = Q(article__outlet__in=sources)
-        if f.source_role == SourceRole.ORIGIN:
-            qs = qs.filter(Exists(links.filter(position=0)))
-        elif f.source_role == SourceRole.RELAY:
-            qs = qs.filter(Exists(links.filter(position__gt=0)) | outlet)
+        if _source_is_rare(sources, origin_only=f.source_role == SourceRole.ORIGIN):
+            # A source in few chains: collect its claims first (an index range) and sort that
+            # handful. Walking every claim in list order testing EXISTS would read most of the
+            # table before finding a page of them (7 s at 1M claims; see bench/README.md).
+            attributions = Attribution.objects.filter(source__in=sources)
+            if f.source_role == SourceRole.ORIGIN:
+                qs = qs.filter(pk__in=attributions.filter(position=0).values("claim_id"))
+            else:
+                if f.source_role == SourceRole.RELAY:
+                    attributions = attributions.filter(position__gt=0)
+                published = Claim.objects.filter(article__outlet__in=sources).values("pk")
+                qs = qs.filter(Q(pk__in=attributions.values("claim_id")) | Q(pk__in=published))
         else:
-            qs = qs.filter(Exists(links) | outlet)
+            # A prolific source: its claims are everywhere, so walking the list order and
+            # testing each claim finds a page quickly, where collecting them all first would not.
+            links = chain_of.filter(source__in=sources)
+            if f.source_role == SourceRole.ORIGIN:
+                qs = qs.filter(Exists(links.filter(position=0)))
+            elif f.source_role == SourceRole.RELAY:
+                qs = qs.filter(Exists(links.filter(position__gt=0)) | outlet)
+            else:
+                qs = qs.filter(Exists(links) | outlet)
     if f.source_kind:
         qs = qs.filter(Exists(chain_of.filter(source__kind=f.source_kind))
                        | Q(article__outlet__kind=f.source_kind))
