@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, pagination
 from rest_framework.response import Response
@@ -25,6 +27,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map every error to {"error": {"code", "message", "field", "details"}}."""
     if isinstance(exc, ApplicationError):
         return _error(exc.code, exc.message, exc.status_code, field=exc.field, details=exc.details)
+    if isinstance(exc, RequestDataTooBig):
+        return _error("too_large", f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes.", 413)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable (a restart, a failover): nothing was written, so the
+        # client may simply try again. Integrity and programming errors stay 500s.
+        response = _error("database_unavailable",
+                          "The database is unavailable for a moment; nothing was saved. Try again shortly.", 503)
+        response["Retry-After"] = "5"
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

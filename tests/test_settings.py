@@ -43,3 +43,25 @@ def test_bad_settings_fail_loudly_with_the_variable_name(env: dict[str, str], na
     result = _django_setup(**env)
     assert result.returncode != 0
     assert named in result.stderr
+
+
+def test_a_database_outage_answers_503_with_retry_after_in_the_error_shape() -> None:
+    from django.db import OperationalError
+
+    from provenance.api import exception_handler
+
+    response = exception_handler(OperationalError("server closed the connection"), {})
+    assert response is not None and response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.data["error"]["code"] == "database_unavailable"
+
+
+def test_an_oversized_request_to_any_endpoint_answers_413_in_the_error_shape(client, settings, db) -> None:  # type: ignore[no-untyped-def]
+    from provenance.access import Role
+    from tests.editorial.conftest import make_user
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(make_user(Role.EDITOR))
+    response = client.post("/api/v1/urls", data="x" * 5000, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"

@@ -78,13 +78,9 @@ def test_a_redelivered_extraction_does_not_run_while_the_first_run_holds_the_lea
     assert len(outcomes) >= 2
     assert outcomes.count("done") == 1
     assert claims == spans > 0
-    # The lease should keep every other delivery out: skipped, the extractor not run again.
-    # Known gap: a redelivered message keeps its task id, the owner of the lease, and
-    # article_claim_for_extraction() lets an owner re-take its own lease (meant for Celery
-    # retries), so the redelivery runs the extractor in parallel; its write is then refused
-    # under the row lock ('lost_lease'), so the data stays right, but the work is done twice.
-    if "lost_lease" in outcomes or attempts > 1:
-        pytest.xfail(f"a redelivery with the same task id re-took its own lease and ran in parallel "
-                     f"(outcomes {outcomes}, attempts {attempts}); its write was refused")
+    # The lease keeps every other delivery out: skipped, the extractor not run again.
+    # Regression: a redelivered message keeps its task id, and the lease once belonged to the
+    # task id, so the copy re-took it and ran in parallel (its write refused as 'lost_lease').
+    # Lease tokens are now unique to each run of a task (claims.tasks._lease_owner).
     assert set(outcomes) == {"done", "skipped"}, outcomes
     assert attempts == 1
