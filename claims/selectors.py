@@ -41,6 +41,7 @@ from claims.graph import (
 from claims.models import Attribution, Claim, ClaimLink, Figure, FigureStatus, LinkKind, LinkStatus
 from provenance.errors import ApplicationError
 from sources.models import Article, Reliability, Source
+from sources.selectors import published_between, sources_named
 
 RELIABILITY_GRADES = tuple(Reliability.values)  # "A" (best) ... "F" (cannot be judged)
 
@@ -115,16 +116,6 @@ class ClaimFilters:
     ordering: ClaimOrdering = ClaimOrdering.NEWEST
 
 
-def _day_start(value: dt.date) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
-
-
-def _source_ids_named(name: str) -> QuerySet[Source]:
-    return Source.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name)).values("pk")
-
-
 def _weakest_link() -> Greatest:
     """The chain's weakest reliability, outlet included; a missing outlet cannot be judged (F).
 
@@ -183,7 +174,7 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
 
     if f.source_id is not None or f.source_name:
         sources: QuerySet[Source] | list[int] = (
-            [f.source_id] if f.source_id is not None else _source_ids_named(f.source_name or "")
+            [f.source_id] if f.source_id is not None else sources_named(f.source_name or "")
         )
         outlet = Q(article__outlet__in=sources)
         if _source_is_rare(sources, origin_only=f.source_role == SourceRole.ORIGIN):
@@ -239,15 +230,8 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     if f.outlet_id is not None:
         qs = qs.filter(article__outlet_id=f.outlet_id)
     if f.outlet_name:
-        qs = qs.filter(article__outlet__in=_source_ids_named(f.outlet_name))
-    if f.published_from is not None:
-        qs = qs.filter(article__published_at__gte=_day_start(f.published_from))
-    if f.published_until is not None:
-        until = f.published_until
-        if isinstance(until, dt.datetime):
-            qs = qs.filter(article__published_at__lte=until)
-        else:
-            qs = qs.filter(article__published_at__lt=_day_start(until + dt.timedelta(days=1)))
+        qs = qs.filter(article__outlet__in=sources_named(f.outlet_name))
+    qs = qs.filter(published_between("article__published_at", f.published_from, f.published_until))
     if f.search and f.search.strip():
         # The same expression as the GIN index `claim_text_search`, so PostgreSQL can use it.
         qs = qs.annotate(search_vector=SearchVector("text", config="english")).filter(

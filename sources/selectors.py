@@ -29,6 +29,20 @@ def _day_start(value: dt.date) -> dt.datetime:
     return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
 
 
+def published_between(field: str, start: dt.date | None, until: dt.date | None) -> Q:
+    """A filter on a publication datetime `field`: a date is a whole day (inclusive at both
+    ends), a datetime an exact instant. Shared by the article and claim lists."""
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": _day_start(start)})
+    if until is not None:
+        if isinstance(until, dt.datetime):
+            q &= Q(**{f"{field}__lte": until})
+        else:
+            q &= Q(**{f"{field}__lt": _day_start(until + dt.timedelta(days=1))})
+    return q
+
+
 def sources_named(name: str) -> QuerySet[Source]:
     """Sources whose name or an alias is `name`, case-insensitively (a subquery of pks)."""
     return Source.objects.filter(Q(name__iexact=name) | Q(aliases__alias__iexact=name)).values("pk")
@@ -44,15 +58,7 @@ def article_list(*, filters: ArticleFilters | None = None) -> QuerySet[Article]:
         qs = qs.filter(outlet_id=f.outlet_id)
     if f.outlet_name:
         qs = qs.filter(outlet__in=sources_named(f.outlet_name))
-    if f.published_from is not None:
-        qs = qs.filter(published_at__gte=_day_start(f.published_from))
-    if f.published_until is not None:
-        until = f.published_until
-        if isinstance(until, dt.datetime):
-            qs = qs.filter(published_at__lte=until)
-        else:
-            qs = qs.filter(published_at__lt=_day_start(until + dt.timedelta(days=1)))
-    return qs.order_by("-id")
+    return qs.filter(published_between("published_at", f.published_from, f.published_until)).order_by("-id")
 
 
 @dataclass(frozen=True)
