@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_process_init
@@ -29,34 +30,27 @@ def _load_model(**_: object) -> None:
     get_extractor()
 
 
-@shared_task(
-    name="claims.extract_article",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # Transient: the database restarting, or the extractor failing with attempts left (the
-    # service records the error and puts the article back to `queued` first).
-    autoretry_for=(RetryableExtractionError, OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
-)
+# Both extraction tasks: acknowledged after they run, re-queued if their worker dies, and
+# retried with backoff on transient failures (the database restarting, or the extractor failing
+# with attempts left: the service records the error and puts the article back to `queued` first).
+_EXTRACTION_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (RetryableExtractionError, OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="claims.extract_article", **_EXTRACTION_TASK_OPTIONS)
 def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-def]
     return str(claims_extract_for_article(article_id=article_id, owner=_lease_owner(self)))
 
 
-@shared_task(
-    name="claims.extract_articles",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(RetryableExtractionError, OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="claims.extract_articles", **_EXTRACTION_TASK_OPTIONS)
 def extract_articles(self, article_ids: list[int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     # These articles, plus the oldest other queued ones up to EXTRACTION_BATCH_SIZE: a task
     # per submission still finds its neighbours, and their own tasks later find them done.
