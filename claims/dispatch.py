@@ -52,7 +52,7 @@ _BATCH_PENDING_SECONDS = 30
 _redis_client = None
 
 
-def _batch_pending_key() -> str:
+def batch_pending_key() -> str:
     return f"provenance:extract-batch-pending:{settings.CELERY_TASK_DEFAULT_QUEUE}"
 
 
@@ -72,7 +72,7 @@ def enqueue_extraction_batch(*, article_ids: list[int]) -> bool:
     from claims.tasks import extract_articles
 
     try:
-        if not _redis().set(_batch_pending_key(), "1", nx=True, ex=_BATCH_PENDING_SECONDS):
+        if not _redis().set(batch_pending_key(), "1", nx=True, ex=_BATCH_PENDING_SECONDS):
             return True
         extract_articles.apply_async(args=[article_ids])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
@@ -87,7 +87,7 @@ def extraction_batch_started() -> None:
     if not settings.CELERY_BROKER_URL:
         return
     try:
-        _redis().delete(_batch_pending_key())
+        _redis().delete(batch_pending_key())
     except Exception as exc:  # the key expires on its own
         logger.warning("Could not clear the pending-batch mark (%s).", exc)
 

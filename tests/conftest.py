@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,46 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "demo" / "seed.txt"
+# The test worker's node name (for control commands aimed at it alone) and its log.
+WORKER_NODE = f"test-{os.getpid()}@{socket.gethostname()}"
+WORKER_LOG = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give this test run a Celery queue of its own.
+
+    The test runs of several engineers share one Redis database. With one queue name for all, one
+    run's worker took another run's tasks (against a database where those articles do not
+    exist), and the waiting-batch mark (claims/dispatch.py, one per queue) set by one run made
+    another run's submissions enqueue nothing until it expired. Settings are already loaded
+    here (pytest-django sets Django up before conftests load), so the name goes to the settings,
+    the Celery app and the environment that every worker started by the tests inherits.
+    """
+    queue = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    from provenance.celery import app
+
+    app.conf.task_default_queue = queue
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if settings.CELERY_BROKER_URL:
+        broker_forget_queue(settings.CELERY_BROKER_URL)
+
+
+def broker_forget_queue(url: str) -> None:
+    """Drop this run's queue from the broker: its messages (kombu keeps one list per priority
+    step), kombu's bindings and the waiting-batch mark; nothing of other runs."""
+    from claims.dispatch import batch_pending_key
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    keys = [queue, *(f"{queue}\x06\x16{step}" for step in range(1, 10)), f"_kombu.binding.{queue}",
+            f"_kombu.binding_permanent.{queue}", batch_pending_key()]
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).delete(*keys)
+    except redis.RedisError:
+        pass  # a fault test may have stopped this Redis; there is nothing to clean then
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +74,9 @@ def test_database_url(django_db_setup: None, django_db_blocker) -> str:  # type:
 
 @pytest.fixture(scope="session")
 def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker process (prefork, one child) on the test database and broker."""
-    redis.Redis.from_url(broker_url).flushdb()
+    """A real Celery worker process (prefork, one child) on the test database and broker,
+    reading this run's queue (inherited from the environment, see pytest_configure)."""
+    broker_forget_queue(broker_url)
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url,
@@ -41,12 +84,12 @@ def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[s
         "DEBUG": "1",
         "RECONCILE_QUEUED_AFTER_SECONDS": "0",
     }
-    log_path = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+    log_path = WORKER_LOG
     log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "provenance", "worker", "--concurrency=1",
          "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+         "--without-heartbeat", "-n", WORKER_NODE],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60

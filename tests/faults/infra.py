@@ -157,6 +157,8 @@ class PrivatePostgres:
 
 
 def app_env(*, database_url: str, broker_url: str, **extra: str) -> dict[str, str]:
+    # Inherits CELERY_TASK_DEFAULT_QUEUE, this test run's own queue (tests/conftest.py), so a
+    # worker on the shared Redis db takes only this run's tasks.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
     env.update({"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url, "DEBUG": "1",
                 "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})

@@ -17,14 +17,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import redis
 from django.db.models import Count
 
 from claims.models import Attribution, Claim, ClaimDate, Figure
 from claims.services import articles_reconcile, get_extractor
 from sources.models import Article, ArticleStatus
 from sources.services import article_submit
-from tests.conftest import SEED
+from tests.conftest import SEED, broker_forget_queue
 
 from .infra import Worker, app_env, wait_until
 
@@ -63,7 +62,7 @@ def test_killing_the_worker_mid_extraction_loses_and_duplicates_nothing(
     test_database_url: str, broker_url: str, logs: Path, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
-    redis.Redis.from_url(broker_url).flushdb()
+    broker_forget_queue(broker_url)  # this run's queue only: the Redis db is shared
     expected = len(get_extractor().extract(_body(0), published=None, outlet=None).claims)
     assert expected == len(get_extractor().extract(_body(7), published=None, outlet=None).claims)
     assert expected > 30

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -10,7 +12,7 @@ from claims.services import articles_reconcile
 from claims.tasks import extract_article
 from provenance.celery import app as celery_app
 from sources.models import Article, ArticleStatus
-from tests.conftest import SEED, wait_for
+from tests.conftest import SEED, WORKER_LOG, WORKER_NODE, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +21,23 @@ def _done(article_id: int) -> bool:
     return Article.objects.filter(pk=article_id, status=ArticleStatus.DONE).exists()
 
 
-def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
+def _task_runs_since(offset: int) -> str:
+    return WORKER_LOG.read_bytes()[offset:].decode(errors="replace")
+
+
+# The web side picks the task by EXTRACTION_BATCH_SIZE: 1 = `claims.extract_article` for this
+# article alone, more = `claims.extract_articles`, which fills its batch from the queue.
+@pytest.mark.parametrize(
+    ("batch_size", "task_done"),
+    [(1, r"Task claims\.extract_article\[[^\]]+\] succeeded in [\d.]+s: 'done'"),
+     (16, r"Task claims\.extract_articles\[[^\]]+\] succeeded in [\d.]+s: \{[^}]*'{id}': 'done'")],
+    ids=["one-article-task", "batch-task"],
+)
+def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(
+    celery_worker_process, settings, batch_size: int, task_done: str
+) -> None:  # type: ignore[no-untyped-def]
+    settings.EXTRACTION_BATCH_SIZE = batch_size
+    offset = WORKER_LOG.stat().st_size
     response = APIClient().post(
         "/api/v1/articles",
         {"body": SEED.read_text(encoding="utf-8"), "title": "Seed", "published_at": "2024-11-08"},
@@ -36,6 +54,11 @@ def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(cel
     assert len(chain) == 2 and "Yonhap" in chain[1]
     body = APIClient().get(f"/api/v1/articles/{article_id}").json()
     assert body["status"] == "done" and body["claims"]
+    # The path under test is the one that ran: its task's result names the article (batch) or
+    # is the one-article outcome, and no batch task took this article on the one-article path.
+    wait_for(lambda: re.search(task_done.replace("{id}", str(article_id)), _task_runs_since(offset)))
+    if batch_size == 1:
+        assert f"'{article_id}':" not in _task_runs_since(offset)
 
 
 def test_the_task_run_twice_for_one_article_leaves_one_set_of_claims(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
@@ -49,8 +72,10 @@ def test_the_task_run_twice_for_one_article_leaves_one_set_of_claims(celery_work
     first = set(Claim.objects.filter(article=article).values_list("pk", flat=True))
     # A third run after completion, as a redelivered message would be: nothing changes.
     extract_article.delay(article.pk)
-    wait_for(lambda: celery_app.control.inspect(timeout=1).active() is not None, timeout=10)
-    wait_for(lambda: not any(celery_app.control.inspect(timeout=1).active().values()), timeout=30)
+    # Asked of this run's worker alone: other runs' workers on the same Redis may be busy.
+    inspect = celery_app.control.inspect(timeout=1, destination=[WORKER_NODE])
+    wait_for(lambda: inspect.active() is not None, timeout=10)
+    wait_for(lambda: not any(inspect.active().values()), timeout=30)
     assert first
     assert set(Claim.objects.filter(article=article).values_list("pk", flat=True)) == first
     assert Article.objects.get(pk=article.pk).attempts == 1
@@ -86,3 +111,18 @@ def _drop_producer_connections() -> None:
     pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+def test_this_test_run_has_a_queue_of_its_own_and_its_worker_reads_only_that(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
+    # Test runs share one Redis database; on a shared queue one run's worker took another's
+    # tasks and one run's waiting-batch mark held back another's submissions.
+    from django.conf import settings
+
+    from claims.dispatch import batch_pending_key
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    assert queue != "celery"
+    assert celery_app.amqp.router.route({}, "claims.extract_articles")["queue"].name == queue
+    assert batch_pending_key().endswith(f":{queue}")
+    consumed = celery_app.control.inspect(timeout=2, destination=[WORKER_NODE]).active_queues()
+    assert [q["name"] for q in consumed[WORKER_NODE]] == [queue]
