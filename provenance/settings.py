@@ -200,15 +200,15 @@ RECONCILE_QUEUED_AFTER_SECONDS = env_int("RECONCILE_QUEUED_AFTER_SECONDS", 60, m
 # A worker runs up to this many queued articles (and this much text) through nlp.pipe in one
 # task (claims.extract_articles); 1 = one article per task (claims.extract_article).
 # bench/README.md has the measurements behind the default.
-EXTRACTION_BATCH_SIZE = env_int("EXTRACTION_BATCH_SIZE", 1, minimum=1)
+EXTRACTION_BATCH_SIZE = env_int("EXTRACTION_BATCH_SIZE", 16, minimum=1)
 EXTRACTION_BATCH_MAX_CHARS = env_int("EXTRACTION_BATCH_MAX_CHARS", 200_000, minimum=1000)
 
 # --- Celery ----------------------------------------------------------------------------------
 # No broker configured: tasks run in a background thread of the web process after commit
 # (see claims.dispatch). With a broker, a real worker takes them.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-# The queue tasks go to and workers read; a benchmark sharing a Redis database with others
-# uses its own name so no other worker takes its tasks.
+# The queue tasks go to and workers read; a benchmark or test run sharing a Redis database with
+# others uses its own name so no other worker takes its tasks (tests/conftest.py names one per run).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Matching (claims.match_article) on its own queue when set (run workers with -Q NAME for it);
 # empty: the default queue, beside extraction.
