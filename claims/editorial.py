@@ -155,6 +155,7 @@ def claim_split(*, actor: Any, claim_id: int, expected_version: int | None, at: 
             hedge_cues=claim.hedge_cues, credibility=claim.credibility,
             credibility_override=claim.credibility_override, verification_status=claim.verification_status,
             extractor_version=claim.extractor_version, edited=True, published_on=claim.published_on,
+            published_sort=claim.published_sort, weakest_reliability=claim.weakest_reliability,
         )
         Attribution.objects.bulk_create([
             Attribution(claim=right, source_id=a.source_id, position=a.position, mention=a.mention, cue=a.cue,

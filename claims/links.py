@@ -29,7 +29,16 @@ from claims.matching import (
     origin_key,
     score_pair,
 )
-from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure, LinkKind, LinkStatus
+from claims.models import (
+    NO_DATE,
+    Attribution,
+    Claim,
+    ClaimDate,
+    ClaimLink,
+    Figure,
+    LinkKind,
+    LinkStatus,
+)
 from provenance.access import require_editor
 from provenance.editing import require_reason
 from provenance.errors import ApplicationError
@@ -238,7 +247,58 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
             claim.credibility, claim.credibility_reason, claim.independent_origins = grade, reason[:300], count
             changed.append(claim)
     _claims_write_grades(changed)
+    claims_refresh_sort_keys(claim_ids=ids)
     return len(changed)
+
+
+# The list's stored sort keys (Claim.published_sort, weakest_reliability, corroboration)
+# recomputed from the article, the chain's and the outlet's reliability and the live links: the
+# same values `claims.services._claim_row` gives a new claim, for claims whose chain, sources,
+# links or article changed since.
+_SORT_KEYS_SQL = """
+UPDATE claims_claim c
+   SET published_sort = v.published_sort, weakest_reliability = v.weakest, corroboration = v.corroboration
+  FROM (SELECT k.id,
+               COALESCE(a.published_at, %(no_date)s) AS published_sort,
+               GREATEST(COALESCE(o.reliability, 'F'),
+                        (SELECT max(s.reliability) FROM claims_attribution t
+                           JOIN sources_source s ON s.id = t.source_id WHERE t.claim_id = k.id)) AS weakest,
+               (SELECT count(*) FROM claims_claimlink l
+                 WHERE (l.from_claim_id = k.id OR l.to_claim_id = k.id)
+                   AND l.kind = ANY(%(kinds)s) AND l.status <> %(rejected)s) AS corroboration
+          FROM claims_claim k
+          JOIN sources_article a ON a.id = k.article_id
+          LEFT JOIN sources_source o ON o.id = a.outlet_id
+         WHERE k.id = ANY(%(ids)s)) AS v
+ WHERE c.id = v.id
+   AND (c.published_sort, c.weakest_reliability, c.corroboration)
+       IS DISTINCT FROM (v.published_sort, v.weakest, v.corroboration)
+"""
+
+
+def claims_article_changed(*, article_id: int) -> None:
+    """An article's publication time or outlet changed (in the admin): the copies its claims
+    keep (publication day and time, the outlet's reliability in their weakest link and
+    credibility) follow."""
+    Claim.objects.filter(article_id=article_id).update(published_on=_published_day(article_id))
+    claims_recompute_origins(claim_ids=Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+
+
+def _published_day(article_id: int) -> dt.date | None:
+    published = Article.objects.filter(pk=article_id).values_list("published_at", flat=True).first()
+    return published.astimezone(dt.UTC).date() if published else None
+
+
+def claims_refresh_sort_keys(*, claim_ids: Iterable[int]) -> int:
+    """Recompute the stored list sort keys of these claims; one UPDATE that writes only the rows
+    whose keys changed. Returns how many changed."""
+    ids = sorted({int(c) for c in claim_ids})
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_SORT_KEYS_SQL, {"ids": ids, "no_date": NO_DATE, "kinds": [str(k) for k in CORROBORATING],
+                                        "rejected": str(LinkStatus.REJECTED)})
+        return int(cursor.rowcount)
 
 
 def _claims_write_grades(claims: list[Claim]) -> None:

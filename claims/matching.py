@@ -2,7 +2,7 @@
 they relate (same, corroborates, contradicts, updates).
 
 Two halves. Candidate generation is SQL that an index answers (`CANDIDATES_SQL`: pairs of each
-claim's rarest words through the full-text GIN index `claim_text_search`, within a publication
+claim's rarest words through the full-text GIN index `claim_day_text_search`, within a publication
 window (one GIN index over the publication day and the words), ranked by pg_trgm similarity),
 so the rows matching reads depend on the news of the window, not on the years stored. Scoring and
 the link kind are pure functions of plain features (`score_pair`), testable without a database.
@@ -271,8 +271,8 @@ def _later(a: dt.datetime | None, b: dt.datetime | None) -> str | None:
 MATCH_WINDOW_DAYS = 30
 CANDIDATES_PER_CLAIM = 25
 # Each claim asks the full-text index for claims sharing two of its RAREST_TERMS rarest words.
-# Rarity comes from the planner's statistics on the index expression (pg_stats for
-# `claim_text_search`: its most common lexemes and their frequencies; a lexeme not listed there
+# Rarity comes from the planner's statistics on the stored vector (pg_stats for
+# `claims_claim.search_vector`: its most common lexemes and their frequencies; a lexeme not listed there
 # is rare). Words in more than COMMON_TERM_SHARE of claims are never used: "said", "troop".
 RAREST_TERMS = 4
 COMMON_TERM_SHARE = 0.05
@@ -292,12 +292,12 @@ WITH common AS MATERIALIZED (
     SELECT e.lexeme, e.freq
       FROM pg_stats s,
            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
-     WHERE s.schemaname = current_schema() AND s.tablename = 'claim_text_search'
+     WHERE s.schemaname = current_schema() AND s.tablename = 'claims_claim' AND s.attname = 'search_vector'
 ), lexemes AS (
     SELECT q.id, l.lexeme, COALESCE(cm.freq, 0) AS freq,
            row_number() OVER (PARTITION BY q.id ORDER BY COALESCE(cm.freq, 0), l.lexeme) AS r
       FROM claims_claim q
-     CROSS JOIN unnest(tsvector_to_array(to_tsvector('english'::regconfig, COALESCE(q.text, '')))) AS l(lexeme)
+     CROSS JOIN unnest(tsvector_to_array(q.search_vector)) AS l(lexeme)
       LEFT JOIN common cm ON cm.lexeme = l.lexeme
      WHERE q.article_id = %(article_id)s
        -- "3,000" is lexed as '3' and '000': short numbers say nothing (figures are compared by

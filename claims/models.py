@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 
 from claims.extraction.types import ClaimKind
-from sources.models import Article, Source
+from sources.models import Article, Reliability, Source
 
 CLAIM_KIND_CHOICES = [(k.value, k.value) for k in ClaimKind]
+
+# Claims of an undated article sort as if published at the beginning of time, so the list's
+# keyset cursor never meets a NULL (a NULL breaks `<` comparisons on the cursor).
+NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
 class VerificationStatus(models.TextChoices):
@@ -85,6 +91,24 @@ class Claim(models.Model):
         help_text="The article's publication day, copied here so matching finds claims by words and "
                   "date window in one index scan.",
     )
+    # The list's sort keys, stored so that every ordering of the claims list is a walk down one
+    # index (derived values: `claims.links.claims_refresh_sort_keys` keeps them, the audit
+    # trigger ignores them).
+    published_sort = models.DateTimeField(
+        default=NO_DATE,
+        help_text="The article's publication time (NO_DATE when undated): the list's default order.",
+    )
+    weakest_reliability = models.CharField(
+        max_length=1, choices=Reliability.choices, default=Reliability.F,
+        help_text="The chain's weakest reliability, the outlet included (F without an outlet).",
+    )
+    corroboration = models.PositiveIntegerField(
+        default=0, help_text="Same/corroborates links to other claims that an editor has not rejected.",
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"), output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClaimQuerySet.as_manager()
@@ -96,7 +120,17 @@ class Claim(models.Model):
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="claim_article_start"),
-            GinIndex(SearchVector("text", config="english"), name="claim_text_search"),
+            GinIndex(fields=["search_vector"], name="claim_search_vector"),
+            # One index per list ordering (claims.selectors.CLAIM_ORDERING_FIELDS): a page is
+            # the first rows of an index walk, whatever the table's size. A btree walks both
+            # ways, so newest and oldest share the first.
+            models.Index(fields=["-published_sort", "-id"], name="claim_newest"),
+            models.Index(fields=["weakest_reliability", "-published_sort", "-id"], name="claim_most_reliable"),
+            models.Index(fields=["-weakest_reliability", "-published_sort", "-id"], name="claim_least_reliable"),
+            models.Index(fields=["-corroboration", "-published_sort", "-id"], name="claim_most_corroborated"),
+            models.Index(fields=["corroboration", "-published_sort", "-id"], name="claim_least_corroborated"),
+            models.Index(fields=["-independent_origins", "-published_sort", "-id"], name="claim_most_origins"),
+            models.Index(fields=["independent_origins", "-published_sort", "-id"], name="claim_fewest_origins"),
             # Matching: claims sharing rare words AND published within the window, intersected
             # inside one GIN scan (btree_gin gives the date column a GIN operator class), so the
             # rows read do not grow with the years of claims outside the window.

@@ -10,22 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
-    CharField,
-    Count,
-    DateTimeField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
 
 from claims.graph import (
     ArticleRow,
@@ -38,17 +31,21 @@ from claims.graph import (
     SourceRow,
     check_size,
 )
-from claims.models import Attribution, Claim, ClaimLink, Figure, FigureStatus, LinkKind, LinkStatus
+from claims.models import (
+    NO_DATE,
+    Attribution,
+    Claim,
+    ClaimLink,
+    Figure,
+    FigureStatus,
+    LinkKind,
+    LinkStatus,
+)
 from provenance.errors import ApplicationError
 from sources.models import Article, Reliability, Source
 from sources.selectors import published_between, sources_named
 
 RELIABILITY_GRADES = tuple(Reliability.values)  # "A" (best) ... "F" (cannot be judged)
-
-# Claims published without a date sort as if published at the beginning of time, so keyset
-# pagination never meets a NULL (a NULL breaks `<` comparisons on the cursor).
-_NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
-
 
 class SourceRole(StrEnum):
     """Where in the chain a `source_id`/`source_name` filter looks."""
@@ -72,7 +69,8 @@ class ClaimOrdering(StrEnum):
 
 
 # Each ordering ends in the primary key, so it is a total order and a keyset cursor can resume
-# after any row. The names are annotations made by `claim_list`.
+# after any row. Every key is a stored column of the claim with an index in this exact order
+# (claims.models.Claim.Meta.indexes), so a page is the first rows of one index walk.
 CLAIM_ORDERING_FIELDS: dict[ClaimOrdering, tuple[str, ...]] = {
     ClaimOrdering.NEWEST: ("-published_sort", "-id"),
     ClaimOrdering.OLDEST: ("published_sort", "id"),
@@ -116,33 +114,6 @@ class ClaimFilters:
     ordering: ClaimOrdering = ClaimOrdering.NEWEST
 
 
-def _weakest_link() -> Greatest:
-    """The chain's weakest reliability, outlet included; a missing outlet cannot be judged (F).
-
-    PostgreSQL's GREATEST ignores NULLs, so an unattributed claim's chain is the outlet alone.
-    """
-    worst_attribution = Subquery(
-        Attribution.objects.filter(claim=OuterRef("pk"))
-        .order_by("-source__reliability").values("source__reliability")[:1],
-        output_field=CharField(),
-    )
-    return Greatest(
-        Coalesce("article__outlet__reliability", Value(Reliability.F), output_field=CharField()),
-        worst_attribution, output_field=CharField(),
-    )
-
-
-def _corroboration_count() -> Coalesce:
-    # A correlated COUNT subquery rather than Count() over a join: a join would multiply rows
-    # with the attributions and figures and needs GROUP BY over every selected column.
-    links = (
-        ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))
-        .filter(kind__in=CORROBORATING_LINK_KINDS).exclude(status=LinkStatus.REJECTED)
-        .order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
-    )
-    return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
-
-
 # Below this many chain links (and claims published as outlet), a source counts as rare.
 RARE_SOURCE_LINKS = 2000
 
@@ -164,8 +135,7 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
 
     The article body is deferred (load it with `claim_get` when showing one claim in context).
 
-    Annotates `published_sort`, `weakest_reliability` and `corroboration` on every row, and
-    bakes in the joins and prefetches a list row shows (a fixed number of queries per page).
+    Bakes in the joins and prefetches a list row shows (a fixed number of queries per page).
     Raises ApplicationError on a value no filter can mean (an unknown reliability grade).
     """
     f = filters
@@ -187,8 +157,10 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
             else:
                 if f.source_role == SourceRole.RELAY:
                     attributions = attributions.filter(position__gt=0)
+                # One IN over a UNION ALL: `IN (a) OR IN (b)` cannot become a semi-join, and
+                # PostgreSQL then tests both hashed lists against every claim of the table.
                 published = Claim.objects.filter(article__outlet__in=sources).values("pk")
-                qs = qs.filter(Q(pk__in=attributions.values("claim_id")) | Q(pk__in=published))
+                qs = qs.filter(pk__in=attributions.order_by().values("claim_id").union(published.order_by(), all=True))
         else:
             # A prolific source: its claims are everywhere, so walking the list order and
             # testing each claim finds a page quickly, where collecting them all first would not.
@@ -208,11 +180,9 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
             raise ApplicationError(f"{f.min_reliability!r} is not a reliability grade; use A to F.",
                                    field="min_reliability")
         if grade != Reliability.F:
-            # "At least as reliable as B" = no link graded C..F. A is best, so worse = greater.
-            # An article without an outlet has an unjudged publisher and fails every grade but F.
-            qs = qs.filter(article__outlet__reliability__lte=grade).exclude(
-                Exists(chain_of.filter(source__reliability__gt=grade))
-            )
+            # "At least as reliable as B" = no link graded C..F, outlet included (A is best, so
+            # worse = greater). An article without an outlet has an unjudged publisher (F).
+            qs = qs.filter(weakest_reliability__lte=grade)
     if f.max_credibility is not None:
         qs = qs.filter(Q(credibility_override__lte=f.max_credibility)
                        | Q(credibility_override__isnull=True, credibility__lte=f.max_credibility))
@@ -231,19 +201,15 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
         qs = qs.filter(article__outlet_id=f.outlet_id)
     if f.outlet_name:
         qs = qs.filter(article__outlet__in=sources_named(f.outlet_name))
-    qs = qs.filter(published_between("article__published_at", f.published_from, f.published_until))
+    if f.published_from is not None or f.published_until is not None:
+        # The claim's copy of the publication time (its index answers the range); an undated
+        # claim (stored as NO_DATE) is in no range.
+        qs = qs.filter(published_between("published_sort", f.published_from, f.published_until)).exclude(
+            published_sort=NO_DATE)
     if f.search and f.search.strip():
-        # The same expression as the GIN index `claim_text_search`, so PostgreSQL can use it.
-        qs = qs.annotate(search_vector=SearchVector("text", config="english")).filter(
-            search_vector=SearchQuery(f.search, config="english", search_type="websearch")
-        )
+        # The stored vector and its GIN index `claim_search_vector`.
+        qs = qs.filter(search_vector=SearchQuery(f.search, config="english", search_type="websearch"))
 
-    qs = qs.annotate(
-        published_sort=Coalesce("article__published_at", Value(_NO_DATE),
-                                output_field=DateTimeField()),
-        weakest_reliability=_weakest_link(),
-        corroboration=_corroboration_count(),
-    )
     # A list row never shows the article body, which can be a megabyte per row.
     return qs.defer("article__body").order_by(*CLAIM_ORDERING_FIELDS[ClaimOrdering(f.ordering)])
 
@@ -266,7 +232,6 @@ def claim_get(*, claim_id: int) -> Claim | None:
             Prefetch("links_out", queryset=live_links.select_related("to_claim")),
             Prefetch("links_in", queryset=live_links.select_related("from_claim")),
         )
-        .annotate(weakest_reliability=_weakest_link(), corroboration=_corroboration_count())
         .filter(pk=claim_id).first()
     )
 

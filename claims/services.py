@@ -15,12 +15,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from claims.credibility import credibility_compute
+from claims.credibility import credibility_compute, weakest_link
 from claims.extraction import Extractor, load_extractor
 from claims.extraction.types import ExtractionResult
-from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
+from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, Figure
 from provenance.errors import ApplicationError
-from sources.models import Article, ArticleStatus, Source
+from sources.models import Article, ArticleStatus, Reliability, Source
 from sources.services import SourceSpec, sources_resolve
 
 logger = logging.getLogger(__name__)
@@ -290,6 +290,7 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
     if article.outlet is not None:
         chain.append(article.outlet.reliability)
     grade, reason = credibility_compute(chain_reliabilities=chain, hedged=extracted.hedged)
+    weakest = weakest_link(chain + ([] if article.outlet is not None else [Reliability.F]))
     sentence_start = article.body.find(extracted.sentence, max(0, extracted.start - len(extracted.sentence)))
     if sentence_start < 0 or sentence_start > extracted.start:
         sentence_start = extracted.start
@@ -301,6 +302,7 @@ def _claim_row(*, article: Article, extracted, sources: dict[str, Source], versi
         hedge_cues=[cue[:100] for cue in extracted.hedge_cues], credibility=grade,
         credibility_reason=reason[:300], extractor_version=version,
         published_on=article.published_at.astimezone(dt.UTC).date() if article.published_at else None,
+        published_sort=article.published_at or NO_DATE, weakest_reliability=weakest,
     )
 
 

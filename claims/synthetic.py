@@ -322,15 +322,34 @@ CLAIMS_SQL = """
 INSERT INTO claims_claim (id, text, start, "end", sentence_index, sentence_start, sentence_end,
                           kind, cue, hedged, hedge_cues, credibility, credibility_override,
                           verification_status, extractor_version, version, created_at,
-                          article_id, edited, published_on/*cols*/)
+                          article_id, edited, published_on, published_sort, weakest_reliability/*cols*/)
 SELECT c.id, text, start, start + length(text), sentence_index, start, start + length(text),
        kind, CASE WHEN tpl < 55 OR tpl >= 70 THEN 'said' ELSE 'according to' END,
        cardinality(cues) > 0, cues,
        CASE WHEN u < 0.1 THEN 6 WHEN cardinality(cues) > 0 THEN 4 ELSE 3 END,
        CASE WHEN u > 0.998 THEN 2 END,
        CASE WHEN u > 0.995 THEN 'confirmed' WHEN u > 0.99 THEN 'disputed' ELSE 'unverified' END,
-       %(version)s, 1, now(), article_id, false, (a.published_at AT TIME ZONE 'UTC')::date/*vals*/
+       %(version)s, 1, now(), article_id, false, (a.published_at AT TIME ZONE 'UTC')::date,
+       COALESCE(a.published_at, TIMESTAMPTZ '0001-01-01 00:00+00'),
+       -- The chain is inserted first (same transaction, deferred foreign keys), so the weakest
+       -- link is computed here rather than by updating every claim afterwards.
+       GREATEST(COALESCE((SELECT o.reliability FROM sources_source o WHERE o.id = a.outlet_id), 'F'),
+                (SELECT max(s.reliability) FROM claims_attribution t
+                   JOIN sources_source s ON s.id = t.source_id WHERE t.claim_id = c.id))/*vals*/
 FROM synth_claims c JOIN sources_article a ON a.id = c.article_id
+"""
+
+# Links are made last, between claims of any chunk: the claims they join count them here.
+CORROBORATION_SQL = """
+UPDATE claims_claim c SET corroboration = n.n
+  FROM (SELECT id, count(*) AS n
+          FROM (SELECT from_claim_id AS id FROM claims_claimlink
+                 WHERE kind IN ('same', 'corroborates') AND status <> 'rejected' AND id > %(lbase)s
+                UNION ALL
+                SELECT to_claim_id FROM claims_claimlink
+                 WHERE kind IN ('same', 'corroborates') AND status <> 'rejected' AND id > %(lbase)s) AS e
+         GROUP BY id) AS n
+ WHERE c.id = n.id
 """
 
 ATTRIBUTIONS_SQL = """
@@ -387,7 +406,7 @@ def _with_defaults(sql: str, model: type[models.Model]) -> tuple[str, dict[str, 
     named = {c.strip().strip('"') for c in head.split("(", 1)[1].split(",")}
     cols, vals, params = [], [], {}
     for field in model._meta.concrete_fields:
-        if field.column in named or field.primary_key:
+        if field.column in named or field.primary_key or field.generated:
             continue
         key = f"default_{model._meta.db_table}_{field.column}"
         cols.append(f', "{field.column}"')
@@ -493,7 +512,7 @@ def synthetic_generate(
                 cursor.execute(CHUNK_SQL, {**params, "lo": lo, "hi": hi})
                 sql, extra = inserts[Article]
                 cursor.execute(sql, {**params, **extra, "a_lo": abase + 1 + a0, "a_hi": abase + a1})
-                for model in (Claim, Attribution, Figure, ClaimDate):
+                for model in (Attribution, Claim, Figure, ClaimDate):
                     sql, extra = inserts[model]
                     cursor.execute(sql, {**params, **extra})
                 cursor.execute("DROP TABLE synth_claims")
@@ -503,8 +522,10 @@ def synthetic_generate(
         with transaction.atomic():
             _fast_load(cursor)
             if n_links:
+                lbase = _max_id(cursor, "claims_claimlink")
                 sql, extra = _with_defaults(LINKS_SQL, ClaimLink)
                 cursor.execute(sql, {**params, **extra, "n_links": n_links})
+                cursor.execute(CORROBORATION_SQL, {"lbase": lbase})
             for table in ("sources_source", "sources_article", "claims_claim"):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608

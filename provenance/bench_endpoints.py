@@ -1,7 +1,8 @@
 """Bench-only endpoints, routed only when BENCH_ENDPOINTS=1 (never in production).
 
 `claims_bare` answers the first page of `GET /api/v1/claims` (default ordering, the same rows and
-fields: chain, figures, dates, weakest link, corroboration) from `.values()` and orjson, with no
+fields: chain, figures, dates and the stored weakest link and corroboration) from `.values()`
+and orjson, with no
 DRF, serializers or model instances. bench/bench_api.py uses it as the floor the real endpoint
 is compared against: what is left once the framework's per-row costs are gone.
 """
@@ -13,13 +14,9 @@ from collections import defaultdict
 from typing import Any
 
 import orjson
-from django.db.models import DateTimeField, Q, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 
-from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
-from claims.selectors import CORROBORATING_LINK_KINDS
-from sources.models import Reliability
+from claims.models import Attribution, Claim, ClaimDate, Figure
 
 PAGE = 50
 _NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -27,12 +24,7 @@ _NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 def claims_bare(request: HttpRequest) -> HttpResponse:
     claims = list(
-        Claim.objects.annotate(
-            published_sort=Coalesce(
-                "article__published_at", Value(_NO_DATE), output_field=DateTimeField()
-            )
-        )
-        .order_by("-published_sort", "-id")
+        Claim.objects.order_by("-published_sort", "-id")
         .values(
             "id",
             "text",
@@ -43,6 +35,9 @@ def claims_bare(request: HttpRequest) -> HttpResponse:
             "credibility",
             "credibility_override",
             "verification_status",
+            "weakest_reliability",
+            "corroboration",
+            "independent_origins",
             "article_id",
             "article__title",
             "article__url",
@@ -95,20 +90,9 @@ def claims_bare(request: HttpRequest) -> HttpResponse:
         .values("claim_id", "text", "value")
     ):
         dates[d.pop("claim_id")].append(d)
-    corroboration: dict[int, int] = defaultdict(int)
-    for a, b in (
-        ClaimLink.objects.filter(Q(from_claim__in=ids) | Q(to_claim__in=ids))
-        .filter(kind__in=CORROBORATING_LINK_KINDS)
-        .exclude(status="rejected")
-        .values_list("from_claim_id", "to_claim_id")
-    ):
-        corroboration[a] += 1
-        corroboration[b] += 1
     results = []
     for c in claims:
         chain = chains.get(c["id"], [])
-        grades = [a["source__reliability"] for a in chain]
-        grades.append(c["article__outlet__reliability"] or Reliability.F)
         results.append(
             {
                 "id": c["id"],
@@ -119,8 +103,9 @@ def claims_bare(request: HttpRequest) -> HttpResponse:
                 "hedge_cues": c["hedge_cues"],
                 "credibility": c["credibility_override"] or c["credibility"],
                 "verification_status": c["verification_status"],
-                "weakest_reliability": max(grades),
-                "corroboration": corroboration.get(c["id"], 0),
+                "weakest_reliability": c["weakest_reliability"],
+                "corroboration": c["corroboration"],
+                "independent_origins": c["independent_origins"],
                 "article": {
                     "id": c["article_id"],
                     "title": c["article__title"],

@@ -49,6 +49,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if change:
             super().save_model(request, obj, form, change)
+            if {"published_at", "outlet"} & set(form.changed_data):
+                from claims.links import claims_article_changed
+
+                claims_article_changed(article_id=obj.pk)
             return
         # New articles go through the one submission service, like every other door.
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from claims.links import claims_refresh_sort_keys
 from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
 from sources.models import Article, ArticleStatus, Source
 from sources.text import content_hash
@@ -41,9 +42,13 @@ def make_claim(*, article: Article | None = None, sources: list[Source] | None =
     for i in range(figures):
         Figure.objects.create(claim=claim, value=100 + i, text=str(100 + i), unit="people", start=0, end=3)
     ClaimDate.objects.create(claim=claim, text="Monday", start=0, end=6)
+    claims_refresh_sort_keys(claim_ids=[claim.pk])
+    claim.refresh_from_db()
     return claim
 
 
 def make_claim_link(*, from_claim: Claim, to_claim: Claim, kind: str = "corroborates",
                     **fields: Any) -> ClaimLink:
-    return ClaimLink.objects.create(from_claim=from_claim, to_claim=to_claim, kind=kind, **fields)
+    link = ClaimLink.objects.create(from_claim=from_claim, to_claim=to_claim, kind=kind, **fields)
+    claims_refresh_sort_keys(claim_ids=[from_claim.pk, to_claim.pk])
+    return link

@@ -92,3 +92,25 @@ def test_only_editors_can_retry_a_failed_article(role: Role, requeued: bool) -> 
     assert ("Retry extraction" in page) == requeued
     client.post(f"/articles/{article.pk}/retry")
     assert (Article.objects.get(pk=article.pk).status == "queued") == requeued
+
+
+@pytest.mark.django_db
+def test_changing_an_articles_publication_time_in_the_admin_moves_its_claims_copies() -> None:
+    import datetime as dt
+
+    from claims.models import Claim
+    from tests.factories import make_claim
+
+    claim = make_claim(article=make_article(published_at=dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC)))
+    client = Client()
+    client.force_login(make_user(Role.ADMIN, "root"))
+    url = f"/admin/sources/article/{claim.article_id}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name, "") or "" for name in form.fields}
+    data.update({"published_at_0": "2024-03-05", "published_at_1": "10:00:00", "outlet": ""})
+    data.pop("published_at", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.published_on == dt.date(2024, 3, 5)
+    assert claim.published_sort == dt.datetime(2024, 3, 5, 10, tzinfo=dt.UTC)

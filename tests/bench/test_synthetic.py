@@ -146,3 +146,14 @@ def test_the_command_reports_what_it_added() -> None:
     )
     assert "4 sources, 5 articles, 50 claims" in out.getvalue()
     assert Claim.objects.count() == 50
+
+
+def test_the_stored_sort_keys_and_vector_are_what_the_services_would_compute(generated) -> None:  # type: ignore[no-untyped-def]
+    from claims.links import claims_refresh_sort_keys
+    from claims.models import Claim
+
+    ids = list(Claim.objects.values_list("pk", flat=True))
+    assert scalar("SELECT count(*) FROM claims_claim WHERE corroboration > 0") > 0
+    assert scalar("SELECT count(DISTINCT weakest_reliability) FROM claims_claim") > 1
+    assert claims_refresh_sort_keys(claim_ids=ids) == 0
+    assert scalar("SELECT count(*) FROM claims_claim WHERE search_vector IS NULL OR search_vector = ''") == 0
