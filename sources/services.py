@@ -115,7 +115,10 @@ def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
                     reliability_reason=f"Default for a source of kind '{spec.kind}'; not yet rated.",
                 ))
         # Another worker may create the same source at the same moment; the case-insensitive
-        # unique constraint makes that a no-op here and the re-read below finds its row.
+        # unique constraint makes that a no-op here and the re-read below finds its row. Rows go
+        # in name order whoever inserts them: two workers inserting A, B and B, A would each wait
+        # on the row the other inserted first, a deadlock PostgreSQL breaks by failing one.
+        new_sources.sort(key=lambda source: source.name.casefold())
         Source.objects.bulk_create(new_sources, ignore_conflicts=True)
         registry_rows = [row for row in rows.values() if row is not None]
         if registry_rows:
@@ -148,11 +151,11 @@ def _sources_by_key(keys: Iterable[str]) -> dict[str, Source]:
 def _registry_aliases_create(rows: list[RegistryRow]) -> None:
     by_name = {s.name.casefold(): s for s in Source.objects.annotate(key=Lower("name")).filter(
         key__in=[row.name.casefold() for row in rows])}
-    aliases = [
+    aliases = sorted((
         SourceAlias(source=by_name[row.name.casefold()], alias=alias)
         for row in rows if row.name.casefold() in by_name
         for alias in row.aliases if alias.casefold() != row.name.casefold()
-    ]
+    ), key=lambda alias: alias.alias.casefold())  # in one order, as the sources above
     SourceAlias.objects.bulk_create(aliases, ignore_conflicts=True)
 
 

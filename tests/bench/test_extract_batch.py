@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 import uuid
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims.dispatch import enqueue_extraction_batch as _real_enqueue_batch
@@ -15,11 +18,15 @@ from claims.models import Claim
 from claims.services import (
     ExtractOutcome,
     RetryableExtractionError,
+    articles_claim_batch_for_extraction,
     claims_extract_for_article,
     claims_extract_for_articles,
+    claims_store_extractions,
+    get_extractor,
 )
-from sources.models import Article, ArticleStatus
-from tests.factories import make_article
+from sources.models import Article, ArticleStatus, Source
+from tests.conftest import wait_for
+from tests.factories import make_article, make_claim, make_claim_link
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +167,74 @@ def test_submissions_share_one_waiting_batch_task_until_a_worker_starts_it(
     assert dispatch.enqueue_extraction(article_id=3)
     assert publish.calls == [[1], [3]]
     dispatch.extraction_batch_started()
+
+
+def _leased(articles: list[Article], owner: str) -> dict[int, object]:
+    """Lease these articles as a batch task would and extract them: {id: result}."""
+    held = articles_claim_batch_for_extraction(article_ids=[a.pk for a in articles], owner=owner)
+    results = get_extractor().extract_many([(a.body, None, None) for a in held])
+    return {a.pk: result for a, result in zip(held, results, strict=True)}
+
+
+def test_storing_a_batch_takes_as_many_queries_for_six_articles_as_for_two() -> None:
+    claims_store_extractions(owner="warm", results=_leased(queued(2), "warm"))  # its sources exist now
+    counts = []
+    for n in (2, 6):
+        results = _leased(queued(n), f"b{n}")
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = claims_store_extractions(owner=f"b{n}", results=results)
+        assert set(outcomes.values()) == {ExtractOutcome.DONE}
+        counts.append(len(queries))
+    # One query per table for the whole batch; it was 13 per article (a savepoint each, source
+    # lookups, the lease re-check, four INSERTs, the edited-claims and links reads, the UPDATE).
+    assert counts[0] == counts[1]
+
+
+def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_partners(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    relinked, plain = queued(2)
+    claims_extract_for_articles(article_ids=[relinked.pk, plain.pk], owner="first")
+    edited, replaced = Claim.objects.filter(article=relinked).order_by("start")[:2]
+    Claim.objects.filter(pk=edited.pk).update(edited=True, text="corrected by an editor")
+    other = make_claim()
+    link = make_claim_link(from_claim=other, to_claim=replaced)
+    Article.objects.filter(pk__in=[relinked.pk, plain.pk]).update(status=ArticleStatus.QUEUED)
+    matched: dict[int, list[int]] = {}
+    monkeypatch.setattr("claims.dispatch.enqueue_matching",
+                        lambda *, article_id, also_recompute=(): matched.update({article_id: list(also_recompute)}))
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = claims_extract_for_articles(article_ids=[relinked.pk, plain.pk], owner="again")
+    assert outcomes == {relinked.pk: ExtractOutcome.DONE, plain.pk: ExtractOutcome.DONE}
+    assert Claim.objects.get(pk=edited.pk).text == "corrected by an editor"
+    assert not Claim.objects.filter(pk=replaced.pk).exists()
+    assert not Claim.objects.filter(article=relinked, start=edited.start, edited=False).exists()
+    assert matched == {relinked.pk: [link.from_claim_id, link.to_claim_id], plain.pk: []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_commits_its_new_sources_before_it_waits_on_its_articles() -> None:
+    # Regression: sources were created inside the batch's transaction, so a second worker
+    # creating the same new source waited on its unique index until the whole batch committed.
+    article = make_article(body="The Lowland Water Authority said on Monday that 40 pumps had failed.",
+                           status=ArticleStatus.QUEUED)
+    results = _leased([article], "b1")
+    [name] = {ref.name for claim in results[article.pk].claims for ref in claim.sources}  # type: ignore[attr-defined]
+    assert "Lowland Water Authority" in name and not Source.objects.filter(name__iexact=name).exists()
+    outcome: list[object] = []
+
+    def store() -> None:
+        try:
+            outcome.append(claims_store_extractions(owner="b1", results=results)[article.pk])
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=store)
+    with transaction.atomic():
+        # Another transaction holds the article's row, so the batch's transaction waits on it.
+        Article.objects.select_for_update().get(pk=article.pk)
+        worker.start()
+        wait_for(lambda: Source.objects.filter(name__iexact=name).exists(), timeout=15)
+        assert worker.is_alive() and not outcome
+    worker.join(30)
+    assert outcome == [ExtractOutcome.DONE]
