@@ -318,6 +318,7 @@ def service_env(dbname: str, batch_size: int) -> dict[str, str]:
 
 
 SECRET = secrets.token_urlsafe(48)
+POLL_APP = "bench-ingest-poll"  # the polling connection, not counted
 QUEUE = f"bench-ingest-{os.getpid()}"
 MATCHING = f"{QUEUE}-matching"
 
@@ -418,14 +419,20 @@ def run_pipeline(
     fresh_database(dbname, template)
     redis.Redis.from_url(BROKER).delete(QUEUE, MATCHING)
     env = service_env(dbname, batch_size)
+    postmaster = postmaster_pid(dbname)
     web = start_gunicorn(env, port)
     procs = start_workers(workers, env, f"w{workers}b{batch_size}")
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    submit_ms: list[float] = []
-    errors = 0
-    roots = [web.pid] + [p.pid for p, _ in procs]
-    cpu_start = {pid: cpu_ms([pid]) for pid in pipeline_pids(roots, dbname)}
     try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        submit_ms: list[float] = []
+        errors = 0
+        roots = {"web": [web.pid], "workers": [p.pid for p, _ in procs]}
+        cpu_start = {
+            pid: cpu_ms([pid]) for pids in pipeline_pids(roots, dbname).values() for pid in pids
+        }
+        exited_start = exited_children_cpu_ms(postmaster)
+        sessions_start = db_sessions(dbname)
+        load_start = os.getloadavg()[0]
         t0 = time.perf_counter()
         for article in corpus:
             t = time.perf_counter()
@@ -442,20 +449,36 @@ def run_pipeline(
                 errors += 1
         submitted = time.perf_counter() - t0
         deadline = time.monotonic() + timeout
-        while True:
-            ((left, failed),) = pg(
-                dbname,
-                "SELECT count(*) FILTER (WHERE status IN ('queued', 'processing')), "
-                "count(*) FILTER (WHERE status = 'failed') FROM sources_article",
-            )
-            if not left or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
+        # One connection for the polling: a new one every 0.1 s would add a backend's start-up
+        # to the CPU counted for exited backends below.
+        poll = psycopg2.connect(f"{PG}/{dbname}", application_name=POLL_APP)
+        poll.autocommit = True
+        with poll.cursor() as cur:
+            while True:
+                cur.execute(
+                    "SELECT count(*) FILTER (WHERE status IN ('queued', 'processing')), "
+                    "count(*) FILTER (WHERE status = 'failed') FROM sources_article"
+                )
+                ((left, failed),) = cur.fetchall()
+                if not left or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+        poll.close()
         elapsed = time.perf_counter() - t0
+        load_end = os.getloadavg()[0]
         # CPU of everything that served the pipeline (web, workers, their PostgreSQL backends)
         # from the first POST to the last `done`: other load on the machine does not count.
-        cpu_s = sum(cpu_ms([pid]) - cpu_start.get(pid, 0) for pid in pipeline_pids(roots, dbname))
-        cpu_s /= 1000
+        cpu_by_role = {
+            role: sum(cpu_ms([pid]) - cpu_start.get(pid, 0) for pid in pids) / 1000
+            for role, pids in pipeline_pids(roots, dbname).items()
+        }
+        # Backends that exited during the run (Celery closes a task's connection when it ends)
+        # are gone from /proc; PostgreSQL's postmaster reaped them, so their CPU is in its
+        # children's time. That also holds any other backend of the server that exited meanwhile
+        # (other databases' short connections, autovacuum): counted, so the ratio errs low.
+        cpu_by_role["exited_db"] = (exited_children_cpu_ms(postmaster) - exited_start) / 1000
+        cpu_s = sum(cpu_by_role.values())
+        sessions = db_sessions(dbname) - sessions_start
         # Matching (claims.match_article, one task per extracted article) waits on a queue of
         # its own (MATCHING_QUEUE) that the workers above do not read: on the same workers its
         # tasks, queued behind each batch, would decide when the last article is `done`.
@@ -498,28 +521,81 @@ def run_pipeline(
         "articles_per_s": done / elapsed,
         "words_per_s": words * done / len(corpus) / elapsed,
         "cpu_s": cpu_s,
+        # web / workers: the processes and their children; *_db: their PostgreSQL backends.
+        "cpu_s_by_role": cpu_by_role,
+        "load_average_1min": [load_start, load_end],
+        # Connections opened to the database during the run (Celery's Django fix-up closes a
+        # task's connection before and after every task).
+        "db_sessions": sessions,
         "words_per_cpu_s": words * done / len(corpus) / cpu_s if cpu_s else None,
         "matching_s": matched_s,
         "matching_articles_per_s": done / matched_s if matched_s else None,
     }
 
 
-def pipeline_pids(roots: list[int], dbname: str) -> list[int]:
-    """These processes, their children (gunicorn's and Celery's pool workers) and the
-    PostgreSQL backends connected to the database."""
-    children = []
+def pipeline_pids(roots: dict[str, list[int]], dbname: str) -> dict[str, list[int]]:
+    """These processes with their children (gunicorn's and Celery's pool workers), by role, and
+    the PostgreSQL backends connected to the database, each under the role of its client
+    (`web_db`, `workers_db`; matched by the client's TCP port)."""
+    parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) in roots:
-                children.append(int(stat.parent.name))
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
+    groups = {
+        role: list(pids) + [c for c, parent in parents.items() if parent in pids]
+        for role, pids in roots.items()
+    }
+    port_of_inode = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            port_of_inode[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+    role_of_port = {}
+    for role, pids in groups.items():
+        for pid in pids:
+            try:
+                links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            except OSError:
+                continue
+            for link in links:
+                if link.startswith("socket:[") and link[8:-1] in port_of_inode:
+                    role_of_port[port_of_inode[link[8:-1]]] = role
     backends = pg(
         dbname,
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        "SELECT pid, client_port FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+        "AND application_name <> 'bench-ingest-poll'",
     )
-    return roots + children + [r[0] for r in backends]
+    out = {**groups, **{f"{role}_db": [] for role in groups}, "other_db": []}
+    for pid, port in backends:
+        role = role_of_port.get(port)
+        out[f"{role}_db" if role else "other_db"].append(pid)
+    return out
+
+
+def postmaster_pid(dbname: str) -> int:
+    """The parent of a backend (read while the backend still runs)."""
+    conn = psycopg2.connect(f"{PG}/{dbname}")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            ((backend,),) = cur.fetchall()
+            return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    finally:
+        conn.close()
+
+
+def db_sessions(dbname: str) -> int:
+    ((n,),) = pg(dbname, "SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+    return int(n)
+
+
+def exited_children_cpu_ms(pid: int) -> float:
+    """CPU time of the children this process has reaped (cutime + cstime), in milliseconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def done_count(dbname: str) -> int:
@@ -569,6 +645,16 @@ def render(result: dict[str, Any]) -> str:
             f"{r['words_per_s']:>8,.0f} {plain['words_per_s']:>9,.0f} {ratio:>5.2f} {'>= 0.75':>7}"
             f" {ok:<6} {cpu_ratio:>9.2f}  {r['done']:>5}/{r['failed']:<5} "
             f"{r['submit_p50_ms']:>7.1f} ms  {r['matching_articles_per_s'] or 0:>10.1f}"
+        )
+    for r in result["runs"]:
+        roles = r.get("cpu_s_by_role") or {}
+        ms = {role: 1000 * cpu / max(r["done"], 1) for role, cpu in roles.items()}
+        lines.append(
+            f"CPU ms per article, {r['workers']} worker(s), batch {r['batch_size']}: "
+            + ", ".join(f"{role} {v:.1f}" for role, v in ms.items())
+            + f"; {r.get('db_sessions', '?')} connections opened"
+            + f"; load average {r['load_average_1min'][0]:.1f} -> {r['load_average_1min'][1]:.1f}"
+            + f"; plain nlp.pipe {1000 * result['words'] / result['articles'] / (result['plain'][str(r['workers'])]['words_per_cpu_s'] or 1):.1f}"
         )
     lines.append(
         "(end to end: first POST to the last article `done`; plain = nlp.pipe over the same "
