@@ -14,7 +14,6 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -202,7 +201,6 @@ _URL_ID = 987654321987  # a placeholder id, replaced in the one reversed URL
 
 class ClaimListApi(APIView):
     pagination_class = KeysetPagination
-    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(
         operation_id="claims_list", summary="List and filter claims",
@@ -360,7 +358,7 @@ class FigureListApi(APIView):
 
 # ------------------------------------------------------------------------------ graphs
 
-class ProvJSONRenderer(JSONRenderer):
+class ProvJSONRenderer(FastJSONRenderer):
     """Selected with `?format=prov`: the view answers the graph as W3C PROV-JSON."""
 
     format = "prov"
@@ -404,7 +402,7 @@ GRAPH_DESCRIPTION = (
 
 
 class GraphView(APIView):
-    renderer_classes = [JSONRenderer, ProvJSONRenderer]
+    renderer_classes = [FastJSONRenderer, ProvJSONRenderer]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:

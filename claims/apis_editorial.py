@@ -335,8 +335,10 @@ class _ETagOnGet:
     def get(self, request: Request, **kwargs: Any) -> Response:
         response: Response = super().get(request, **kwargs)  # type: ignore[misc]
         if response.status_code == 200:
-            version = self.etag_model.objects.filter(pk=kwargs[self.etag_kwarg]).values_list(
-                "version", flat=True).first()
+            version = response.data.get("version") if isinstance(response.data, dict) else None
+            if version is None:
+                version = self.etag_model.objects.filter(pk=kwargs[self.etag_kwarg]).values_list(
+                    "version", flat=True).first()
             if version is not None:
                 response["ETag"] = f'"{version}"'
         return response

@@ -325,10 +325,9 @@ class ErrorOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class FastJSONRenderer(JSONRenderer):
-    """JSON through orjson (about 5x faster than the standard library on a page of claims), for
-    endpoints that build their output as plain data; anything orjson cannot write (lazy
-    strings, Decimals) goes through DRF's own encoder. Same JSON as JSONRenderer: compact,
-    UTF-8, no NaN."""
+    """The API's JSON renderer: orjson (about 5x faster than the standard library on a page of
+    claims); what orjson should not write itself (datetimes, lazy strings, Decimals) goes
+    through DRF's own encoder, so the JSON is JSONRenderer's: compact, UTF-8."""
 
     def render(self, data: Any, accepted_media_type: str | None = None,
                renderer_context: dict[str, Any] | None = None) -> bytes:
@@ -337,7 +336,10 @@ class FastJSONRenderer(JSONRenderer):
         indent = self.get_indent(accepted_media_type or "", renderer_context or {})
         if indent:
             return super().render(data, accepted_media_type, renderer_context)
-        return orjson.dumps(data, default=_encoder.default)
+        # Datetimes go through DRF's encoder too, which writes UTC as `Z` as DRF always has;
+        # validation errors of list items are keyed by their index (an int).
+        return orjson.dumps(data, default=_encoder.default,
+                            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
 
 
 _encoder = encoders.JSONEncoder()

@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "provenance.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["provenance.api_tools.FastJSONRenderer"],
 }
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
 # the client to narrow it, instead of building a response nobody can draw.

@@ -24,7 +24,6 @@ from provenance.access import require_editor
 from provenance.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
-    FastJSONRenderer,
     IdOrNameField,
     KeysetPagination,
     check_path_id,
@@ -329,7 +328,6 @@ class SourceClaimsQuery(ClaimListQuery):
 
 class SourceClaimsApi(APIView):
     pagination_class = KeysetPagination
-    renderer_classes = [FastJSONRenderer]
 
     @extend_schema(operation_id="sources_claims", summary="Claims whose chain includes a source",
                    parameters=[SourceClaimsQuery],
