@@ -7,9 +7,9 @@ import uuid
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from claims.links import claims_match_article
 from claims.services import (
@@ -28,6 +28,19 @@ def _load_model(**_: object) -> None:
     # Load the spaCy model when the worker process starts, not inside the first task, so a
     # missing model stops the worker with a clear message and tasks never pay the load time.
     get_extractor()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connection_as_for_a_request(**_: object) -> None:
+    # A worker keeps its database connection from task to task, as gunicorn does from request
+    # to request. Celery's Django fix-up closed it around every task (settings.py sets
+    # CELERY_DB_REUSE_MAX to stop that), and a new PostgreSQL backend cost ~30 ms of CPU (its
+    # catalog caches, the audit triggers' PL/pgSQL), more than extracting the article: bench/
+    # README.md. Django's rule at request boundaries decides instead: close a connection that
+    # errored and is unusable or is older than CONN_MAX_AGE, and health-check it before its next
+    # query (CONN_HEALTH_CHECKS), so a restarted PostgreSQL still gets a fresh connection.
+    close_old_connections()
 
 
 # Both extraction tasks: acknowledged after they run, re-queued if their worker dies, and

@@ -218,6 +218,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection around every task unless this is set;
+# claims/tasks.py applies Django's request rule instead (CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = 1_000_000
 # Redis redelivers an unacknowledged task after the visibility timeout. It must exceed the
 # longest task (hard time limit below) or a slow extraction would run twice in parallel; the
 # database lease is the second guard.

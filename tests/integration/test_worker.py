@@ -126,3 +126,27 @@ def test_this_test_run_has_a_queue_of_its_own_and_its_worker_reads_only_that(cel
     assert batch_pending_key().endswith(f":{queue}")
     consumed = celery_app.control.inspect(timeout=2, destination=[WORKER_NODE]).active_queues()
     assert [q["name"] for q in consumed[WORKER_NODE]] == [queue]
+
+
+def _other_backends() -> set[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_the_worker_keeps_its_database_connection_from_task_to_task(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
+    # Regression: Celery's Django fix-up closed the connection around every task, and a new
+    # PostgreSQL backend cost more CPU than extracting a short article.
+    seen = []
+    for n in range(2):
+        article = Article.objects.create(body=f"The navy said on Monday that {n + 4} drones were shot down.",
+                                         content_hash=f"keep-{n}", status=ArticleStatus.QUEUED)
+        offset = WORKER_LOG.stat().st_size
+        extract_article.delay(article.pk)
+        # Extraction, then the matching it enqueues: the worker is idle between tasks after both.
+        wait_for(lambda offset=offset: re.search(r"claims\.match_article\[[^\]]+\] succeeded", _task_runs_since(offset)))
+        seen.append(_other_backends())
+    assert seen[0] and seen[0] == seen[1]
