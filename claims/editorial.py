@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.services import audit_context
+from claims.links import claims_refresh_sort_keys
 from claims.models import (
     Attribution,
     Claim,
@@ -164,6 +165,7 @@ def claim_split(*, actor: Any, claim_id: int, expected_version: int | None, at: 
         ])
         Figure.objects.filter(claim_id=claim_id, start__gte=at).update(claim=right)
         ClaimDate.objects.filter(claim_id=claim_id, start__gte=at).update(claim=right)
+        claims_refresh_sort_keys(claim_ids=[claim_id, right.pk])
     return _claim(claim_id), _claim(right.pk)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from claims.models import (
     Claim,
     ClaimDate,
     ClaimLink,
+    ClaimSource,
     Figure,
     LinkKind,
     LinkStatus,
@@ -289,16 +290,59 @@ def _published_day(article_id: int) -> dt.date | None:
     return published.astimezone(dt.UTC).date() if published else None
 
 
+# Each claim's sources (chain and outlet, once each) with its publication time: ClaimSource.
+_CLAIM_SOURCES_SQL = """
+WITH fresh AS (
+    SELECT claim_id, source_id, min(published_sort) AS published_sort, bool_or(origin) AS origin,
+           bool_or(relay) AS relay
+      FROM (SELECT t.claim_id, t.source_id, c.published_sort, t.position = 0 AS origin, t.position > 0 AS relay
+              FROM claims_attribution t JOIN claims_claim c ON c.id = t.claim_id
+             WHERE t.claim_id = ANY(%(ids)s)
+            UNION ALL
+            SELECT c.id, a.outlet_id, c.published_sort, false, true
+              FROM claims_claim c JOIN sources_article a ON a.id = c.article_id
+             WHERE c.id = ANY(%(ids)s) AND a.outlet_id IS NOT NULL) AS m
+     GROUP BY claim_id, source_id
+), gone AS (
+    DELETE FROM claims_claimsource s
+     WHERE s.claim_id = ANY(%(ids)s)
+       AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.claim_id = s.claim_id AND f.source_id = s.source_id)
+)
+INSERT INTO claims_claimsource (claim_id, source_id, published_sort, origin, relay)
+SELECT claim_id, source_id, published_sort, origin, relay FROM fresh
+ON CONFLICT (claim_id, source_id) DO UPDATE
+   SET published_sort = EXCLUDED.published_sort, origin = EXCLUDED.origin, relay = EXCLUDED.relay
+ WHERE (claims_claimsource.published_sort, claims_claimsource.origin, claims_claimsource.relay)
+       IS DISTINCT FROM (EXCLUDED.published_sort, EXCLUDED.origin, EXCLUDED.relay)
+"""
+
+
 def claims_refresh_sort_keys(*, claim_ids: Iterable[int]) -> int:
-    """Recompute the stored list sort keys of these claims; one UPDATE that writes only the rows
-    whose keys changed. Returns how many changed."""
+    """Recompute the stored list sort keys of these claims (one UPDATE that writes only the rows
+    whose keys changed) and their ClaimSource rows. Returns how many claims changed."""
     ids = sorted({int(c) for c in claim_ids})
     if not ids:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_SORT_KEYS_SQL, {"ids": ids, "no_date": NO_DATE, "kinds": [str(k) for k in CORROBORATING],
                                         "rejected": str(LinkStatus.REJECTED)})
-        return int(cursor.rowcount)
+        changed = int(cursor.rowcount)
+        cursor.execute(_CLAIM_SOURCES_SQL, {"ids": ids})
+    return changed
+
+
+def claim_source_rows(*, claim: Claim, chain: Sequence[int], outlet_id: int | None) -> list[ClaimSource]:
+    """A new claim's ClaimSource rows from its chain's source ids (origin first) and outlet: what
+    the refresh above computes, without reading back what was just written."""
+    entries: dict[int, ClaimSource] = {}
+    links = [(source_id, position == 0, position > 0) for position, source_id in enumerate(chain)]
+    if outlet_id is not None:
+        links.append((outlet_id, False, True))
+    for source_id, origin, relay in links:
+        entry = entries.setdefault(source_id, ClaimSource(
+            claim=claim, source_id=source_id, published_sort=claim.published_sort, origin=False, relay=False))
+        entry.origin, entry.relay = entry.origin or origin, entry.relay or relay
+    return list(entries.values())
 
 
 def _claims_write_grades(claims: list[Claim]) -> None:

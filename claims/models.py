@@ -171,6 +171,30 @@ class Attribution(models.Model):
         return f"{self.mention} ({self.position})"
 
 
+class ClaimSource(models.Model):
+    """Each source a claim names in its chain or was published by, once per claim: the index of
+    a source's claims, newest first (`source=` in the claims list, a source's claims page).
+
+    Derived from the chain and the article (kept by `claims.links.claims_refresh_sort_keys`
+    and written with the claims at extraction), with the claim's publication time copied so
+    that "this source's claims, newest first" is one walk down one index whatever its size.
+    """
+
+    # No single-column indexes: the unique (claim, source) and (source, time, claim) lead with them.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="source_entries", db_index=False)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+", db_index=False)
+    published_sort = models.DateTimeField()
+    origin = models.BooleanField(help_text="The source is the chain's origin (position 0).")
+    relay = models.BooleanField(help_text="The source relays it: a later link, or the outlet.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "source"], name="claim_source_unique")]
+        indexes = [models.Index(fields=["source", "-published_sort", "-claim"], name="claim_source_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} in {self.claim_id}"
+
+
 class FigureStatus(models.TextChoices):
     UNREVIEWED = "unreviewed"
     UNCONFIRMED = "unconfirmed"

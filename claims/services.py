@@ -19,7 +19,8 @@ from django.utils import timezone
 from claims.credibility import credibility_compute, weakest_link
 from claims.extraction import Extractor, load_extractor
 from claims.extraction.types import ExtractionResult
-from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, Figure
+from claims.links import claim_source_rows
+from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
 from provenance.errors import ApplicationError
 from sources.models import Article, ArticleStatus, Reliability, Source
 from sources.services import SourceSpec, sources_resolve
@@ -297,6 +298,13 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
             ClaimDate(claim=claim, text=d.text[:100], value=d.value, start=d.start, end=d.end)
             for claim, extracted in stored
             for d in extracted.dates
+        ])
+        ClaimSource.objects.bulk_create([
+            entry
+            for claim, extracted in stored
+            for entry in claim_source_rows(
+                claim=claim, chain=[sources[ref.name.casefold()].pk for ref in extracted.sources],
+                outlet_id=claim.article.outlet_id)
         ])
         by_version: dict[str, list[int]] = defaultdict(list)
         for article in articles:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 
-from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
+from claims.models import Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
 from sources.models import Article, Source
 
 PLACES = [
@@ -339,6 +339,20 @@ SELECT c.id, text, start, start + length(text), sentence_index, start, start + l
 FROM synth_claims c JOIN sources_article a ON a.id = c.article_id
 """
 
+CLAIM_SOURCES_SQL = """
+INSERT INTO claims_claimsource (claim_id, source_id, published_sort, origin, relay/*cols*/)
+SELECT claim_id, source_id, min(published_sort), bool_or(origin), bool_or(relay)/*vals*/
+  FROM (SELECT t.claim_id, t.source_id, c.published_sort, t.position = 0, t.position > 0
+          FROM claims_attribution t JOIN claims_claim c ON c.id = t.claim_id
+         WHERE t.claim_id IN (SELECT id FROM synth_claims)
+        UNION ALL
+        SELECT c.id, a.outlet_id, c.published_sort, false, true
+          FROM claims_claim c JOIN sources_article a ON a.id = c.article_id
+         WHERE c.id IN (SELECT id FROM synth_claims) AND a.outlet_id IS NOT NULL
+       ) AS m(claim_id, source_id, published_sort, origin, relay)
+ GROUP BY claim_id, source_id
+"""
+
 # Links are made last, between claims of any chunk: the claims they join count them here.
 CORROBORATION_SQL = """
 UPDATE claims_claim c SET corroboration = n.n
@@ -500,6 +514,7 @@ def synthetic_generate(
                 (Attribution, ATTRIBUTIONS_SQL),
                 (Figure, FIGURES_SQL),
                 (ClaimDate, DATES_SQL),
+                (ClaimSource, CLAIM_SOURCES_SQL),
             )
         }
         per_chunk = max(1, chunk_claims * articles // claims)
@@ -512,7 +527,7 @@ def synthetic_generate(
                 cursor.execute(CHUNK_SQL, {**params, "lo": lo, "hi": hi})
                 sql, extra = inserts[Article]
                 cursor.execute(sql, {**params, **extra, "a_lo": abase + 1 + a0, "a_hi": abase + a1})
-                for model in (Attribution, Claim, Figure, ClaimDate):
+                for model in (Attribution, Claim, Figure, ClaimDate, ClaimSource):
                     sql, extra = inserts[model]
                     cursor.execute(sql, {**params, **extra})
                 cursor.execute("DROP TABLE synth_claims")

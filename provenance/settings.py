@@ -144,6 +144,11 @@ else:
         "CONN_MAX_AGE": 0,
     }
 _db["CONN_HEALTH_CHECKS"] = True
+# The app's queries are short index walks; starting parallel workers for one costs about 10 ms
+# (seen at 1M claims, where the planner misjudged a join and launched two for a page that took
+# 1 ms alone), so sessions plan without them unless DB_PARALLEL_WORKERS says otherwise.
+_db.setdefault("OPTIONS", {})["options"] = (
+    f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0, minimum=0)}")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -65,3 +65,20 @@ def test_an_oversized_request_to_any_endpoint_answers_413_in_the_error_shape(cli
     response = client.post("/api/v1/urls", data="x" * 5000, content_type="application/json")
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+@pytest.mark.django_db
+def test_database_sessions_plan_without_parallel_workers_unless_asked() -> None:
+    # Parallel workers cost ~10 ms to start for queries that take 1 ms (bench/README.md).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.DATABASES['default']['OPTIONS']['options'])"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "provenance.settings", "DB_PARALLEL_WORKERS": "2"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == "-c max_parallel_workers_per_gather=2", result.stderr
