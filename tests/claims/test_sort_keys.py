@@ -133,3 +133,20 @@ def test_every_list_ordering_has_an_index_in_its_exact_order() -> None:
         if fields in (("id",), ("-id",)):
             continue  # the primary key's own index
         assert fields in indexes or reversed_(fields) in indexes, ordering
+
+
+@pytest.mark.parametrize("query", ["ceasefire", '"grain exports" Odesa', "ceasefire -Gaza", "hostages OR prisoners",
+                                   "nothing-like-this"])
+def test_search_finds_the_same_claims_whether_it_walks_the_list_or_reads_the_index(query: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    texts = ["The ceasefire held in Gaza.", "The ceasefire held in Kherson.", "Grain exports from Odesa resumed.",
+             "Odesa saw grain and exports.", "Hostages were freed.", "Prisoners were exchanged.", "Nothing happened."]
+    for day, text in enumerate(texts, start=1):
+        make_claim(article=make_article(published_at=WHEN + dt.timedelta(days=day)), text=text)
+
+    def found(common_hits: int) -> list[int]:
+        monkeypatch.setattr("claims.selectors.SEARCH_COMMON_HITS", common_hits)
+        return list(claim_list(filters=ClaimFilters(search=query)).values_list("pk", flat=True))
+
+    walked, indexed = found(0), found(10**6)
+    assert walked == indexed
+    assert (query == "nothing-like-this") == (not walked)
