@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -121,7 +121,10 @@ def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
     claimable = (Q(status=ArticleStatus.QUEUED)
                  | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now))
     with transaction.atomic():
-        ids = list(article_ids)
+        # The given articles are locked first, skipping any that another transaction holds
+        # (another batch's fill, the reconciler), so the UPDATE below waits on no row and cannot
+        # deadlock with them; a skipped article stays queued for the next batch.
+        ids = _articles_lock_skipping_held(Article.objects.filter(pk__in=article_ids))
         room = fill_to - len(ids)
         if room > 0:
             chars = sum(Article.objects.filter(pk__in=ids).annotate(size=Length("body"))
@@ -141,6 +144,18 @@ def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
     return list(Article.objects.select_related("outlet")
                 .filter(pk__in=ids, status=ArticleStatus.PROCESSING, lease_owner=owner)
                 .order_by("submitted_at", "id"))
+
+
+def _articles_lock_skipping_held(articles: QuerySet[Article]) -> list[int]:
+    """Row-lock these articles in id order, skipping those another transaction holds; returns
+    the ids locked. Run inside a transaction.
+
+    Every statement that changes several articles at once (a batch taking its leases, the
+    reconciler) locks them this way first. Two of them locking rows each in its own order
+    deadlocked (PostgreSQL then fails one: the broker-outage fault test, once batches were the
+    default); a statement that never waits for a row cannot be part of a cycle.
+    """
+    return list(articles.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True))
 
 
 def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: int = 0,
@@ -374,16 +389,21 @@ def articles_reconcile(*, now: dt.datetime | None = None) -> ReconcileReport:
 
     now = now or timezone.now()
     stale_queued = now - dt.timedelta(seconds=settings.RECONCILE_QUEUED_AFTER_SECONDS)
-    requeued = Article.objects.filter(
-        status=ArticleStatus.PROCESSING, lease_expires_at__lt=now
-    ).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
+    # Rows a worker holds right now are that worker's business: the reconciler skips them
+    # instead of waiting (see _articles_lock_skipping_held), and finds them on its next run.
+    with transaction.atomic():
+        requeued = Article.objects.filter(pk__in=_articles_lock_skipping_held(
+            Article.objects.filter(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
+        )).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
     ids = list(
         Article.objects.filter(status=ArticleStatus.QUEUED)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale_queued))
         .order_by("submitted_at").values_list("pk", flat=True)[:1000]
     )
     enqueued = [article_id for article_id in ids if enqueue_extraction(article_id=article_id)]
-    Article.objects.filter(pk__in=enqueued).update(enqueued_at=now)
+    with transaction.atomic():
+        Article.objects.filter(pk__in=_articles_lock_skipping_held(
+            Article.objects.filter(pk__in=enqueued))).update(enqueued_at=now)
     return ReconcileReport(requeued=requeued, enqueued=len(enqueued))
 
 

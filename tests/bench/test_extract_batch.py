@@ -212,6 +212,22 @@ def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_pa
     assert matched == {relinked.pk: [link.from_claim_id, link.to_claim_id], plain.pk: []}
 
 
+def _in_another_connection(work) -> tuple[threading.Thread, list[object]]:  # type: ignore[no-untyped-def]
+    """Start `work` in a thread, so on a database connection of its own; its result lands in
+    the list."""
+    out: list[object] = []
+
+    def run() -> None:
+        try:
+            out.append(work())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_commits_its_new_sources_before_it_waits_on_its_articles() -> None:
     # Regression: sources were created inside the batch's transaction, so a second worker
@@ -221,20 +237,47 @@ def test_a_batch_commits_its_new_sources_before_it_waits_on_its_articles() -> No
     results = _leased([article], "b1")
     [name] = {ref.name for claim in results[article.pk].claims for ref in claim.sources}  # type: ignore[attr-defined]
     assert "Lowland Water Authority" in name and not Source.objects.filter(name__iexact=name).exists()
-    outcome: list[object] = []
-
-    def store() -> None:
-        try:
-            outcome.append(claims_store_extractions(owner="b1", results=results)[article.pk])
-        finally:
-            connection.close()
-
-    worker = threading.Thread(target=store)
     with transaction.atomic():
         # Another transaction holds the article's row, so the batch's transaction waits on it.
         Article.objects.select_for_update().get(pk=article.pk)
-        worker.start()
+        worker, outcome = _in_another_connection(
+            lambda: claims_store_extractions(owner="b1", results=results)[article.pk])
         wait_for(lambda: Source.objects.filter(name__iexact=name).exists(), timeout=15)
         assert worker.is_alive() and not outcome
     worker.join(30)
     assert outcome == [ExtractOutcome.DONE]
+
+
+def _runs_while_held(held: Article, work) -> list[object]:  # type: ignore[no-untyped-def]
+    """Run `work` on another connection while this one holds `held`'s row lock, as a worker
+    storing a batch does; returns its result if it finished without waiting."""
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=held.pk)
+        thread, out = _in_another_connection(work)
+        thread.join(10)
+        finished = not thread.is_alive()
+    thread.join(30)
+    assert finished, "it waited for the row lock"
+    return out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reconciler_skips_an_article_a_worker_holds_instead_of_waiting_for_it(settings) -> None:  # type: ignore[no-untyped-def]
+    # Regression: its multi-row UPDATEs waited on a batch's row locks while holding others the
+    # batch then waited on: PostgreSQL's deadlock detector failed one of them.
+    from claims.services import articles_reconcile
+
+    settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
+    held, free = queued(2)
+    [report] = _runs_while_held(held, articles_reconcile)
+    assert report.enqueued == 2  # type: ignore[attr-defined]
+    assert Article.objects.get(pk=free.pk).enqueued_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_skips_a_given_article_another_transaction_holds_instead_of_waiting_for_it() -> None:
+    held, free = queued(2)
+    [taken] = _runs_while_held(held, lambda: articles_claim_batch_for_extraction(
+        article_ids=[held.pk, free.pk], owner="b1"))
+    assert [a.pk for a in taken] == [free.pk]  # type: ignore[attr-defined]
+    assert Article.objects.get(pk=held.pk).status == ArticleStatus.QUEUED
