@@ -23,11 +23,12 @@ from claims.graph import build_graph, build_prov
 from claims.links import claim_link_review, claim_origins
 from claims.models import Claim, ClaimLink, FigureStatus, LinkKind, LinkStatus, VerificationStatus
 from claims.selectors import (
+    CONTEXT_CHARS,
     ClaimFilters,
     ClaimOrdering,
     FigureFilters,
     SourceRole,
-    claim_get,
+    claim_detail_row,
     claim_graph_rows,
     claim_list,
     claim_list_rows,
@@ -50,7 +51,6 @@ from provenance.errors import ApplicationError
 from sources.models import Reliability
 
 ERRORS = {400: ErrorOutput, 404: ErrorOutput}
-CONTEXT_CHARS = 240  # characters of article text shown on each side of a claim's sentence
 GRAPH_MAX_DEPTH = 4
 
 
@@ -311,10 +311,13 @@ class ClaimDetailOutput(ClaimListOutput):
                            "figures, dates, links to other claims and its sentence in context.")
 class ClaimDetailApi(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
-        claim = claim_get(claim_id=check_path_id(claim_id, "claim"))
-        if claim is None:
+        # Plain data in ClaimDetailOutput's shape (which documents it; a test holds them equal).
+        row = claim_detail_row(claim_id=check_path_id(claim_id, "claim"))
+        if row is None:
             raise ApplicationError(f"There is no claim {claim_id}.", code="not_found", status_code=404)
-        return Response(ClaimDetailOutput(claim, context={"request": request}).data)
+        url = request.build_absolute_uri(reverse("api:claim-detail", args=[row["id"]]))
+        graph_url = request.build_absolute_uri(reverse("api:claim-graph", args=[row["id"]]))
+        return Response({"id": row["id"], "url": url, **row, "graph_url": graph_url})
 
 
 # ------------------------------------------------------------------------------ figures

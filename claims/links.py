@@ -411,16 +411,24 @@ def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
         chains[a.claim_id].append(a)
     grouped: dict[str, dict[str, Any]] = {}
     for claim in rows:
-        chain = chains.get(claim.pk, [])
         outlet = claim.article.outlet
-        key = origin_key([(a.source_id, a.source.kind) for a in chain], outlet.pk if outlet else None)
-        if chain:
-            name = chain[0].source.name
-            relay = next((a.source.name for a in chain[1:] if key.endswith(f"@{a.source_id}")), None)
-            if "@" in key:
-                name = f"{name} via {relay or (outlet.name if outlet else 'an unknown outlet')}"
-        else:
-            name = f"{outlet.name} (own reporting)" if outlet else "Unknown"
+        key, name = origin_named(
+            [(a.source_id, a.source.kind, a.source.name) for a in chains.get(claim.pk, [])],
+            (outlet.pk, outlet.name) if outlet else None)
         entry = grouped.setdefault(key, {"key": key, "name": name, "claims": []})
         entry["claims"].append(claim)
     return sorted(grouped.values(), key=lambda e: e["name"].casefold())
+
+
+def origin_named(chain: Sequence[tuple[int, str, str]], outlet: tuple[int, str] | None) -> tuple[str, str]:
+    """A claim's origin key (`matching.origin_key`) and how to name it: the first source, "X via
+    Y" when X is unnamed ("officials") and Y the first named relay, or the outlet's own reporting.
+    `chain` is (source id, kind, name), origin first; `outlet` is (id, name)."""
+    key = origin_key([(source_id, kind) for source_id, kind, _ in chain], outlet[0] if outlet else None)
+    if not chain:
+        return key, f"{outlet[1]} (own reporting)" if outlet else "Unknown"
+    name = chain[0][2]
+    if "@" in key:
+        relay = next((n for source_id, _, n in chain[1:] if key.endswith(f"@{source_id}")), None)
+        name = f"{name} via {relay or (outlet[1] if outlet else 'an unknown outlet')}"
+    return key, name

@@ -283,6 +283,77 @@ def claim_list_rows(*, claim_ids: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+CONTEXT_CHARS = 240  # characters of article text shown on each side of a claim's sentence
+
+# A claim's own fields beyond its list row, and its sentence in context cut out by PostgreSQL
+# (the article body can be a megabyte; Python's slices and substr() both count characters).
+_DETAIL_SQL = """
+SELECT c.start, c."end", c.sentence_index, c.sentence_start, c.sentence_end, c.credibility,
+       c.credibility_override, c.credibility_reason, c.extractor_version, c.version, c.created_at,
+       substr(a.body, GREATEST(0, c.sentence_start - %(chars)s) + 1,
+              c.sentence_start - GREATEST(0, c.sentence_start - %(chars)s)),
+       substr(a.body, c.sentence_start + 1, GREATEST(0, c.sentence_end - c.sentence_start)),
+       substr(a.body, c.sentence_end + 1, %(chars)s)
+  FROM claims_claim c JOIN sources_article a ON a.id = c.article_id
+ WHERE c.id = %(id)s
+"""
+# Its live links both ways, with the other claim: out-links first, each side in id order.
+_DETAIL_LINKS_SQL = """
+SELECT l.id, l.from_claim_id = %(id)s, l.kind, l.status, l.score, l.evidence, o.id, o.text, o.article_id
+  FROM claims_claimlink l
+  JOIN claims_claim o ON o.id = CASE WHEN l.from_claim_id = %(id)s THEN l.to_claim_id ELSE l.from_claim_id END
+ WHERE (l.from_claim_id = %(id)s OR l.to_claim_id = %(id)s) AND l.status <> %(rejected)s
+ ORDER BY l.from_claim_id <> %(id)s, l.id
+"""
+
+
+def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
+    """One claim as plain data in the shape of the API's `ClaimDetailOutput` (without `url` and
+    `graph_url`): its list row, its position and sentence in context, computed and overridden
+    credibility, whole chain (the outlet as implicit last link), live links and independent
+    origins. Seven queries; four more for the origins of a claim linked as the same or
+    corroborating (a lone claim's one origin comes from its chain)."""
+    import json
+
+    from claims.links import claim_origins, origin_named
+
+    rows = claim_list_rows(claim_ids=[claim_id])
+    if not rows:
+        return None
+    row = rows[0]
+    with connection.cursor() as cursor:
+        cursor.execute(_DETAIL_SQL, {"id": claim_id, "chars": CONTEXT_CHARS})
+        (start, end, sentence_index, sentence_start, sentence_end, credibility, override, reason, version_name,
+         version, created_at, before, sentence, after) = cursor.fetchone()
+        cursor.execute(_DETAIL_LINKS_SQL, {"id": claim_id, "rejected": str(LinkStatus.REJECTED)})
+        links = [
+            {"id": link_id, "direction": "out" if out else "in", "kind": kind, "status": status, "score": score,
+             "evidence": json.loads(evidence) if isinstance(evidence, str) else evidence,
+             "claim": {"id": other_id, "text": text, "article_id": article_id}}
+            for link_id, out, kind, status, score, evidence, other_id, text, article_id in cursor.fetchall()
+        ]
+    outlet = row["article"]["outlet"]
+    if row["corroboration"] == 0:
+        key, name = origin_named([(link["source"]["id"], link["source"]["kind"], link["source"]["name"])
+                                  for link in row["chain"]], (outlet["id"], outlet["name"]) if outlet else None)
+        origins = [{"key": key, "name": name, "claims": [claim_id]}]
+    else:
+        origins = [{"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
+                   for o in claim_origins(claim_id=claim_id)]
+    full_chain = [{**link, "implicit": False} for link in row["chain"]]
+    if outlet is not None:
+        full_chain.append({"position": len(full_chain), "mention": outlet["name"], "cue": "", "source": outlet,
+                           "implicit": True})
+    return {
+        **row, "start": start, "end": end, "sentence_index": sentence_index,
+        "context": {"before": before, "sentence": sentence, "after": after, "sentence_start": sentence_start,
+                    "sentence_end": sentence_end},
+        "credibility_computed": credibility, "credibility_override": override, "credibility_reason": reason,
+        "origins": origins, "extractor_version": version_name, "version": version,
+        "created_at": iso_datetime(created_at), "full_chain": full_chain, "links": links,
+    }
+
+
 def iso_datetime(value: dt.datetime | None) -> str | None:
     """A datetime as DRF's DateTimeField writes it: ISO 8601 in UTC with a `Z`."""
     if value is None:

@@ -78,3 +78,25 @@ def _plain(data):  # type: ignore[no-untyped-def]
     import json
 
     return json.loads(json.dumps(data, default=str))
+
+
+def test_the_detail_sends_what_the_documented_serializer_would(varied: list[Claim]) -> None:
+    from claims.apis import ClaimDetailOutput
+    from claims.selectors import claim_get
+
+    chained, bare, linked = varied
+    make_claim_link(from_claim=bare, to_claim=linked, kind="contradicts", evidence={"similarity": 0.4})
+    api = APIClient()
+    request = APIRequestFactory().get("/")
+    request.META["HTTP_HOST"] = "testserver"
+    from rest_framework.request import Request
+
+    for claim in (chained, bare, linked):
+        sent = api.get(f"/api/v1/claims/{claim.pk}").json()
+        documented = _plain(ClaimDetailOutput(claim_get(claim_id=claim.pk), context={"request": Request(request)}).data)
+        assert sent == documented, claim.pk
+    origins = api.get(f"/api/v1/claims/{chained.pk}").json()["origins"]  # linked as the same: one component
+    assert sorted(c for o in origins for c in o["claims"]) == sorted([chained.pk, linked.pk])
+    lone = api.get(f"/api/v1/claims/{bare.pk}").json()
+    assert lone["origins"] == [{"key": "unknown", "name": "Unknown", "claims": [bare.pk]}]
+    assert lone["links"][0]["direction"] == "out" and lone["links"][0]["evidence"] == {"similarity": 0.4}
