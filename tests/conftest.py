@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -52,7 +53,18 @@ def broker_forget_queue(url: str) -> None:
     keys = [queue, *(f"{queue}\x06\x16{step}" for step in range(1, 10)), f"_kombu.binding.{queue}",
             f"_kombu.binding_permanent.{queue}", batch_pending_key()]
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).delete(*keys)
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        client.delete(*keys)
+        # Messages a killed worker had taken wait in kombu's shared `unacked` hash, and a later
+        # worker on this Redis db would put them back on this queue, where nobody reads them.
+        for tag, raw in client.hscan_iter("unacked"):
+            try:
+                routing_key = json.loads(raw)[2]
+            except (ValueError, IndexError, TypeError):
+                continue
+            if routing_key == queue:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
     except redis.RedisError:
         pass  # a fault test may have stopped this Redis; there is nothing to clean then
 
