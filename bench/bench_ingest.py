@@ -417,7 +417,7 @@ def run_pipeline(
 ) -> dict[str, Any]:
     dbname = f"benchingest_w{workers}_b{batch_size}"
     fresh_database(dbname, template)
-    redis.Redis.from_url(BROKER).delete(QUEUE, MATCHING)
+    forget_queues()
     env = service_env(dbname, batch_size)
     postmaster = postmaster_pid(dbname)
     web = start_gunicorn(env, port)
@@ -499,6 +499,7 @@ def run_pipeline(
                 time.sleep(0.2)
     finally:
         stop([web] + [p for p, _ in procs])
+        forget_queues()  # matching tasks left undrained, kombu's bindings
     ((done, claims),) = pg(
         dbname,
         "SELECT count(*) FILTER (WHERE status = 'done'), "
@@ -531,6 +532,13 @@ def run_pipeline(
         "matching_s": matched_s,
         "matching_articles_per_s": done / matched_s if matched_s else None,
     }
+
+
+def forget_queues() -> None:
+    """Drop this run's queues and kombu's bindings for them from the benchmark's Redis db."""
+    names = [QUEUE, MATCHING]
+    keys = [k for q in names for k in (q, f"_kombu.binding.{q}", f"_kombu.binding_permanent.{q}")]
+    redis.Redis.from_url(BROKER).delete(*keys)
 
 
 def pipeline_pids(roots: dict[str, list[int]], dbname: str) -> dict[str, list[int]]:
