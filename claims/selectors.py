@@ -7,6 +7,7 @@ REST API and the web pages both call it, so a filter means the same thing everyw
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -36,6 +37,7 @@ from claims.graph import (
     SourceRow,
     check_size,
 )
+from claims.links import claim_origins, origin_named
 from claims.models import (
     NO_DATE,
     Attribution,
@@ -313,10 +315,6 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
     credibility, whole chain (the outlet as implicit last link), live links and independent
     origins. Seven queries; four more for the origins of a claim linked as the same or
     corroborating (a lone claim's one origin comes from its chain)."""
-    import json
-
-    from claims.links import claim_origins, origin_named
-
     rows = claim_list_rows(claim_ids=[claim_id])
     if not rows:
         return None
