@@ -35,7 +35,6 @@ from claims.models import (
     Claim,
     ClaimDate,
     ClaimLink,
-    ClaimSource,
     Figure,
     LinkKind,
     LinkStatus,
@@ -327,22 +326,18 @@ def claims_refresh_sort_keys(*, claim_ids: Iterable[int]) -> int:
         cursor.execute(_SORT_KEYS_SQL, {"ids": ids, "no_date": NO_DATE, "kinds": [str(k) for k in CORROBORATING],
                                         "rejected": str(LinkStatus.REJECTED)})
         changed = int(cursor.rowcount)
-        cursor.execute(_CLAIM_SOURCES_SQL, {"ids": ids})
+    claims_refresh_sources(claim_ids=ids)
     return changed
 
 
-def claim_source_rows(*, claim: Claim, chain: Sequence[int], outlet_id: int | None) -> list[ClaimSource]:
-    """A new claim's ClaimSource rows from its chain's source ids (origin first) and outlet: what
-    the refresh above computes, without reading back what was just written."""
-    entries: dict[int, ClaimSource] = {}
-    links = [(source_id, position == 0, position > 0) for position, source_id in enumerate(chain)]
-    if outlet_id is not None:
-        links.append((outlet_id, False, True))
-    for source_id, origin, relay in links:
-        entry = entries.setdefault(source_id, ClaimSource(
-            claim=claim, source_id=source_id, published_sort=claim.published_sort, origin=False, relay=False))
-        entry.origin, entry.relay = entry.origin or origin, entry.relay or relay
-    return list(entries.values())
+def claims_refresh_sources(*, claim_ids: Iterable[int]) -> None:
+    """Write these claims' ClaimSource rows from their chains and articles (one statement: new
+    rows in, changed rows updated, rows of sources no longer there out). Extraction calls it for
+    the claims it has just stored."""
+    ids = sorted({int(c) for c in claim_ids})
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_SOURCES_SQL, {"ids": ids})
 
 
 def _claims_write_grades(claims: list[Claim]) -> None:

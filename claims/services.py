@@ -19,8 +19,8 @@ from django.utils import timezone
 from claims.credibility import credibility_compute, weakest_link
 from claims.extraction import Extractor, load_extractor
 from claims.extraction.types import ExtractionResult
-from claims.links import claim_source_rows
-from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
+from claims.links import claims_refresh_sources
+from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, Figure
 from provenance.errors import ApplicationError
 from sources.models import Article, ArticleStatus, Reliability, Source
 from sources.services import SourceSpec, sources_resolve
@@ -314,13 +314,7 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
             for claim, extracted in stored
             for d in extracted.dates
         ])
-        ClaimSource.objects.bulk_create([
-            entry
-            for claim, extracted in stored
-            for entry in claim_source_rows(
-                claim=claim, chain=[sources[ref.name.casefold()].pk for ref in extracted.sources],
-                outlet_id=claim.article.outlet_id)
-        ])
+        claims_refresh_sources(claim_ids=[claim.pk for claim in claims])
         by_version: dict[str, list[int]] = defaultdict(list)
         for article in articles:
             by_version[results[article.pk].version].append(article.pk)
