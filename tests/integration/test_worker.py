@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import redis
 from rest_framework.test import APIClient
 
 from claims.models import Attribution, Claim
@@ -86,7 +87,12 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
 ) -> None:  # type: ignore[no-untyped-def]
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
     # Point the web side's producer at a port where nothing listens: the broker is unreachable.
+    # Both of its doors: Celery's publisher and, with batches, the waiting-batch mark's client
+    # (reaching the real Redis through it, the submission enqueued a real task that a worker
+    # could take before the reconciler ran, and the test failed now and then).
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setattr("claims.dispatch._redis_client", redis.Redis.from_url(
+        "redis://127.0.0.1:9/0", socket_timeout=1, socket_connect_timeout=1))
     _drop_producer_connections()
     response = APIClient().post(
         "/api/v1/articles", {"body": "Officials said 7 ships left the port on Tuesday."}, format="json"
