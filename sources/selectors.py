@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from sources.models import Article, Source, SourceAlias
 
@@ -70,16 +71,21 @@ class SourceFilters:
 
 
 def _with_counts(qs: QuerySet[Source]) -> QuerySet[Source]:
-    # Both counts come from one join on attributions (filtered aggregates), so they do not
-    # multiply each other; aliases are prefetched, the parent joined.
+    from claims.models import Attribution  # claims depends on sources, not the other way round
+
+    # One scalar subquery per count, each an index-only scan of (source, position, claim): a
+    # join and GROUP BY over the source's attributions took 17 ms for an origin of 25,000
+    # claims at 1M claims, the subqueries 2 ms. (claim, position) is unique, so a source is a
+    # claim's origin once at most and the origin count needs no DISTINCT; a source can relay
+    # one claim at two later positions, so that count does.
+    def count(distinct: bool, **where: object) -> Coalesce:
+        links = Attribution.objects.filter(source=OuterRef("pk"), **where).order_by()
+        return Coalesce(Subquery(links.values("source").annotate(n=Count("claim", distinct=distinct)).values("n")),
+                        0)
+
     return qs.select_related("parent").prefetch_related(
         Prefetch("aliases", queryset=SourceAlias.objects.order_by("alias"))
-    ).annotate(
-        claims_originated=Count("attributions__claim", filter=Q(attributions__position=0),
-                                distinct=True),
-        claims_relayed=Count("attributions__claim", filter=Q(attributions__position__gt=0),
-                             distinct=True),
-    )
+    ).annotate(claims_originated=count(False, position=0), claims_relayed=count(True, position__gt=0))
 
 
 def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
@@ -101,6 +107,11 @@ def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
 
 def source_get(*, source_id: int) -> Source | None:
     return _with_counts(Source.objects.filter(pk=source_id)).first()
+
+
+def source_exists(*, source_id: int) -> bool:
+    """Whether there is such a source, without the counts `source_get` computes."""
+    return Source.objects.filter(pk=source_id).exists()
 
 
 def source_cited_most(*, source_id: int, limit: int = 10) -> list[tuple[Source, int]]:

@@ -158,6 +158,17 @@ def test_the_sources_page_lists_sources_sortably_with_counts(client: Client) -> 
     assert page.index("Beta Ministry") < page.index("Alpha Agency")
 
 
+def test_the_sources_page_sorts_by_claims_originated_and_relayed(client: Client) -> None:
+    a, b = make_source(name="Alpha Agency"), make_source(name="Beta Ministry")
+    make_claim(sources=[b, a])
+    make_claim(sources=[b, a])
+    make_claim(sources=[a])
+    page = client.get("/sources", {"sort": "-originated"}).content.decode()
+    assert page.index("Beta Ministry") < page.index("Alpha Agency")
+    page = client.get("/sources", {"sort": "-relayed"}).content.decode()
+    assert page.index("Alpha Agency") < page.index("Beta Ministry")
+
+
 def test_the_sources_page_runs_a_fixed_number_of_queries_whatever_the_number_of_sources(client: Client) -> None:
     make_claim(sources=[make_source()])
     one = _queries(client, "/sources")

@@ -40,6 +40,18 @@ def test_source_detail_shows_reliability_aliases_parent_and_claim_counts(
     assert (nis["claims_originated"], nis["claims_relayed"]) == (2, 0)
 
 
+def test_source_counts_a_claim_it_relays_at_two_later_positions_once(api: APIClient) -> None:
+    origin, relay = make_source(), make_source()
+    make_claim(sources=[origin, relay, make_source(), relay])
+    body = api.get(f"/api/v1/sources/{relay.pk}").json()
+    assert (body["claims_originated"], body["claims_relayed"]) == (0, 1)
+
+
+def test_a_source_in_no_chain_counts_zero_claims(api: APIClient) -> None:
+    body = api.get(f"/api/v1/sources/{make_source().pk}").json()
+    assert (body["claims_originated"], body["claims_relayed"]) == (0, 0)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
