@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import (
@@ -42,7 +42,6 @@ from claims.models import (
     NO_DATE,
     Attribution,
     Claim,
-    ClaimDate,
     ClaimLink,
     ClaimSource,
     Figure,
@@ -51,7 +50,7 @@ from claims.models import (
     LinkStatus,
 )
 from provenance.errors import ApplicationError
-from sources.models import Reliability, Source
+from sources.models import Reliability
 from sources.selectors import published_between, sources_named
 
 RELIABILITY_GRADES = tuple(Reliability.values)  # "A" (best) ... "F" (cannot be judged)
@@ -228,59 +227,71 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     return qs.defer("article__body").order_by(*CLAIM_ORDERING_FIELDS[ClaimOrdering(f.ordering)])
 
 
+# A page's rows in one statement: each claim with its article and outlet, and its chain (with
+# each link's source), figures and dates aggregated to JSON text by correlated subqueries on
+# their claim indexes. Five `.values()` queries cost five round trips and the ORM's compiling
+# and row handling, about 2 ms of a 5 ms page; the pages read are the same.
+_LIST_ROWS_SQL = """
+SELECT c.id, c.text, c.kind, c.cue, c.hedged, c.hedge_cues, c.credibility, c.credibility_override,
+       c.verification_status, c.weakest_reliability, c.corroboration, c.independent_origins,
+       a.id, a.title, a.url, a.published_at, o.id, o.name, o.kind, o.reliability,
+       (SELECT json_agg(json_build_array(t.position, t.mention, t.cue, s.id, s.name, s.kind, s.reliability)
+                        ORDER BY t.position)::text
+          FROM claims_attribution t JOIN sources_source s ON s.id = t.source_id WHERE t.claim_id = c.id),
+       (SELECT json_agg(json_build_array(f.id, f.value, f.low, f.high, f.unit, f.text, f.approximate,
+                                         f.qualifier, f.status) ORDER BY f.start, f.id)::text
+          FROM claims_figure f WHERE f.claim_id = c.id),
+       (SELECT json_agg(json_build_array(d.text, d.value) ORDER BY d.start, d.id)::text
+          FROM claims_claimdate d WHERE d.claim_id = c.id)
+  FROM claims_claim c
+  JOIN sources_article a ON a.id = c.article_id
+  LEFT JOIN sources_source o ON o.id = a.outlet_id
+ WHERE c.id = ANY(%s)
+"""
+
+
+def _float(value: float | None) -> float | None:
+    # JSON writes a whole float8 as an integer (5000); the API's FloatFields write 5000.0.
+    return None if value is None else float(value)
+
+
 def claim_list_rows(*, claim_ids: list[int]) -> list[dict[str, Any]]:
     """The list rows of these claims, in the given order, as plain data in the shape of the
-    API's `ClaimListOutput` (without `url`): five `.values()` queries whatever the page size,
-    no model instances. Datetimes are ISO 8601 strings as DRF writes them (UTC as `Z`).
-
-    Sources (chain links and outlets) are read by id in a query of their own: joined to the
-    attributions, PostgreSQL hashed the whole sources table for a page's ninety links.
-    """
+    API's `ClaimListOutput` (without `url`): one query whatever the page size, no model
+    instances. Datetimes are ISO 8601 strings as DRF writes them (UTC as `Z`)."""
     if not claim_ids:
         return []
-    claims = {
-        c["id"]: c for c in Claim.objects.filter(pk__in=claim_ids).values(
-            "id", "text", "kind", "cue", "hedged", "hedge_cues", "credibility", "credibility_override",
-            "verification_status", "weakest_reliability", "corroboration", "independent_origins",
-            "article_id", "article__title", "article__url", "article__published_at", "article__outlet_id")
-    }
-    links = list(Attribution.objects.filter(claim_id__in=claim_ids).order_by("claim_id", "position")
-                 .values_list("claim_id", "position", "mention", "cue", "source_id"))
-    source_ids = {link[4] for link in links} | {
-        c["article__outlet_id"] for c in claims.values() if c["article__outlet_id"] is not None}
-    sources = {
-        s["id"]: s for s in Source.objects.filter(pk__in=source_ids).values("id", "name", "kind", "reliability")
-    } if source_ids else {}
-    chains: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, position, mention, cue, source_id in links:
-        chains[claim_id].append({"position": position, "mention": mention, "cue": cue, "source": sources[source_id]})
-    figures: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for figure in Figure.objects.filter(claim_id__in=claim_ids).order_by("claim_id", "start", "id").values(
-            "claim_id", "id", "value", "low", "high", "unit", "text", "approximate", "qualifier", "status"):
-        figures[figure.pop("claim_id")].append(figure)
-    dates: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for claim_id, text, value in (ClaimDate.objects.filter(claim_id__in=claim_ids)
-                                  .order_by("claim_id", "start", "id").values_list("claim_id", "text", "value")):
-        dates[claim_id].append({"text": text, "value": value.isoformat() if value else None})
+    with connection.cursor() as cursor:
+        cursor.execute(_LIST_ROWS_SQL, [list(claim_ids)])
+        found = {row[0]: row for row in cursor.fetchall()}
     rows = []
     for claim_id in claim_ids:
-        c = claims.get(claim_id)
-        if c is None:
+        if claim_id not in found:
             continue
-        outlet_id = c["article__outlet_id"]
+        (_, text, kind, cue, hedged, hedge_cues, credibility, override, status, weakest, corroboration, origins,
+         article_id, title, url, published_at, outlet_id, outlet_name, outlet_kind, outlet_grade,
+         chain, figures, dates) = found[claim_id]
         rows.append({
-            "id": claim_id, "text": c["text"], "kind": c["kind"], "cue": c["cue"], "hedged": c["hedged"],
-            "hedge_cues": c["hedge_cues"], "credibility": c["credibility_override"] or c["credibility"],
-            "verification_status": c["verification_status"],
-            "weakest_reliability": c["weakest_reliability"], "corroboration": c["corroboration"],
-            "independent_origins": c["independent_origins"],
+            "id": claim_id, "text": text, "kind": kind, "cue": cue, "hedged": hedged, "hedge_cues": hedge_cues,
+            "credibility": override or credibility, "verification_status": status,
+            "weakest_reliability": weakest, "corroboration": corroboration, "independent_origins": origins,
             "article": {
-                "id": c["article_id"], "title": c["article__title"], "url": c["article__url"],
-                "published_at": iso_datetime(c["article__published_at"]),
-                "outlet": None if outlet_id is None else sources[outlet_id],
+                "id": article_id, "title": title, "url": url, "published_at": iso_datetime(published_at),
+                "outlet": None if outlet_id is None else {
+                    "id": outlet_id, "name": outlet_name, "kind": outlet_kind, "reliability": outlet_grade},
             },
-            "chain": chains.get(claim_id, []), "figures": figures.get(claim_id, []),
-            "dates": dates.get(claim_id, []),
+            "chain": [
+                {"position": position, "mention": mention, "cue": link_cue,
+                 "source": {"id": source_id, "name": name, "kind": source_kind, "reliability": grade}}
+                for position, mention, link_cue, source_id, name, source_kind, grade in orjson.loads(chain or "[]")
+            ],
+            "figures": [
+                {"id": figure_id, "value": float(value), "low": _float(low), "high": _float(high), "unit": unit,
+                 "text": figure_text, "approximate": approximate, "qualifier": qualifier, "status": figure_status}
+                for figure_id, value, low, high, unit, figure_text, approximate, qualifier, figure_status
+                in orjson.loads(figures or "[]")
+            ],
+            "dates": [{"text": date_text, "value": value} for date_text, value in orjson.loads(dates or "[]")],
         })
     return rows
 
@@ -313,7 +324,7 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
     """One claim as plain data in the shape of the API's `ClaimDetailOutput` (without `url` and
     `graph_url`): its list row, its position and sentence in context, computed and overridden
     credibility, whole chain (the outlet as implicit last link), live links and independent
-    origins. Seven queries; four more for the origins of a claim linked as the same or
+    origins. Three queries; four more for the origins of a claim linked as the same or
     corroborating (a lone claim's one origin comes from its chain)."""
     rows = claim_list_rows(claim_ids=[claim_id])
     if not rows:
