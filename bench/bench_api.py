@@ -368,6 +368,7 @@ def endpoints(ids: dict[str, list[int]]) -> list[tuple[str, str, Callable[[], It
         ("claim graph depth 2", "graph", cycle([f"/api/v1/claims/{x}/graph?depth=2" for x in c])),
         ("source detail", "list", cycle([f"/api/v1/sources/{x}" for x in s])),
         ("source claims", "list", cycle([f"/api/v1/sources/{x}/claims" for x in s])),
+        ("sources list", "list", cycle(["/api/v1/sources"])),
     ]
 
 
@@ -533,6 +534,10 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scaling", action="store_true", help="also 10k and 100k claims")
+    ap.add_argument(
+        "--only",
+        help="comma-separated endpoint names to measure (the bare floor is always measured)",
+    )
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--drop", action="store_true", help="drop the databases at the end")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
@@ -541,6 +546,12 @@ def main() -> int:
     # A SIGTERM (timeout, Ctrl-C from make) still runs the finally blocks that stop gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+    only = None
+    if args.only:
+        only = {name.strip() for name in args.only.split(",")} | {"bare list page (floor)"}
+        unknown = only - {name for name, _, _ in endpoints({"claims": [1], "sources": [1]})} - {"deep page"}
+        if unknown:
+            ap.error(f"unknown endpoint names: {', '.join(sorted(unknown))}")
     generated = ensure_database(
         args.db, args.claims, args.articles, args.sources, regenerate=args.regenerate
     )
@@ -551,7 +562,7 @@ def main() -> int:
         "counts": counts(args.db),
         "generation_s": generated,
         "requests": args.requests,
-        "results": run_size(args.db, args),
+        "results": run_size(args.db, args, names=only),
     }
     dbs = [args.db]
     if args.scaling:
