@@ -138,3 +138,30 @@ def test_the_last_failed_attempt_marks_the_article_failed(monkeypatch, settings)
     assert article.status == ArticleStatus.FAILED
     assert "RuntimeError: model exploded" in article.error
     assert article.lease_owner == ""
+
+
+def test_the_store_gives_every_field_it_does_not_write_its_model_default() -> None:
+    # The store INSERTs its rows in one statement of its own instead of bulk_create; a field
+    # added to the model later must still get its default there.
+    before = timezone.now()
+    article = _queued(published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC))
+    claims_extract_for_article(article_id=article.pk, owner="t1")
+    claim = Claim.objects.filter(article=article).order_by("start").first()
+    assert claim is not None
+    defaults = Claim(article=article)
+    for field in ("verification_status", "version", "edited", "credibility_override",
+                  "independent_origins", "corroboration"):
+        assert getattr(claim, field) == getattr(defaults, field), field
+    assert claim.created_at >= before
+    assert Claim.objects.filter(pk=claim.pk, search_vector="troops").exists()
+    assert Figure.objects.get(claim=claim).status == Figure(claim=claim).status
+
+
+def test_the_store_writes_quotes_percent_signs_and_backslashes_as_written() -> None:
+    body = ("The ministry said on Monday that 40% of the 1,200 troops in O'Brien\\Ridge had left.\n"
+            'According to Reuters, the "withdrawal" was expected to last several weeks.')
+    article = _queued(body=body)
+    claims_extract_for_article(article_id=article.pk, owner="t1")
+    texts = list(Claim.objects.filter(article=article).values_list("text", flat=True))
+    assert any("40% of the 1,200 troops in O'Brien\\Ridge" in text for text in texts), texts
+    assert all(text in body for text in texts)
