@@ -368,7 +368,7 @@ def endpoints(ids: dict[str, list[int]]) -> list[tuple[str, str, Callable[[], It
         ("claim graph depth 2", "graph", cycle([f"/api/v1/claims/{x}/graph?depth=2" for x in c])),
         ("source detail", "list", cycle([f"/api/v1/sources/{x}" for x in s])),
         ("source claims", "list", cycle([f"/api/v1/sources/{x}/claims" for x in s])),
-        ("sources list", "list", cycle(["/api/v1/sources"])),
+        ("sources list", "page", cycle(["/api/v1/sources"])),
     ]
 
 
@@ -420,6 +420,8 @@ def verdict(name: str, r: dict[str, Any], bare_p99: float | None) -> tuple[str, 
         return f"p99 <= {SEARCH_P99_MS:.0f}", "ok" if r["p99"] <= SEARCH_P99_MS else "MISSED"
     if kind == "graph":
         return f"p99 <= {GRAPH_P99_MS:.0f}", "ok" if r["p99"] <= GRAPH_P99_MS else "MISSED"
+    if kind == "page":  # not a claims list: the bare claims page is no floor for it
+        return f"p99 <= {LIST_P99_MS:.0f}", "ok" if r["p99"] <= LIST_P99_MS else "MISSED"
     within = bare_p99 is None or r["p99"] <= LIST_OVER_BARE * bare_p99
     ok = r["p99"] <= LIST_P99_MS and within
     return f"p99 <= {LIST_P99_MS:.0f}, <= 2x bare", "ok" if ok else "MISSED"
