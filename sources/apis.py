@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -90,6 +91,24 @@ class ArticleStatusOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(reverse("api:article-detail", args=[obj.pk]))
 
 
+def article_status_data(article: Article, request: Request) -> dict[str, Any]:
+    """`ArticleStatusOutput` as plain data, for the submission's answer (a test holds the two
+    equal): the ModelSerializer built its fields anew for every POST, about a tenth of a
+    submission's CPU. Datetimes stay datetimes, written in UTC by the renderer as DRF writes them."""
+    return {
+        "id": article.pk, "title": article.title,
+        "outlet": article.outlet.name if article.outlet is not None else None, "url": article.url,
+        "published_at": _utc(article.published_at), "status": article.status,
+        "attempts": article.attempts, "error": article.error, "extractor_version": article.extractor_version,
+        "submitted_at": _utc(article.submitted_at), "processed_at": _utc(article.processed_at),
+        "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
+    }
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(dt.UTC) if value is not None else None
+
+
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="A unique key per submission (a UUID). A retry with the same key and payload "
@@ -148,7 +167,7 @@ class ArticleSubmitApi(APIView):
         return self._answer(request, result.article, code, replayed=False)
 
     def _answer(self, request: Request, article: Article, code: int, *, replayed: bool) -> Response:
-        output = ArticleStatusOutput(article, context={"request": request}).data
+        output = article_status_data(article, request)
         headers = {"Location": output["status_url"]}
         if replayed:
             headers["Idempotent-Replayed"] = "true"

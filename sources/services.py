@@ -224,10 +224,9 @@ def article_submit(
         except ValidationError:
             raise ApplicationError(f"{url[:200]!r} is not an http(s) URL.", field="url") from None
     digest = content_hash(text)
-
-    existing = Article.objects.filter(content_hash=digest).first()
-    if existing is not None:
-        return SubmitResult(article=existing, created=False)
+    # A new text is the common case: INSERT it and let the unique index on content_hash catch a
+    # copy, rather than look for one first (a query on every submission, for the rare copy). A
+    # copy rolls back this block, outlet included, and answers with the stored article.
     try:
         with transaction.atomic():
             outlet_source = None
@@ -242,8 +241,11 @@ def article_submit(
             )
             _enqueue_on_commit(article.pk)
     except IntegrityError:
-        # A concurrent submit of the same text won the race; return its article.
-        return SubmitResult(article=Article.objects.get(content_hash=digest), created=False)
+        # The same text was stored before, or a concurrent submission of it won the race.
+        existing = Article.objects.select_related("outlet").filter(content_hash=digest).first()
+        if existing is None:
+            raise
+        return SubmitResult(article=existing, created=False)
     return SubmitResult(article=article, created=True)
 
 

@@ -105,3 +105,21 @@ def test_an_html_upload_keeps_the_text_and_drops_scripts_and_navigation() -> Non
 def test_a_utf8_upload_with_a_bom_is_accepted() -> None:
     result = article_submit_file(data="\ufeffOfficials said 3 ships docked.".encode(), filename="a.txt")
     assert result.article.body == "Officials said 3 ships docked."
+
+
+def test_resubmitting_the_same_text_under_a_new_outlet_creates_no_source() -> None:
+    article_submit(body=BODY, outlet="Demo Wire")
+    again = article_submit(body=BODY, outlet="Another Wire")
+    assert not again.created
+    assert again.article.outlet is not None and again.article.outlet.name == "Demo Wire"
+    assert list(Source.objects.values_list("name", flat=True)) == ["Demo Wire"]
+
+
+def test_a_copy_submitted_inside_an_outer_transaction_leaves_that_transaction_usable() -> None:
+    from django.db import transaction
+
+    first = article_submit(body=BODY)
+    with transaction.atomic():
+        again = article_submit(body=BODY)
+        assert Article.objects.count() == 1
+    assert again.article.pk == first.article.pk
