@@ -479,7 +479,7 @@ def run_pipeline(
         cpu_by_role["exited_db"] = (exited_children_cpu_ms(postmaster) - exited_start) / 1000
         cpu_s = sum(cpu_by_role.values())
         sessions = db_sessions(dbname) - sessions_start
-        # Matching (claims.match_article, one task per extracted article) waits on a queue of
+        # Matching (claims.match_articles, one task per extracted batch) waits on a queue of
         # its own (MATCHING_QUEUE) that the workers above do not read: on the same workers its
         # tasks, queued behind each batch, would decide when the last article is `done`.
         # With --matching-wait, one worker then drains it and the rate is reported apart.
@@ -491,9 +491,7 @@ def run_pipeline(
             match_deadline = time.monotonic() + matching_wait
             log = procs[0][1]
             while time.monotonic() < match_deadline:
-                if log.read_text(errors="replace").count(
-                    "claims.match_article["
-                ) // 2 >= done_count(dbname):
+                if matched_articles(log.read_text(errors="replace")) >= done_count(dbname):
                     matched_s = time.perf_counter() - t_match
                     break
                 time.sleep(0.2)
@@ -532,6 +530,13 @@ def run_pipeline(
         "matching_s": matched_s,
         "matching_articles_per_s": done / matched_s if matched_s else None,
     }
+
+
+def matched_articles(log: str) -> int:
+    """Articles matched so far, from a worker's log: each `claims.match_articles` task logs
+    its totals when it succeeds."""
+    return sum(int(n) for n in re.findall(r"claims\.match_articles\[[^\]]+\] succeeded in [^:]+: "
+                                          r"\{'articles': (\d+)", log))
 
 
 def forget_queues() -> None:
@@ -669,7 +674,7 @@ def render(result: dict[str, Any]) -> str:
         "texts in as many independent processes, model loaded, measured in this run; CPU ratio "
         "= words per CPU-second of everything serving the pipeline (gunicorn, Celery workers, "
         "their PostgreSQL backends) over plain nlp.pipe's words per CPU-second, which other "
-        "load on the machine does not move; matching a/s: claims.match_article tasks (queued "
+        "load on the machine does not move; matching a/s: claims.match_articles tasks (queued "
         "apart, see --matching-wait) drained by one worker afterwards, 0 = not measured)"
     )
     return "\n".join(lines)

@@ -104,40 +104,46 @@ def _run_locally(article_id: int) -> None:
         close_old_connections()
 
 
-def enqueue_matching(*, article_id: int, also_recompute: list[int] | None = None) -> bool:
-    """Hand an extracted article to the matcher (`claims.match_article`). Returns False when the
-    broker could not be reached.
+def enqueue_matching(*, articles: dict[int, list[int]]) -> bool:
+    """Hand extracted articles to the matcher (`claims.match_articles`), as one task: the
+    articles' ids, each with the claims whose origin counts its re-extraction changed.
+    Returns False when the broker could not be reached.
 
     Losing it costs links, not data: the claims are committed, and re-running the matcher (or
     re-extracting the article) proposes them again. In-process mode uses the same one-thread
     executor as extraction, so an article is matched after its own extraction has committed.
     """
-    recompute = list(also_recompute or [])
+    if not articles:
+        return True
+    ids = list(articles)
+    recompute = {str(pk): list(claims) for pk, claims in articles.items() if claims}
     if not settings.CELERY_BROKER_URL:
         global _local_executor
         if _local_executor is None:
             _local_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
-        _local_executor.submit(_match_locally, article_id, recompute)
+        _local_executor.submit(_match_locally, ids, recompute)
         return True
-    from claims.tasks import match_article
+    from claims.tasks import match_articles
 
     try:
         # MATCHING_QUEUE: matching on workers of its own, so its backlog never delays extraction.
-        match_article.apply_async(args=[article_id], kwargs={"also_recompute": recompute},
-                                  queue=settings.MATCHING_QUEUE or None)
+        match_articles.apply_async(args=[ids], kwargs={"also_recompute": recompute},
+                                   queue=settings.MATCHING_QUEUE or None)
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
-        logger.warning("Could not enqueue matching of article %s (%s).", article_id, exc)
+        logger.warning("Could not enqueue matching of articles %s (%s).", ids, exc)
         return False
     return True
 
 
-def _match_locally(article_id: int, also_recompute: list[int]) -> None:
+def _match_locally(article_ids: list[int], also_recompute: dict[str, list[int]]) -> None:
     from claims.links import claims_match_article
 
     close_old_connections()
     try:
-        claims_match_article(article_id=article_id, also_recompute=also_recompute)
-    except Exception:
-        logger.exception("In-process matching of article %s failed", article_id)
+        for article_id in article_ids:
+            try:
+                claims_match_article(article_id=article_id, also_recompute=also_recompute.get(str(article_id), ()))
+            except Exception:
+                logger.exception("In-process matching of article %s failed", article_id)
     finally:
         close_old_connections()

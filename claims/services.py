@@ -324,10 +324,11 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
         # this transaction is visible; a lost enqueue only delays links (re-extraction redoes it).
         from claims.dispatch import enqueue_matching
 
-        for article in articles:
-            outcomes[article.pk] = ExtractOutcome.DONE
-            transaction.on_commit(
-                lambda pk=article.pk: enqueue_matching(article_id=pk, also_recompute=partners[pk]))
+        stored_ids = [article.pk for article in articles]
+        outcomes.update(dict.fromkeys(stored_ids, ExtractOutcome.DONE))
+        # One task for the whole batch: a message per article cost more CPU than storing it.
+        transaction.on_commit(
+            lambda: enqueue_matching(articles={pk: partners[pk] for pk in stored_ids}))
     return outcomes
 
 

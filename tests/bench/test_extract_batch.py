@@ -200,16 +200,16 @@ def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_pa
     other = make_claim()
     link = make_claim_link(from_claim=other, to_claim=replaced)
     Article.objects.filter(pk__in=[relinked.pk, plain.pk]).update(status=ArticleStatus.QUEUED)
-    matched: dict[int, list[int]] = {}
-    monkeypatch.setattr("claims.dispatch.enqueue_matching",
-                        lambda *, article_id, also_recompute=(): matched.update({article_id: list(also_recompute)}))
+    enqueued: list[dict[int, list[int]]] = []
+    monkeypatch.setattr("claims.dispatch.enqueue_matching", lambda *, articles: enqueued.append(articles))
     with django_capture_on_commit_callbacks(execute=True):
         outcomes = claims_extract_for_articles(article_ids=[relinked.pk, plain.pk], owner="again")
     assert outcomes == {relinked.pk: ExtractOutcome.DONE, plain.pk: ExtractOutcome.DONE}
     assert Claim.objects.get(pk=edited.pk).text == "corrected by an editor"
     assert not Claim.objects.filter(pk=replaced.pk).exists()
     assert not Claim.objects.filter(article=relinked, start=edited.start, edited=False).exists()
-    assert matched == {relinked.pk: [link.from_claim_id, link.to_claim_id], plain.pk: []}
+    # One matching task for the batch, each article with its own partners.
+    assert enqueued == [{relinked.pk: [link.from_claim_id, link.to_claim_id], plain.pk: []}]
 
 
 def _in_another_connection(work) -> tuple[threading.Thread, list[object]]:  # type: ignore[no-untyped-def]

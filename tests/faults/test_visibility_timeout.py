@@ -31,7 +31,7 @@ print("ARTICLE", article_submit(body=body, title="slow").article.pk)
 TINY = {
     "broker_transport_options": {"visibility_timeout": 1, "unacked_restore_interval": 1,
                                  "unacked_restore_throttle": 1},
-    "task_routes": {"claims.match_article": {"queue": "faults-parked"}},
+    "task_routes": {"claims.match_articles": {"queue": "faults-parked"}},
 }
 
 

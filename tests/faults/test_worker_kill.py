@@ -67,12 +67,12 @@ def test_killing_the_worker_mid_extraction_loses_and_duplicates_nothing(
     assert expected == len(get_extractor().extract(_body(7), published=None, outlet=None).claims)
     assert expected > 30
 
-    # Matching (claims.match_article, enqueued by the worker after each extraction) is not under
+    # Matching (claims.match_articles, enqueued by the worker after each extraction) is not under
     # test here and takes seconds per article on these near-identical stories: the worker routes
     # it to a queue nobody consumes, so every round measures extraction alone.
     env = app_env(database_url=test_database_url, broker_url=broker_url,
                   EXTRACTION_LEASE_SECONDS=str(LEASE_SECONDS), RECONCILE_QUEUED_AFTER_SECONDS="0",
-                  FAULTS_CELERY_CONF=json.dumps({"task_routes": {"claims.match_article": {"queue": "faults-parked"}}}))
+                  FAULTS_CELERY_CONF=json.dumps({"task_routes": {"claims.match_articles": {"queue": "faults-parked"}}}))
     worker = Worker(env=env, log=logs / "kill-worker.log", name="kill")
     worker.start()
     rng = random.Random(int(os.environ.get("FAULTS_SEED", "10")))

@@ -153,6 +153,6 @@ def test_the_worker_keeps_its_database_connection_from_task_to_task(celery_worke
         offset = WORKER_LOG.stat().st_size
         extract_article.delay(article.pk)
         # Extraction, then the matching it enqueues: the worker is idle between tasks after both.
-        wait_for(lambda offset=offset: re.search(r"claims\.match_article\[[^\]]+\] succeeded", _task_runs_since(offset)))
+        wait_for(lambda offset=offset: re.search(r"claims\.match_articles\[[^\]]+\] succeeded", _task_runs_since(offset)))
         seen.append(_other_backends())
     assert seen[0] and seen[0] == seen[1]
