@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
+from claims.models import ClaimSource
 from claims.synthetic import synthetic_generate
 from provenance.bench_endpoints import claims_bare
 
@@ -36,3 +37,15 @@ def test_the_bare_page_has_the_api_pages_rows_and_fields() -> None:
         assert [x["source"]["id"] for x in b["chain"]] == [x["source"]["id"] for x in a["chain"]]
         assert [f["id"] for f in b["figures"]] == [f["id"] for f in a["figures"]]
         assert len(b["dates"]) == len(a["dates"])
+
+
+def test_the_bare_source_page_has_the_api_source_pages_rows() -> None:
+    synthetic_generate(claims=300, articles=30, sources=20)
+    source = ClaimSource.objects.values_list("source_id", flat=True).order_by("source_id").first()
+    api = APIClient().get(f"/api/v1/claims?source={source}").json()["results"]
+    bare = orjson.loads(claims_bare(RequestFactory().get("/", {"source": source})).content)["results"]
+    assert len(api) > 1
+    assert [c["id"] for c in bare] == [c["id"] for c in api]
+    assert [[x["source"]["id"] for x in c["chain"]] for c in bare] == [
+        [x["source"]["id"] for x in c["chain"]] for c in api
+    ]
