@@ -215,7 +215,7 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # The queue tasks go to and workers read; a benchmark or test run sharing a Redis database with
 # others uses its own name so no other worker takes its tasks (tests/conftest.py names one per run).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
-# Matching (claims.match_article) on its own queue when set (run workers with -Q NAME for it);
+# Matching (claims.match_articles) on its own queue when set (run workers with -Q NAME for it);
 # empty: the default queue, beside extraction.
 MATCHING_QUEUE = os.environ.get("MATCHING_QUEUE", "")
 CELERY_RESULT_BACKEND = None
