@@ -23,16 +23,26 @@ _WD = "|".join(_WEEKDAYS)
 _MO = "|".join(_MONTHS) + "|" + "|".join(rf"{a}\." for a in _MONTH_ABBR)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
+# How any of the expressions below can begin: a digit, a capital that starts a month, a
+# weekday, "Today" or "Yesterday", or one of the lower-case lead words. It rules nothing out,
+# but checking it first spares the engine trying every alternative at every character of the
+# text, which was most of this pass's time.
+_CAN_START = (
+    r"(?=[\dJFMASONDTWY]|(?:early|mid|late)-|(?:last|this|next)\s|to(?:day|morrow)|yesterday)"
+)
 # Order matters: longer forms first. Leading "early"/"late" before a weekday is dropped by
 # keeping it outside the group (ANNOTATION §6: "late Monday" -> "Monday"); "last"/"mid-" stay.
 _PATTERN = re.compile(
     rf"""
+    {_CAN_START}
+    (?:
     (?P<mdy>(?:(?:early|mid|late)-)?(?:{_MO})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b)
   | (?P<dmy>\b\d{{1,2}}\s+(?:{_MO})(?:,?\s+{_YEAR})?\b)
   | (?P<wd>(?:(?:last|this|next)\s+)?(?:{_WD})(?:{_PART})?\b)
   | (?P<my>(?:(?:last|this|next)\s+|(?:early|mid|late)-)?(?:{_MO})(?:,?\s+{_YEAR})?\b)
   | (?P<rel>\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?:['’]s)?(?:{_PART})?\b)
   | (?P<yr>\b{_YEAR}\b)
+    )
     """,
     re.VERBOSE,
 )
