@@ -157,20 +157,31 @@ def _one_is_count(tok: Token) -> bool:
     )
 
 
+# The words that can open a figure, besides digits: a vague amount, a number word, or "a"/"an"
+# before a scale word ("a dozen").
+_FIGURE_WORDS = frozenset(_VAGUE) | frozenset(_UNITS) | {"a", "an"}
+
+
 def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantity]:
     """All figures in `doc`, in text order. `skip_chars` are date spans ("November 7")."""
     out: list[Quantity] = []
     n = len(doc)
+    # Read once: most tokens can start no figure and are passed over on their lower-case form
+    # alone, without a Token object built for each.
+    lowers = [t.lower_ for t in doc]
     i = 0
     skip_idx = 0
     while i < n:
+        low = lowers[i]
+        if low not in _FIGURE_WORDS and not low[:1].isdigit():
+            i += 1
+            continue
         tok = doc[i]
         while skip_idx < len(skip_chars) and skip_chars[skip_idx][1] <= tok.idx:
             skip_idx += 1
         if skip_idx < len(skip_chars) and skip_chars[skip_idx][0] <= tok.idx:
             i += 1
             continue
-        low = tok.lower_
         if low in _VAGUE and not (i > 0 and _word_value(doc[i - 1]) is not None):
             nxt = doc[i + 1] if i + 1 < n else None
             if nxt is not None and nxt.lower_ == "of":
