@@ -8,6 +8,7 @@ hearing that ...", "told" sits in the content of "say", so the chain is officers
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -96,9 +97,11 @@ def _frame_scope(tok: Token) -> tuple[int, int]:
     return tok.left_edge.i, tok.right_edge.i
 
 
-def find_frames(sent: Span) -> list[Frame]:
+def find_frames(sent: Span, toks: Sequence[Token] | None = None) -> list[Frame]:
+    """The attribution frames of a sentence; `toks` are its tokens, if the caller holds them."""
     frames: list[Frame] = []
-    toks = list(sent)  # one pass of Token objects, shared by the helpers below
+    if toks is None:
+        toks = list(sent)  # one pass of Token objects, shared by the helpers below
     for tok in toks:
         lemma = tok.lemma_.lower()
         if lemma not in _CUE_LEMMAS:
@@ -149,7 +152,7 @@ def _forms(verbs: frozenset[str]) -> frozenset[str]:
 _SPEECH_FORMS = _forms(lx.SPEECH_VERBS)
 
 
-def _surface_parentheticals(frames: list[Frame], sent: Span, toks: list[Token]) -> None:
+def _surface_parentheticals(frames: list[Frame], sent: Span, toks: Sequence[Token]) -> None:
     """ "..., which, analysts speculate, forced the delay": a comma-delimited "NP + speech verb"
     insert.
 
@@ -478,7 +481,7 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
                         frame.joint.append(False)
 
 
-def _attach_citing(frames: list[Frame], toks: list[Token]) -> None:
+def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
     # "The minister, citing intelligence reports, warned that ...": the cited source is the
     # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
     # said ...": the citing clause sits on the speaker.

@@ -85,12 +85,16 @@ class ClaimBuilder:
         self, doc: Doc, *, published: dt.date | None, outlet: str | None, registry: Registry
     ) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token each time it is read
+        # One Token object per index, shared by the rules below: `doc[i]` builds a new one on
+        # every call, and the rules read the same tokens many times over.
+        self.toks = list(doc)
+        # What `doc.text` returns; Doc.text joins every token each time it is read.
+        self.text = "".join([t.text_with_ws for t in self.toks])
         self.published = published
         self.registry = registry
         self.outlet = OutletFilter(outlet, registry)
         self.discourse = Discourse(registry)
-        self.quote = quote_flags(doc, self.text)
+        self.quote = quote_flags(self.toks, self.text)
 
     # -- chains -------------------------------------------------------------------------
     def _resolve_frame(
@@ -192,10 +196,10 @@ class ClaimBuilder:
 
     # -- segments -----------------------------------------------------------------------
     def _segments(self, sent: Span, lo: int, hi: int, frames: list[Frame]) -> list[Segment]:
-        doc = self.doc
+        toks = self.toks
         bounds: list[tuple[int, str]] = []
         anchors = {f.anchor for f in frames if not f.register_only}
-        for tok in doc[lo + 2 : hi - 2]:
+        for tok in toks[lo + 2 : hi - 2]:
             if tok.lower_ not in _BOUNDARY_WORDS:
                 continue
             if tok.text == ";":
@@ -206,14 +210,14 @@ class ClaimBuilder:
             elif (
                 tok.lower_ in ("although", "though", "whereas", "while")
                 and tok.dep_ == "mark"
-                and doc[tok.i - 1].is_punct
+                and toks[tok.i - 1].is_punct
             ):
                 bounds.append((tok.i, "mark"))
             elif (
                 tok.tag_ in ("WP", "WDT")
                 and tok.dep_ in ("nsubj",)
                 and tok.head.i in anchors
-                and doc[tok.i - 1].text == ","
+                and toks[tok.i - 1].text == ","
             ):
                 bounds.append((tok.i, "relcl"))
         bounds.sort()
@@ -235,9 +239,9 @@ class ClaimBuilder:
         Not: "burning 20 homes and looting shops" (participles), "men and boys were ..." (a
         coordinated subject with no finite verb before it).
         """
-        doc = self.doc
+        toks = self.toks
         finite = ("VBD", "VBZ", "VBP", "MD")
-        if not any(t.tag_ in finite for t in doc[lo : cc.i]):
+        if not any(t.tag_ in finite for t in toks[lo : cc.i]):
             return False
         head = cc.head
         for sib in head.children:
@@ -247,7 +251,7 @@ class ClaimBuilder:
                 ):
                     return True
         seen_nominal = False
-        for tok in doc[cc.i + 1 : min(hi, cc.i + 8)]:
+        for tok in toks[cc.i + 1 : min(hi, cc.i + 8)]:
             if tok.pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PRON", "NUM") or tok.dep_ == "compound":
                 seen_nominal = True
                 continue
@@ -262,15 +266,15 @@ class ClaimBuilder:
         return False
 
     @staticmethod
-    def _segment_head(seg: Segment, doc: Doc) -> Token:
-        for tok in doc[seg.lo : seg.hi]:
+    def _segment_head(seg: Segment, toks: list[Token]) -> Token:
+        for tok in toks[seg.lo : seg.hi]:
             if tok.head.i < seg.lo or tok.head.i >= seg.hi or tok.head.i == tok.i:
                 if tok.pos_ in ("VERB", "AUX"):
                     return tok
-        for tok in doc[seg.lo : seg.hi]:
+        for tok in toks[seg.lo : seg.hi]:
             if tok.pos_ in ("VERB", "AUX"):
                 return tok
-        return doc[seg.lo]
+        return toks[seg.lo]
 
     def _assign(self, seg: Segment, frames: list[Frame], chains: dict[int, list[Link]]) -> None:
         # A frame whose speaker did not resolve ("We believe ..." inside a quote) attributes
@@ -283,7 +287,7 @@ class ClaimBuilder:
         if anchored:
             chosen = max(anchored, key=lambda f: (len(chains.get(f.anchor, [])), -f.anchor))
         else:
-            head = self._segment_head(seg, self.doc)
+            head = self._segment_head(seg, self.toks)
             covering = [f for f in live if f.covers(head.i)]
             if covering:
                 chosen = min(covering, key=lambda f: f.scope_hi - f.scope_lo)
@@ -294,7 +298,7 @@ class ClaimBuilder:
 
     # -- main ---------------------------------------------------------------------------
     def build(self) -> tuple[ClaimResult, ...]:
-        doc = self.doc
+        doc, toks = self.doc, self.toks
         dates = find_dates(self.text, self.published)
         quantities = [q for q in find_quantities(doc, [(d.start, d.end) for d in dates])]
         infos: list[SentenceInfo] = []
@@ -302,13 +306,13 @@ class ClaimBuilder:
         prev_end_char = 0
         for index, sent in enumerate(doc.sents):
             lo, hi = content_bounds(sent)
-            if lo >= hi or not any(t.is_alpha or t.like_num for t in doc[lo:hi]):
+            if lo >= hi or not any(t.is_alpha or t.like_num for t in toks[lo:hi]):
                 # A stray closing quote split off by the parser is no sentence.
                 continue
             # A new paragraph (or line) starts when a line break separates the sentences.
-            if "\n" in self.text[prev_end_char : doc[lo].idx]:
+            if "\n" in self.text[prev_end_char : toks[lo].idx]:
                 paragraph += 1
-            prev_end_char = doc[hi - 1].idx + len(doc[hi - 1])
+            prev_end_char = toks[hi - 1].idx + len(toks[hi - 1])
             info = self._sentence(index, sent, paragraph)
             if info is not None:
                 infos.append(info)
@@ -317,20 +321,20 @@ class ClaimBuilder:
         return tuple(self._claims(infos, quantities, dates))
 
     def _sentence(self, index: int, sent: Span, paragraph: int) -> SentenceInfo | None:
-        doc = self.doc
+        doc, toks = self.doc, self.toks
         lo, hi = content_bounds(sent)
         if lo >= hi:
             return None
-        text = doc[lo:hi].text
-        start_char = doc[lo].idx
+        text = self._span_text(lo, hi)
+        start_char = toks[lo].idx
         m = DATELINE.match(text)
         if m:
             start_char += m.end()
-            while lo < hi and doc[lo].idx < start_char:
+            while lo < hi and toks[lo].idx < start_char:
                 lo += 1
             if lo >= hi:
                 return None
-            start_char = doc[lo].idx
+            start_char = toks[lo].idx
         line = is_line(sent)
         info = SentenceInfo(
             index=index, span=sent, start_char=start_char, segments=[], paragraph=paragraph,
@@ -339,19 +343,19 @@ class ClaimBuilder:
         if CREDIT.search(text):
             info.skip = True
             return info
-        if line and all(t.is_punct or t.like_num or t.ent_type_ == "DATE" for t in doc[lo:hi]):
+        if line and all(t.is_punct or t.like_num or t.ent_type_ == "DATE" for t in toks[lo:hi]):
             info.skip = True  # a dateline such as "Monday, March 3, 2025"
             return info
         if line:
             info.segments = [self._headline_segment(sent, lo, hi, index)]
             return info
-        frames = [f for f in find_frames(doc[lo:hi]) if f.heads]
+        frames = [f for f in find_frames(doc[lo:hi], toks[lo:hi]) if f.heads]
         chains = self._sentence_chains(frames, index, lo)
         for frame in frames:
             if frame.register_only:
                 links = chains.get(frame.anchor, [])
                 self._remember(links)
-        hedges = find_hedges(doc[lo:hi])
+        hedges = find_hedges(doc[lo:hi], toks[lo:hi])
         segs = self._segments(sent, lo, hi, frames)
         for seg in segs:
             self._assign(seg, frames, chains)
@@ -361,7 +365,7 @@ class ClaimBuilder:
         for seg in info.segments:
             self._remember(seg.chain)
         # The speaker of a quotation, for quotes that run on into the next sentences.
-        if any(self.quote[i] for i in range(lo, hi)):
+        if any(self.quote[lo:hi]):
             outside = [f for f in frames if not f.register_only and not self.quote[f.anchor]]
             if outside:
                 # The outermost speech frame: in '"Russia has indicated X," Dunford told
@@ -408,10 +412,10 @@ class ClaimBuilder:
 
     def _headline_segment(self, sent: Span, lo: int, hi: int, index: int) -> Segment:
         seg = Segment(lo, hi)
-        text = self.doc[lo:hi].text
+        text = self._span_text(lo, hi)
         m = HEADLINE_SOURCE.match(text)
         if m and m.group(1).lower() not in SECTION_LABELS:
-            start = self.doc[lo].idx + m.start(1)
+            start = self.toks[lo].idx + m.start(1)
             span = self.doc.char_span(start, start + len(m.group(1)), alignment_mode="expand")
             if span is not None:
                 resolved = self.discourse.resolve_span(span, index)
@@ -420,8 +424,13 @@ class ClaimBuilder:
                          span.end_char)
                 ]  # fmt: skip
                 seg.attributed = True
-        seg.hedges = [(t.text, t.i) for t in self.doc[lo:hi] if t.lower_ in _HEADLINE_HEDGES]
+        seg.hedges = [(t.text, t.i) for t in self.toks[lo:hi] if t.lower_ in _HEADLINE_HEDGES]
         return seg
+
+    def _span_text(self, lo: int, hi: int) -> str:
+        """`doc[lo:hi].text` for a non-empty range, without building the tokens again."""
+        last = self.toks[hi - 1]
+        return self.text[self.toks[lo].idx : last.idx + len(last)]
 
     # -- cross-sentence passes ----------------------------------------------------------
     def _quote_continuations(self, infos: list[SentenceInfo]) -> None:
@@ -487,21 +496,21 @@ class ClaimBuilder:
     def _claims(
         self, infos: list[SentenceInfo], quantities: list[Quantity], dates: list[DateRef]
     ) -> list[ClaimResult]:
-        doc = self.doc
+        toks = self.toks
         out: list[ClaimResult] = []
         for info in infos:
             if info.skip:
                 continue
             sent_lo, sent_hi = content_bounds(info.span)
             sentence_text = self.text[
-                info.start_char : doc[sent_hi - 1].idx + len(doc[sent_hi - 1])
+                info.start_char : toks[sent_hi - 1].idx + len(toks[sent_hi - 1])
             ]
             for seg in info.segments:
-                start = max(doc[seg.lo].idx, info.start_char)
+                start = max(toks[seg.lo].idx, info.start_char)
                 last = seg.hi - 1
-                while last > seg.lo and doc[last].is_space:
+                while last > seg.lo and toks[last].is_space:
                     last -= 1
-                end = doc[last].idx + len(doc[last].text)
+                end = toks[last].idx + len(toks[last].text)
                 qs = tuple(q for q in quantities if start <= q.start < end)
                 ds = tuple(d for d in dates if start <= d.start < end)
                 counted = [q for q in qs if q.qualifier != "vague"]

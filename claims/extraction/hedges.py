@@ -6,6 +6,8 @@ Negative rules (not hedges) sit next to the positive ones they restrict.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Span, Token
 
 # Adverbs that mark the content as second-hand or uncertain: "was reportedly detained".
@@ -71,16 +73,38 @@ _REPORTING_ROOTS = frozenset(
 )
 
 
-def find_hedges(sent: Span) -> list[tuple[str, int]]:
-    """Hedge cues in a sentence as (cue text, token index), in text order."""
+# Every word form (`_CUE_WORDS`) and lemma (`_CUE_LEMMAS`) a cue in `find_hedges` starts from.
+_CUE_WORDS = (
+    frozenset({"speculate", "speculated", "speculates", "speculating", "credible", "if", "see"})
+    | _HEDGE_ADVERBS
+    | _HEDGE_ADJECTIVES
+    | _HEDGE_NOUNS
+    | _HEDGE_MODALS
+)
+_CUE_LEMMAS = (
+    frozenset({"verify", "confirm", "look", "suggest"})
+    | _BELIEF_VERBS
+    | _APPEAR_VERBS
+    | _DISTANCING_VERBS
+    | _REPORT_VERBS
+)
+
+
+def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[str, int]]:
+    """Hedge cues in a sentence as (cue text, token index), in text order; `toks` are its
+    tokens, if the caller holds them."""
     out: list[tuple[str, int]] = []
-    toks = list(sent)
+    if toks is None:
+        toks = list(sent)
     n = len(toks)
     skip_if = -1
     covered = -1  # the verb of a "could not independently verify" already taken as one cue
     for k, tok in enumerate(toks):
         low = tok.lower_
         lemma = tok.lemma_.lower()
+        if low not in _CUE_WORDS and lemma not in _CUE_LEMMAS:
+            # Cheap exit for the great majority of tokens, which no rule below reads as a cue.
+            continue
         nxt = toks[k + 1] if k + 1 < n else None
         prev = toks[k - 1] if k > 0 else None
         if low in ("speculate", "speculated", "speculates", "speculating"):

@@ -8,8 +8,9 @@ name the outlet that published the article (never a source, ANNOTATION 3.5).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span, Token
 
 from .registry import Registry, normalize
 
@@ -34,13 +35,14 @@ _OPEN_QUOTES = frozenset({"“", "‘"})
 _CLOSE_QUOTES = frozenset({"”", "’"})
 
 
-def quote_flags(doc: Doc, text: str) -> list[bool]:
-    """Per token: inside a quotation. Straight quotes toggle; curly ones open or close."""
-    flags = [False] * len(doc)
+def quote_flags(toks: Sequence[Token], text: str) -> list[bool]:
+    """Per token of a Doc (`toks`, its text `text`): inside a quotation. Straight quotes toggle;
+    curly ones open or close."""
+    flags = [False] * len(toks)
     if not any(q in text for q in ('"', "“", "”", "‘", "``", "''")):
         return flags
     inside = False
-    for tok in doc:
+    for tok in toks:
         text = tok.text
         if "\n" in text:
             inside = False
