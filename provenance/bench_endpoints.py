@@ -10,7 +10,6 @@ is compared against: what is left once the framework's per-row costs are gone.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -22,9 +21,6 @@ from claims.models import Attribution, Claim, ClaimDate, Figure
 from sources.models import Source
 
 PAGE = 50
-_NO_DATE = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
-
-
 _FIELDS = (
     "id",
     "text",
