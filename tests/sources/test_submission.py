@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from provenance.errors import ApplicationError
-from sources.models import Article, ArticleStatus, Source
-from sources.services import article_submit, article_submit_file
+from sources.models import Article, ArticleStatus, Source, SourceAlias
+from sources.services import SourceSpec, article_submit, article_submit_file, sources_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,26 @@ def test_an_outlet_known_to_the_registry_is_created_with_its_rating() -> None:
     assert source.in_registry
     assert source.name != "" and source.reliability in "ABCDEF"
 
+
+
+def test_an_outlet_is_found_by_name_or_alias_in_any_case_and_a_name_wins_over_an_alias(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    wire = Source.objects.create(name="Demo Wire", kind="outlet")
+    other = Source.objects.create(name="Other Wire", kind="outlet")
+    SourceAlias.objects.create(source=wire, alias="DW")
+    # An alias spelled as another source's name (rows written outside the editors' checks):
+    # the source of that name is the one meant.
+    SourceAlias.objects.create(source=wire, alias="other wire")
+    expected = {"demo wire": wire.pk, "DEMO WIRE": wire.pk, "dw": wire.pk, "Other Wire": other.pk}
+    for k, (outlet, pk) in enumerate(expected.items()):
+        with django_assert_num_queries(1):  # names and aliases in one statement
+            found = sources_resolve(specs=[SourceSpec(name=outlet, kind="outlet")])
+        assert found[outlet.casefold()].pk == pk
+        result = article_submit(body=f"{BODY} ({k})", outlet=outlet)
+        assert result.article.outlet_id == pk
+        assert result.article.outlet is not None and result.article.outlet.name == Source.objects.get(pk=pk).name
+    assert Source.objects.count() == 2
 
 @pytest.mark.parametrize(
     ("body", "code"),
