@@ -16,6 +16,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from provenance.errors import ApplicationError
 
@@ -224,6 +226,32 @@ class KeysetPagination(BasePagination):
         ]
 
 
+
+# --- input fields -------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _SurrogateCheck(ProhibitSurrogateCharactersValidator):
+    """DRF's check, by a regular expression: DRF's walks the text in Python, a character at a
+    time (~0.1 ms for a short article, ~60 ms at the 1 MB limit). Same message and code."""
+
+    def __call__(self, value: Any) -> None:
+        found = _SURROGATE.search(str(value))
+        if found is not None:
+            raise serializers.ValidationError(
+                self.message.format(code_point=ord(found.group())), code=self.code)
+
+
+class LongTextField(serializers.CharField):
+    """A CharField for long text (an article's body), its surrogate check run in C."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            _SurrogateCheck() if isinstance(v, ProhibitSurrogateCharactersValidator) else v
+            for v in self.validators
+        ]
 
 # --- query parameter fields --------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from provenance.api_tools import (
     ErrorOutput,
     IdOrNameField,
     KeysetPagination,
+    LongTextField,
     check_path_id,
     parse_query,
     split_id_or_name,
@@ -53,8 +54,8 @@ from sources.services import article_submit, article_submit_file
 
 
 class ArticleSubmitInput(serializers.Serializer):
-    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                 help_text="The article's text (or HTML). Or send `file` as multipart.")
+    body = LongTextField(required=False, allow_blank=True, trim_whitespace=False,
+                         help_text="The article's text (or HTML). Or send `file` as multipart.")
     file = serializers.FileField(required=False, help_text="A .txt or .html file (multipart).")
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=300,

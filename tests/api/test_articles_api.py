@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import pytest
@@ -188,3 +189,17 @@ def test_article_detail_of_an_id_beyond_bigint_answers_404(api: APIClient) -> No
     response = api.get("/api/v1/articles/99999999999999999999")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+# ------------------------------------------------------------------------------ submission
+
+@pytest.mark.parametrize("where", [0, 200, 9_000])
+def test_a_body_with_a_lone_surrogate_is_refused_with_its_code_point_and_nothing_is_stored(
+    api: APIClient, where: int,
+) -> None:
+    text = ("x" * 10_000)[:where] + "\udc41" + " " + BODY
+    # JSON can carry a lone surrogate only escaped (json.dumps writes it as \udc41).
+    response = api.post("/api/v1/articles", data=json.dumps({"body": text}), content_type="application/json")
+    assert response.status_code == 400
+    assert "Surrogate characters are not allowed: U+DC41." in str(response.json())
+    assert Article.objects.count() == 0
