@@ -143,3 +143,27 @@ def test_a_copy_submitted_inside_an_outer_transaction_leaves_that_transaction_us
         again = article_submit(body=BODY)
         assert Article.objects.count() == 1
     assert again.article.pk == first.article.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_an_article_of_a_known_outlet_is_stored_enqueued_and_a_copy_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    import claims.dispatch
+
+    enqueued: list[int] = []
+    monkeypatch.setattr(claims.dispatch, "enqueue_extraction", lambda *, article_id: enqueued.append(article_id))
+    wire = Source.objects.create(name="Demo Wire", kind="outlet")
+    assert not connection.in_atomic_block
+    first = article_submit(body=BODY, outlet="demo wire")
+    assert first.created and first.article.outlet_id == wire.pk
+    assert enqueued == [first.article.pk]  # committed, so enqueued at once
+    again = article_submit(body=BODY + " ", outlet="Another Wire")
+    assert not again.created and again.article.pk == first.article.pk
+    assert enqueued == [first.article.pk]
+    # The failed INSERT left nothing behind: no source for the copy's outlet, a usable connection.
+    assert list(Source.objects.values_list("name", flat=True)) == ["Demo Wire"]
+    third = article_submit(body="Another text entirely, 12 ships docked.", outlet="Demo Wire")
+    assert third.created and Article.objects.count() == 2
