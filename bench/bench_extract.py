@@ -153,6 +153,7 @@ def measure(config: dict[str, Any], texts: list[str], runs: int, procs: int,
             "words_per_s": words / statistics.median(per_run),
             "runs_s": per_run,
             "median_cpu_s": statistics.median(cpu_run),
+            "cpu_runs_s": cpu_run,
             "words_per_cpu_s": words / statistics.median(cpu_run),
         }
     if "plain" in modes and "extract" in modes:

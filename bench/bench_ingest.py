@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import celery
 import psycopg2
 import redis
 
@@ -414,14 +415,19 @@ def run_pipeline(
     port: int,
     timeout: float,
     matching_wait: float,
+    submitted_first: bool = False,
 ) -> dict[str, Any]:
-    dbname = f"benchingest_w{workers}_b{batch_size}"
+    """One end-to-end run. With `submitted_first`, every article is POSTed before any worker
+    runs, and the clock and CPU count start when the workers start on the full queue: the
+    extraction side alone, without the web tier on the same cores (a diagnostic, not the target)."""
+    dbname = f"benchingest_w{workers}_b{batch_size}{'_first' if submitted_first else ''}"
     fresh_database(dbname, template)
     forget_queues()
     env = service_env(dbname, batch_size)
     postmaster = postmaster_pid(dbname)
     web = start_gunicorn(env, port)
-    procs = start_workers(workers, env, f"w{workers}b{batch_size}")
+    tag = f"w{workers}b{batch_size}{'-first' if submitted_first else ''}"
+    procs = [] if submitted_first else start_workers(workers, env, tag)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         submit_ms: list[float] = []
@@ -448,6 +454,20 @@ def run_pipeline(
             if response.status != 202:
                 errors += 1
         submitted = time.perf_counter() - t0
+        if submitted_first:
+            stop([web])
+            forget_queues()  # the one batch task the first POST queued: sent again below
+            redis.Redis.from_url(BROKER).delete(f"provenance:extract-batch-pending:{QUEUE}")
+            procs = start_workers(workers, env, tag)
+            roots = {"web": [], "workers": [p.pid for p, _ in procs]}
+            cpu_start = {
+                pid: cpu_ms([pid]) for pids in pipeline_pids(roots, dbname).values() for pid in pids
+            }
+            exited_start = exited_children_cpu_ms(postmaster)
+            sessions_start = db_sessions(dbname)
+            t0 = time.perf_counter()
+            # A full batch hands the rest of the queue to the next task, so one task starts it.
+            celery.Celery(broker=BROKER).send_task("claims.extract_articles", args=[[]], queue=QUEUE)
         deadline = time.monotonic() + timeout
         # One connection for the polling: a new one every 0.1 s would add a backend's start-up
         # to the CPU counted for exited backends below.
@@ -528,6 +548,7 @@ def run_pipeline(
         "db_sessions": sessions,
         "words_per_cpu_s": words * done / len(corpus) / cpu_s if cpu_s else None,
         "matching_s": matched_s,
+        "submitted_first": submitted_first,
         "matching_articles_per_s": done / matched_s if matched_s else None,
     }
 
@@ -631,8 +652,23 @@ def plain_baseline(texts: list[str], procs: int, runs: int) -> dict[str, Any]:
         "words_per_s": r["plain"]["words_per_s"],
         "articles_per_s": len(texts) / r["plain"]["median_s"],
         "runs_s": r["plain"]["runs_s"],
+        "cpu_runs_s": r["plain"]["cpu_runs_s"],
     }
 
+
+
+def bracket(before: dict[str, Any], after: dict[str, Any], articles: int, words: int) -> dict[str, Any]:
+    """The baseline of a pipeline run: plain's runs just before and just after it, pooled."""
+    runs = before["runs_s"] + after["runs_s"]
+    cpu = before["cpu_runs_s"] + after["cpu_runs_s"]
+    return {
+        "processes": before["processes"],
+        "runs_s": runs,
+        "cpu_runs_s": cpu,
+        "words_per_s": words / statistics.median(runs),
+        "words_per_cpu_s": words / statistics.median(cpu),
+        "articles_per_s": articles / statistics.median(runs),
+    }
 
 def render(result: dict[str, Any]) -> str:
     m = result["machine"]
@@ -645,9 +681,11 @@ def render(result: dict[str, Any]) -> str:
         f"  matching a/s",
     ]
     for r in result["runs"]:
-        plain = result["plain"][str(r["workers"])]
+        plain = r["plain"]
         ratio = r["words_per_s"] / plain["words_per_s"]
         ok = "ok" if ratio >= TARGET_RATIO and not r["failed"] and not r["unfinished"] else "MISSED"
+        if r.get("submitted_first"):
+            ok = "first"  # submitted before the workers ran: a diagnostic, not the target
         cpu_ratio = (
             r["words_per_cpu_s"] / plain["words_per_cpu_s"]
             if r.get("words_per_cpu_s") and plain.get("words_per_cpu_s")
@@ -663,18 +701,22 @@ def render(result: dict[str, Any]) -> str:
         roles = r.get("cpu_s_by_role") or {}
         ms = {role: 1000 * cpu / max(r["done"], 1) for role, cpu in roles.items()}
         lines.append(
-            f"CPU ms per article, {r['workers']} worker(s), batch {r['batch_size']}: "
+            f"CPU ms per article, {r['workers']} worker(s), batch {r['batch_size']}"
+            + (" (all submitted first)" if r.get("submitted_first") else "") + ": "
             + ", ".join(f"{role} {v:.1f}" for role, v in ms.items())
             + f"; {r.get('db_sessions', '?')} connections opened"
             + f"; load average {r['load_average_1min'][0]:.1f} -> {r['load_average_1min'][1]:.1f}"
-            + f"; plain nlp.pipe {1000 * result['words'] / result['articles'] / (result['plain'][str(r['workers'])]['words_per_cpu_s'] or 1):.1f}"
+            + f"; plain nlp.pipe {1000 * result['words'] / result['articles'] / (r['plain']['words_per_cpu_s'] or 1):.1f}"
+            + " (runs before/after: "
+            + " ".join(f"{t:.1f}" for t in r["plain"]["runs_s"]) + " s)"
         )
     lines.append(
         "(end to end: first POST to the last article `done`; plain = nlp.pipe over the same "
-        "texts in as many independent processes, model loaded, measured in this run; CPU ratio "
+        "texts in as many independent processes, model loaded, measured right before and right after "
+        "each run and pooled; CPU ratio "
         "= words per CPU-second of everything serving the pipeline (gunicorn, Celery workers, "
         "their PostgreSQL backends) over plain nlp.pipe's words per CPU-second, which other "
-        "load on the machine does not move; matching a/s: claims.match_articles tasks (queued "
+        "load on the machine does not move; target 'first': every article POSTed before the workers started, clock and CPU from their start (--submitted-first, a diagnostic); matching a/s: claims.match_articles tasks (queued "
         "apart, see --matching-wait) drained by one worker afterwards, 0 = not measured)"
     )
     return "\n".join(lines)
@@ -705,7 +747,14 @@ def main() -> int:
     ap.add_argument("--port", type=int, default=8766)
     ap.add_argument("--timeout", type=float, default=1800, help="seconds to wait for one run")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
+    ap.add_argument(
+        "--submitted-first",
+        action="store_true",
+        help="also run each case with every article POSTed before the workers start (a "
+        "diagnostic: the extraction side without the web tier beside it)",
+    )
     args = ap.parse_args()
+    modes = [False, True] if args.submitted_first else [False]
     (ROOT / "var").mkdir(exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
 
@@ -724,22 +773,32 @@ def main() -> int:
     }
     try:
         for w in workers:
+            # Plain nlp.pipe right before and right after every pipeline run (the block after
+            # one run is the block before the next): this host's speed was seen to drift by up
+            # to half within minutes, so a baseline measured once, minutes away from a run,
+            # moved its ratio by more than any change to the pipeline did.
             print(f"plain nlp.pipe, {w} process(es)", file=sys.stderr)
-            result["plain"][str(w)] = plain_baseline(texts, w, args.plain_runs)
-            for b in batches:
-                print(f"pipeline: {w} worker(s), batch {b}", file=sys.stderr)
-                result["runs"].append(
-                    run_pipeline(
-                        corpus,
-                        workers=w,
-                        batch_size=b,
-                        template=template,
-                        port=args.port,
-                        timeout=args.timeout,
-                        matching_wait=args.matching_wait,
-                    )
+            before = plain_baseline(texts, w, args.plain_runs)
+            result["plain"][str(w)] = [before]
+            for b, first in [(b, first) for b in batches for first in modes]:
+                label = " (all submitted first)" if first else ""
+                print(f"pipeline: {w} worker(s), batch {b}{label}", file=sys.stderr)
+                run = run_pipeline(
+                    corpus,
+                    workers=w,
+                    batch_size=b,
+                    template=template,
+                    port=args.port,
+                    timeout=args.timeout,
+                    matching_wait=args.matching_wait,
+                    submitted_first=first,
                 )
-                print(f"  {result['runs'][-1]['articles_per_s']:.1f} articles/s", file=sys.stderr)
+                print(f"  {run['articles_per_s']:.1f} articles/s; plain nlp.pipe again", file=sys.stderr)
+                after = plain_baseline(texts, w, args.plain_runs)
+                result["plain"][str(w)].append(after)
+                run["plain"] = bracket(before, after, len(texts), result["words"])
+                result["runs"].append(run)
+                before = after
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 args.out.write_text(json.dumps(result, indent=1), "utf-8")
     finally:
