@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -239,25 +240,25 @@ def article_submit(
     digest = content_hash(text)
     key = outlet.casefold()
     outlet_source = _sources_by_key([key]).get(key) if outlet else None
-    fields = {"url": url, "title": title[:500], "body": text, "published_at": _published_at(published_at),
-              "language": language[:16], "content_hash": digest}
+    new_outlet = bool(outlet) and outlet_source is None
     # A new text is the common case: INSERT it and let the unique index on content_hash catch a
     # copy, rather than look for one first (a query on every submission, for the rare copy).
+    # Alone, the INSERT commits on its own: a transaction around one statement cost a round trip
+    # and ~0.4 ms of CPU per submission (bench/README.md). A new outlet is created with its
+    # article or not at all (a copy rolls back both), and inside a caller's transaction a
+    # savepoint keeps that transaction usable after a copy.
     try:
-        if outlet and outlet_source is None:
-            # A new outlet is created with its article or not at all: a copy rolls back both.
-            with transaction.atomic():
+        with transaction.atomic() if new_outlet or connection.in_atomic_block else nullcontext():
+            if new_outlet:
                 outlet_source = sources_resolve(
                     specs=[SourceSpec(name=outlet, kind=SourceKind.OUTLET.value)]
                 )[key]
-                article = _article_insert(outlet=outlet_source, **fields)
-        elif connection.in_atomic_block:
-            with transaction.atomic():  # a savepoint: a copy leaves the caller's transaction usable
-                article = _article_insert(outlet=outlet_source, **fields)
-        else:
-            # One statement, committed on its own: a transaction around it cost a round trip and
-            # ~0.4 ms of CPU per submission between this process and PostgreSQL (bench/README.md).
-            article = _article_insert(outlet=outlet_source, **fields)
+            article = Article.objects.create(
+                outlet=outlet_source, url=url, title=title[:500], body=text,
+                published_at=_published_at(published_at), language=language[:16],
+                content_hash=digest, enqueued_at=timezone.now(),
+            )
+            _enqueue_on_commit(article.pk)
     except IntegrityError:
         # The same text was stored before, or a concurrent submission of it won the race.
         existing = Article.objects.select_related("outlet").filter(content_hash=digest).first()
@@ -265,12 +266,6 @@ def article_submit(
             raise
         return SubmitResult(article=existing, created=False)
     return SubmitResult(article=article, created=True)
-
-
-def _article_insert(*, outlet: Source | None, **fields: object) -> Article:
-    article = Article.objects.create(outlet=outlet, enqueued_at=timezone.now(), **fields)
-    _enqueue_on_commit(article.pk)
-    return article
 
 
 def article_submit_file(*, data: bytes, filename: str = "", **meta: object) -> SubmitResult:
