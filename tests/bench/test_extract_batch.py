@@ -98,6 +98,17 @@ def test_the_fill_stops_at_the_text_budget() -> None:
     assert Article.objects.filter(status=ArticleStatus.DONE).count() == 2
 
 
+def test_a_batch_filled_from_the_queue_alone_takes_an_article_longer_than_the_text_budget() -> None:
+    # Regression: a task handed on with no ids (after a full batch) stopped its fill at an
+    # oldest article over the budget and took nothing, leaving the queue for the reconciler.
+    articles = queued(2)
+    outcomes = claims_extract_for_articles(
+        article_ids=[], owner="b1", fill_to=4, max_chars=len(articles[0].body) - 1
+    )
+    assert outcomes == {articles[0].pk: ExtractOutcome.DONE}
+    assert Article.objects.get(pk=articles[1].pk).status == ArticleStatus.QUEUED
+
+
 def test_articles_another_worker_holds_are_skipped() -> None:
     held, free = queued(2)
     Article.objects.filter(pk=held.pk).update(
