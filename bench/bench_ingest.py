@@ -7,9 +7,11 @@ is `done`. The figure to beat is plain `nlp.pipe` over the same texts, run in th
 independent single-process shards, measured in the same run: the ratio says what the platform
 (HTTP, queue, leases, database writes, matching) costs on top of the model. Each worker count is
 run with one article per task (`EXTRACTION_BATCH_SIZE=1`, the `claims.extract_article` path) and
-with batches (`claims.extract_articles`), side by side.
+with batches (`claims.extract_articles`), side by side; then, with batches, the same articles
+sent 50 per request to `/api/v1/articles/batch`, as a wire or feed client sends them.
 
     .venv/bin/python bench/bench_ingest.py [--articles 1000] [--batch-sizes 1,16] [--workers 1,2]
+        [--submit-batches 1,50]
 
 Corpus: sentences of demo/*.txt and the dev articles, recombined, with figures re-drawn, plus
 wire-style templates with varied names, places, figures and dates; every article is unique.
@@ -416,17 +418,20 @@ def run_pipeline(
     timeout: float,
     matching_wait: float,
     submitted_first: bool = False,
+    submit_batch: int = 1,
 ) -> dict[str, Any]:
     """One end-to-end run. With `submitted_first`, every article is POSTed before any worker
     runs, and the clock and CPU count start when the workers start on the full queue: the
-    extraction side alone, without the web tier on the same cores (a diagnostic, not the target)."""
-    dbname = f"benchingest_w{workers}_b{batch_size}{'_first' if submitted_first else ''}"
+    extraction side alone, without the web tier on the same cores (a diagnostic, not the target).
+    With `submit_batch` > 1 the articles go `submit_batch` at a time to /api/v1/articles/batch,
+    as a wire or feed client sends them, instead of one POST each."""
+    dbname = f"benchingest_w{workers}_b{batch_size}_s{submit_batch}{'_first' if submitted_first else ''}"
     fresh_database(dbname, template)
     forget_queues()
     env = service_env(dbname, batch_size)
     postmaster = postmaster_pid(dbname)
     web = start_gunicorn(env, port)
-    tag = f"w{workers}b{batch_size}{'-first' if submitted_first else ''}"
+    tag = f"w{workers}b{batch_size}s{submit_batch}{'-first' if submitted_first else ''}"
     procs = [] if submitted_first else start_workers(workers, env, tag)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -440,19 +445,24 @@ def run_pipeline(
         sessions_start = db_sessions(dbname)
         load_start = os.getloadavg()[0]
         t0 = time.perf_counter()
-        for article in corpus:
+        for i in range(0, len(corpus), submit_batch):
+            chunk = corpus[i : i + submit_batch]
             t = time.perf_counter()
             conn.request(
                 "POST",
-                "/api/v1/articles",
-                body=json.dumps(article),
+                "/api/v1/articles" if submit_batch == 1 else "/api/v1/articles/batch",
+                body=json.dumps(chunk[0] if submit_batch == 1 else {"articles": chunk}),
                 headers={"Content-Type": "application/json"},
             )
             response = conn.getresponse()
-            response.read()
+            answer = response.read()
             submit_ms.append((time.perf_counter() - t) * 1000)
-            if response.status != 202:
-                errors += 1
+            if submit_batch == 1:
+                errors += response.status != 202
+            elif response.status != 200:
+                errors += len(chunk)
+            else:
+                errors += sum(r["status"] != 202 for r in json.loads(answer)["results"])
         submitted = time.perf_counter() - t0
         if submitted_first:
             stop([web])
@@ -528,6 +538,7 @@ def run_pipeline(
     return {
         "workers": workers,
         "batch_size": batch_size,
+        "submit_batch": submit_batch,
         "articles": len(corpus),
         "done": done,
         "failed": failed,
@@ -676,7 +687,7 @@ def render(result: dict[str, Any]) -> str:
         f"machine: {m['cpu']} ({m['cores']} cores, {m['memory']}); corpus: "
         f"{result['articles']} articles, {result['words']:,} words",
         "",
-        f"{'workers':>7} {'batch':>5} {'articles/s':>10} {'words/s':>8} {'plain w/s':>9}"
+        f"{'workers':>7} {'batch':>5} {'POST':>4} {'articles/s':>10} {'words/s':>8} {'plain w/s':>9}"
         f" {'ratio':>5} {'target':>7}        {'CPU ratio':>9}  done/failed  submit p50"
         f"  matching a/s",
     ]
@@ -692,7 +703,7 @@ def render(result: dict[str, Any]) -> str:
             else 0
         )
         lines.append(
-            f"{r['workers']:>7} {r['batch_size']:>5} {r['articles_per_s']:>10.1f} "
+            f"{r['workers']:>7} {r['batch_size']:>5} {r.get('submit_batch', 1):>4} {r['articles_per_s']:>10.1f} "
             f"{r['words_per_s']:>8,.0f} {plain['words_per_s']:>9,.0f} {ratio:>5.2f} {'>= 0.75':>7}"
             f" {ok:<6} {cpu_ratio:>9.2f}  {r['done']:>5}/{r['failed']:<5} "
             f"{r['submit_p50_ms']:>7.1f} ms  {r['matching_articles_per_s'] or 0:>10.1f}"
@@ -702,6 +713,7 @@ def render(result: dict[str, Any]) -> str:
         ms = {role: 1000 * cpu / max(r["done"], 1) for role, cpu in roles.items()}
         lines.append(
             f"CPU ms per article, {r['workers']} worker(s), batch {r['batch_size']}"
+            + (f", {r['submit_batch']} per POST" if r.get("submit_batch", 1) > 1 else "")
             + (" (all submitted first)" if r.get("submitted_first") else "") + ": "
             + ", ".join(f"{role} {v:.1f}" for role, v in ms.items())
             + f"; {r.get('db_sessions', '?')} connections opened"
@@ -711,7 +723,8 @@ def render(result: dict[str, Any]) -> str:
             + " ".join(f"{t:.1f}" for t in r["plain"]["runs_s"]) + " s)"
         )
     lines.append(
-        "(end to end: first POST to the last article `done`; plain = nlp.pipe over the same "
+        "(end to end: first POST to the last article `done`; POST: articles per request (1: "
+        "POST /api/v1/articles each; more: POST /api/v1/articles/batch); submit p50 per request; plain = nlp.pipe over the same "
         "texts in as many independent processes, model loaded, measured right before and right after "
         "each run and pooled; CPU ratio "
         "= words per CPU-second of everything serving the pipeline (gunicorn, Celery workers, "
@@ -737,6 +750,12 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--workers", default="1,2", help="worker process counts, comma-separated")
     ap.add_argument("--batch-sizes", default="1,16", help="EXTRACTION_BATCH_SIZE values to compare")
+    ap.add_argument(
+        "--submit-batches",
+        default="1,50",
+        help="articles per POST, comma-separated: 1 = POST /api/v1/articles each (every batch "
+        "size); more = POST /api/v1/articles/batch (with the largest batch size only)",
+    )
     ap.add_argument("--plain-runs", type=int, default=3)
     ap.add_argument(
         "--matching-wait",
@@ -762,6 +781,10 @@ def main() -> int:
     texts = [a["body"] for a in corpus]
     workers = [int(x) for x in args.workers.split(",")]
     batches = [int(x) for x in args.batch_sizes.split(",")]
+    submits = [int(x) for x in args.submit_batches.split(",")]
+    cases = [(b, 1) for b in batches if 1 in submits] + [
+        (max(batches), s) for s in submits if s > 1
+    ]
     template = "benchingest_template"
     fresh_database(template, None)
     result: dict[str, Any] = {
@@ -780,8 +803,8 @@ def main() -> int:
             print(f"plain nlp.pipe, {w} process(es)", file=sys.stderr)
             before = plain_baseline(texts, w, args.plain_runs)
             result["plain"][str(w)] = [before]
-            for b, first in [(b, first) for b in batches for first in modes]:
-                label = " (all submitted first)" if first else ""
+            for (b, sb), first in [(case, first) for case in cases for first in modes]:
+                label = (f", {sb} per POST" if sb > 1 else "") + (" (all submitted first)" if first else "")
                 print(f"pipeline: {w} worker(s), batch {b}{label}", file=sys.stderr)
                 run = run_pipeline(
                     corpus,
@@ -792,6 +815,7 @@ def main() -> int:
                     timeout=args.timeout,
                     matching_wait=args.matching_wait,
                     submitted_first=first,
+                    submit_batch=sb,
                 )
                 print(f"  {run['articles_per_s']:.1f} articles/s; plain nlp.pipe again", file=sys.stderr)
                 after = plain_baseline(texts, w, args.plain_runs)

@@ -42,6 +42,19 @@ def enqueue_extraction(*, article_id: int) -> bool:
     return True
 
 
+def enqueue_extractions(*, article_ids: list[int]) -> bool:
+    """Hand several articles to the workers: one batch task for all of them when extraction is
+    batched, else a task each. False when the broker could not be reached (the reconciler
+    re-enqueues what stays queued)."""
+    if settings.CELERY_BROKER_URL and settings.EXTRACTION_BATCH_SIZE > 1:
+        # The task takes the first and fills its batch with the oldest queued articles (these,
+        # unless older ones wait), within EXTRACTION_BATCH_SIZE and _MAX_CHARS; a full batch
+        # hands the rest to the next task.
+        return enqueue_extraction_batch(article_ids=article_ids[:1])
+    sent = [enqueue_extraction(article_id=pk) for pk in article_ids]
+    return all(sent)
+
+
 # Batched extraction (EXTRACTION_BATCH_SIZE > 1): at most one `claims.extract_articles` task
 # waits in the queue at a time. A worker fills its batch from the database (every committed
 # `queued` article), so a submission that finds a task already waiting needs no task of its

@@ -15,6 +15,7 @@ app_name = "api"
 
 urlpatterns = [
     path("articles", source_apis.ArticlesApi.as_view(), name="article-submit"),
+    path("articles/batch", source_apis.ArticleBatchApi.as_view(), name="article-batch"),
     path("articles/<int:article_id>", source_apis.ArticleDetailApi.as_view(), name="article-detail"),
     path("articles/<int:article_id>/reextract", source_apis.ArticleReextractApi.as_view(),
          name="article-reextract"),

@@ -181,6 +181,9 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Ingestion limits ------------------------------------------------------------------------
 ARTICLE_MAX_BYTES = env_int("ARTICLE_MAX_BYTES", 1_000_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_BYTES * 2 + 65_536
+# POST /api/v1/articles/batch: at most this many articles per request (and the request within
+# DATA_UPLOAD_MAX_MEMORY_SIZE, as any other).
+ARTICLE_BATCH_MAX_ITEMS = env_int("ARTICLE_BATCH_MAX_ITEMS", 100, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # --- Fetching feeds and pages (feeds.fetch) ----------------------------------------------------

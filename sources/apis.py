@@ -22,8 +22,10 @@ from claims.extraction.types import SourceKind
 from claims.selectors import claim_list_for_article
 from claims.services import article_reextract
 from provenance.access import require_editor
+from provenance.api import error_data
 from provenance.api_tools import (
     DateOrDateTimeField,
+    ErrorDetailOutput,
     ErrorOutput,
     IdOrNameField,
     KeysetPagination,
@@ -50,7 +52,13 @@ from sources.selectors import (
     source_get,
     source_list,
 )
-from sources.services import article_submit, article_submit_file
+from sources.services import (
+    ArticleInput,
+    SubmitResult,
+    article_submit,
+    article_submit_file,
+    articles_submit,
+)
 
 
 class ArticleSubmitInput(serializers.Serializer):
@@ -118,6 +126,16 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+def _payload(request: Request, hint: str) -> Any:
+    """The request's parsed body. Django refuses to read one over DATA_UPLOAD_MAX_MEMORY_SIZE;
+    without this it answers with its HTML 400 page instead of the API's error shape."""
+    try:
+        return request.data
+    except RequestDataTooBig:
+        raise ApplicationError(f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; {hint}.",
+                               code="too_large", status_code=413) from None
+
+
 class ArticleSubmitApi(APIView):
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
@@ -129,15 +147,7 @@ class ArticleSubmitApi(APIView):
                    description="Stores the article as `queued` and answers 202 with its status URL. "
                                "The same text submitted again answers 200 with the stored article.")
     def post(self, request: Request) -> Response:
-        try:
-            payload = request.data
-        except RequestDataTooBig:
-            # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this it
-            # answers with its HTML 400 page instead of the API's error shape.
-            raise ApplicationError(
-                f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; articles are "
-                f"limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text.",
-                code="too_large", status_code=413) from None
+        payload = _payload(request, f"articles are limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text")
         data = ArticleSubmitInput(data=payload)
         data.is_valid(raise_exception=True)
         meta = {
@@ -173,6 +183,82 @@ class ArticleSubmitApi(APIView):
         if replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(output, status=code, headers=headers)
+
+
+class ArticleBatchItemInput(ArticleSubmitInput):
+    file = None  # JSON only: a batch carries texts
+
+    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+        if not attrs.get("body"):
+            raise serializers.ValidationError({"body": "Send the article's text as `body`."})
+        return attrs
+
+
+class ArticleBatchInput(serializers.Serializer):  # type: ignore[type-arg]
+    articles = ArticleBatchItemInput(many=True, help_text="The articles, each as POST /articles takes it.")
+
+
+class ArticleBatchItemOutput(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.IntegerField(help_text="202 stored and queued; 200 the same text was stored "
+                                                "before (its article); 4xx this item was refused.")
+    article = ArticleStatusOutput(required=False, help_text="Unless refused.")
+    error = ErrorDetailOutput(required=False, help_text="If refused: as any error of the API.")
+
+
+class ArticleBatchOutput(serializers.Serializer):  # type: ignore[type-arg]
+    results = ArticleBatchItemOutput(many=True, help_text="One per submitted article, in order.")
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    refused = serializers.IntegerField()
+
+
+class ArticleBatchApi(APIView):
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(operation_id="articles_batch_create", request=ArticleBatchInput,
+                   responses={200: ArticleBatchOutput, 400: ErrorOutput, 413: ErrorOutput,
+                              415: ErrorOutput},
+                   summary="Submit many articles at once",
+                   description="Up to ARTICLE_BATCH_MAX_ITEMS (100) articles in one request, for "
+                               "a wire or feed client: each is checked and stored as "
+                               "`POST /articles` would, and answered in `results`, in order. One "
+                               "that is refused does not stop the others; a text stored before "
+                               "(or twice in the batch) answers its stored article with 200, so "
+                               "a retried batch stores nothing twice.")
+    def post(self, request: Request) -> Response:
+        payload = _payload(request, "send fewer articles per batch")
+        items = payload.get("articles") if isinstance(payload, dict) else None
+        limit = settings.ARTICLE_BATCH_MAX_ITEMS
+        if not isinstance(items, list) or not items:
+            raise ApplicationError('Send {"articles": [...]}, a list of at least one article.',
+                                   field="articles")
+        if len(items) > limit:
+            raise ApplicationError(f"{len(items):,} articles in one batch; send at most {limit:,}.",
+                                   field="articles")
+        inputs: list[ArticleInput | ApplicationError | serializers.ValidationError] = []
+        for item in items:
+            data = ArticleBatchItemInput(data=item)
+            if not data.is_valid():
+                inputs.append(serializers.ValidationError(data.errors))
+                continue
+            v = data.validated_data
+            inputs.append(ArticleInput(body=v["body"], title=v.get("title", ""), outlet=v.get("outlet", ""),
+                                       url=v.get("url", ""), published_at=v.get("published_at")))
+        valid = [i for i in inputs if isinstance(i, ArticleInput)]
+        stored = iter(articles_submit(items=valid))
+        results = []
+        counts = {"created": 0, "existing": 0, "refused": 0}
+        for given in inputs:
+            outcome = next(stored) if isinstance(given, ArticleInput) else given
+            if isinstance(outcome, SubmitResult):
+                counts["created" if outcome.created else "existing"] += 1
+                results.append({"status": 202 if outcome.created else 200,
+                                "article": article_status_data(outcome.article, request)})
+            else:
+                counts["refused"] += 1
+                body, code = error_data(outcome)
+                results.append({"status": code, **body})
+        return Response({"results": results, **counts}, status=status.HTTP_200_OK)
 
 
 class ArticleListQuery(serializers.Serializer):  # type: ignore[type-arg]

@@ -203,3 +203,123 @@ def test_a_body_with_a_lone_surrogate_is_refused_with_its_code_point_and_nothing
     assert response.status_code == 400
     assert "Surrogate characters are not allowed: U+DC41." in str(response.json())
     assert Article.objects.count() == 0
+
+
+# ------------------------------------------------------------------------------ batch
+
+def _batch(api: APIClient, articles: list[dict]) -> dict:  # type: ignore[type-arg]
+    response = api.post("/api/v1/articles/batch", {"articles": articles}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_batch_stores_each_article_queued_and_answers_each_in_order(api: APIClient) -> None:
+    body = _batch(api, [
+        {"body": BODY, "outlet": "Demo Wire", "title": "Troops", "published_at": "2024-11-07"},
+        {"body": "Officials said 12 ships had docked in Odesa.", "url": "https://example.org/ships"},
+    ])
+    assert (body["created"], body["existing"], body["refused"]) == (2, 0, 0)
+    first, second = body["results"]
+    assert first["status"] == second["status"] == 202
+    assert first["article"]["title"] == "Troops" and first["article"]["outlet"] == "Demo Wire"
+    assert first["article"]["published_at"] == "2024-11-07T12:00:00Z"
+    assert second["article"]["url"] == "https://example.org/ships"
+    stored = {a.pk: a for a in Article.objects.all()}
+    assert set(stored) == {first["article"]["id"], second["article"]["id"]}
+    assert stored[first["article"]["id"]].body == BODY
+    assert {a.status for a in stored.values()} == {ArticleStatus.QUEUED}
+    # Each answer is what a single submission of the same article answers.
+    detail = api.get(f"/api/v1/articles/{first['article']['id']}").json()
+    assert {k: detail[k] for k in first["article"]} == first["article"]
+
+
+def test_a_refused_item_gets_its_error_and_the_others_are_stored(api: APIClient) -> None:
+    body = _batch(api, [
+        {"body": BODY},
+        {"body": ""},
+        {"body": "Officials said 3 ships docked.", "url": "javascript:alert(1)"},
+        {"title": "no text"},
+        {"body": "text with a NUL \x00 byte"},
+        {"body": "Officials said 40 people were evacuated."},
+    ])
+    assert [r["status"] for r in body["results"]] == [202, 400, 400, 400, 400, 202]
+    assert (body["created"], body["existing"], body["refused"]) == (2, 0, 4)
+    assert body["results"][1]["error"]["field"] == "body"
+    assert body["results"][2]["error"]["field"] == "url"
+    assert body["results"][3]["error"]["field"] == body["results"][4]["error"]["field"] == "body"
+    assert "article" not in body["results"][1]
+    assert Article.objects.count() == 2
+
+
+def test_a_text_stored_before_or_twice_in_a_batch_answers_the_stored_article(api: APIClient) -> None:
+    first = api.post("/api/v1/articles", {"body": BODY}, format="json").json()
+    other = "Officials said 40 people were evacuated from the town."
+    body = _batch(api, [{"body": "  " + BODY}, {"body": other}, {"body": other + "\n"}])
+    assert [r["status"] for r in body["results"]] == [200, 202, 200]
+    assert body["results"][0]["article"]["id"] == first["id"]
+    assert body["results"][1]["article"]["id"] == body["results"][2]["article"]["id"]
+    assert (body["created"], body["existing"]) == (1, 2)
+    assert Article.objects.count() == 2
+    # A retried batch stores nothing twice.
+    again = _batch(api, [{"body": BODY}, {"body": other}])
+    assert [r["status"] for r in again["results"]] == [200, 200]
+    assert Article.objects.count() == 2
+
+
+def test_a_new_outlet_named_by_several_items_is_created_once(api: APIClient) -> None:
+    from sources.models import Source
+
+    _batch(api, [{"body": f"{BODY} ({k})", "outlet": name}
+                 for k, name in enumerate(["Harbour Wire", "harbour wire", "Yonhap", "HARBOUR WIRE"])])
+    names = sorted(Source.objects.values_list("name", flat=True))
+    assert names[0] == "Harbour Wire" and len(names) == 2
+    assert Article.objects.filter(outlet__name="Harbour Wire").count() == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"articles": []}, "at least one"),
+        ({"articles": {"body": BODY}}, "at least one"),
+        ([{"body": BODY}], "at least one"),
+        ({"articles": [{"body": f"{BODY} {k}"} for k in range(4)]}, "at most 3"),
+    ],
+)
+def test_a_malformed_or_oversized_batch_is_refused_whole_and_stores_nothing(
+    api: APIClient, settings, payload: object, message: str,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.ARTICLE_BATCH_MAX_ITEMS = 3
+    response = api.post("/api/v1/articles/batch", payload, format="json")
+    assert response.status_code == 400
+    assert message in response.json()["error"]["message"]
+    assert response.json()["error"]["field"] == "articles"
+    assert Article.objects.count() == 0
+
+
+def test_a_batch_over_the_request_size_limit_answers_413(api: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    response = api.post("/api/v1/articles/batch",
+                        {"articles": [{"body": f"{BODY} {k}"} for k in range(40)]}, format="json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert Article.objects.count() == 0
+
+
+def test_a_batch_takes_the_same_number_of_queries_for_five_articles_or_fifty(
+    api: APIClient, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_source
+
+    make_source(name="Demo Wire", kind="outlet")
+    counts = []
+    for n in (5, 50):
+        items = [{"body": f"{BODY} Batch of {n}, item {k}.", "outlet": "Demo Wire"} for k in range(n)]
+        with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as ctx:
+            _batch(api, items)
+        counts.append(len(ctx.captured_queries))
+        assert len(callbacks) == 1  # one enqueue for the whole batch
+    assert counts[0] == counts[1]
+    assert Article.objects.count() == 55

@@ -167,3 +167,14 @@ def test_outside_a_transaction_an_article_of_a_known_outlet_is_stored_enqueued_a
     assert list(Source.objects.values_list("name", flat=True)) == ["Demo Wire"]
     third = article_submit(body="Another text entirely, 12 ships docked.", outlet="Demo Wire")
     assert third.created and Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("outlet", ["µ Wire", "Straße Wire", "ﬁeld Wire"])
+def test_an_outlet_whose_casefold_is_not_its_lower_case_is_created_once_and_found_again(outlet: str) -> None:
+    # Regression (found by the schema fuzzer): µ casefolds to Greek mu, which PostgreSQL's
+    # lower() keeps as the micro sign, so the new outlet was not found after its INSERT (500).
+    first = article_submit(body=BODY, outlet=outlet)
+    again = article_submit(body=BODY + " Again.", outlet=outlet.replace("Wire", "WIRE"))
+    assert first.article.outlet is not None and first.article.outlet.name == outlet
+    assert again.article.outlet_id == first.article.outlet_id
+    assert Source.objects.count() == 1
