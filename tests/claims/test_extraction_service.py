@@ -165,3 +165,28 @@ def test_the_store_writes_quotes_percent_signs_and_backslashes_as_written() -> N
     texts = list(Claim.objects.filter(article=article).values_list("text", flat=True))
     assert any("40% of the 1,200 troops in O'Brien\\Ridge" in text for text in texts), texts
     assert all(text in body for text in texts)
+
+
+def test_the_extraction_writes_each_claims_source_entries_as_the_refresh_derives_them() -> None:
+    from claims.links import claims_refresh_sources
+    from claims.models import ClaimSource
+    from tests.factories import make_source
+
+    # A dated article of an outlet, the seed's two-hop chains under another outlet, an undated
+    # article of none.
+    reuters, yonhap = make_source(name="Reuters", kind="news_agency"), make_source(name="Yonhap", kind="news_agency")
+    articles = [
+        _queued(outlet=reuters, published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC)),
+        _queued(body=SEED.read_text(encoding="utf-8"), outlet=yonhap),
+        _queued(body="Officials said, citing other officials, that 30 people had fled Kherson."),
+    ]
+    for k, article in enumerate(articles):
+        claims_extract_for_article(article_id=article.pk, owner=f"t{k}")
+    columns = ("claim_id", "source_id", "published_sort", "origin", "relay")
+    written = set(ClaimSource.objects.values_list(*columns))
+    assert len(written) > 10
+    assert {(source, origin, relay) for _, source, _, origin, relay in written} >= {
+        (yonhap.pk, False, True), (reuters.pk, False, True)}
+    ClaimSource.objects.all().delete()
+    claims_refresh_sources(claim_ids=Claim.objects.values_list("pk", flat=True))
+    assert set(ClaimSource.objects.values_list(*columns)) == written
