@@ -235,7 +235,7 @@ class ArticleBatchApi(APIView):
         if len(items) > limit:
             raise ApplicationError(f"{len(items):,} articles in one batch; send at most {limit:,}.",
                                    field="articles")
-        inputs: list[ArticleInput | ApplicationError | serializers.ValidationError] = []
+        inputs: list[ArticleInput | serializers.ValidationError] = []
         for item in items:
             data = ArticleBatchItemInput(data=item)
             if not data.is_valid():

@@ -356,7 +356,7 @@ def _articles_store(items: list[_Prepared]) -> dict[str, SubmitResult]:
     digests = {item.digest for item in items}
     stored = {
         article.content_hash: SubmitResult(article=article, created=False)
-        for article in Article.objects.select_related("outlet").filter(content_hash__in=digests)
+        for article in Article.objects.for_list().filter(content_hash__in=digests)  # no bodies
     }
     new: dict[str, _Prepared] = {}
     for item in items:
