@@ -329,9 +329,9 @@ WITH common AS MATERIALIZED (
     -- Both conditions are answered by the GIN index `claim_day_text_search` (day, words). An
     -- undated article is compared with every dated claim; undated claims are never candidates
     -- (they cannot be placed in a window).
-    SELECT c.id, c.text, to_tsvector('english'::regconfig, COALESCE(c.text, '')) AS tv
+    SELECT c.id, c.text, c.search_vector AS tv
       FROM claims_claim c, article
-     WHERE to_tsvector('english'::regconfig, COALESCE(c.text, '')) @@ article.terms
+     WHERE c.search_vector @@ article.terms
        AND c.published_on BETWEEN COALESCE(article.day - %(window)s, '-infinity')
                               AND COALESCE(article.day + %(window)s, 'infinity')
        AND c.article_id <> %(article_id)s
