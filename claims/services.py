@@ -349,8 +349,9 @@ def _claim_source_flags(article: Article, extracted: ClaimResult,
     0, relays after it) and its article's outlet (a relay), once each."""
     flags: dict[int, tuple[bool, bool]] = {}
     for position, ref in enumerate(extracted.sources):
-        origin, relay = flags.get(sources[ref.name.casefold()].pk, (False, False))
-        flags[sources[ref.name.casefold()].pk] = (origin or position == 0, relay or position > 0)
+        source_id = sources[ref.name.casefold()].pk
+        origin, relay = flags.get(source_id, (False, False))
+        flags[source_id] = (origin or position == 0, relay or position > 0)
     if article.outlet_id is not None:
         flags[article.outlet_id] = (flags.get(article.outlet_id, (False, False))[0], True)
     return flags

@@ -136,6 +136,12 @@ def _payload(request: Request, hint: str) -> Any:
                                code="too_large", status_code=413) from None
 
 
+def _article_meta(validated: dict[str, Any]) -> dict[str, Any]:
+    """An article's title, outlet, URL and publication time, as the submission services take them."""
+    return {"title": validated.get("title", ""), "outlet": validated.get("outlet", ""),
+            "url": validated.get("url", ""), "published_at": validated.get("published_at")}
+
+
 class ArticleSubmitApi(APIView):
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
@@ -150,12 +156,7 @@ class ArticleSubmitApi(APIView):
         payload = _payload(request, f"articles are limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text")
         data = ArticleSubmitInput(data=payload)
         data.is_valid(raise_exception=True)
-        meta = {
-            "title": data.validated_data.get("title", ""),
-            "outlet": data.validated_data.get("outlet", ""),
-            "url": data.validated_data.get("url", ""),
-            "published_at": data.validated_data.get("published_at"),
-        }
+        meta = _article_meta(data.validated_data)
         upload = data.validated_data.get("file")
         raw = upload.read() if upload is not None else data.validated_data["body"].encode()
         key = request.headers.get("Idempotency-Key")
@@ -241,9 +242,7 @@ class ArticleBatchApi(APIView):
             if not data.is_valid():
                 inputs.append(serializers.ValidationError(data.errors))
                 continue
-            v = data.validated_data
-            inputs.append(ArticleInput(body=v["body"], title=v.get("title", ""), outlet=v.get("outlet", ""),
-                                       url=v.get("url", ""), published_at=v.get("published_at")))
+            inputs.append(ArticleInput(body=data.validated_data["body"], **_article_meta(data.validated_data)))
         valid = [i for i in inputs if isinstance(i, ArticleInput)]
         stored = iter(articles_submit(items=valid))
         results = []

@@ -119,7 +119,7 @@ def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
         # unique constraint makes that a no-op here and the re-read below finds its row. Rows go
         # in name order whoever inserts them: two workers inserting A, B and B, A would each wait
         # on the row the other inserted first, a deadlock PostgreSQL breaks by failing one.
-        new_sources_in_order = list(new_sources)  # as `missing`
+        written = dict(zip(missing, new_sources, strict=True))
         new_sources.sort(key=lambda source: source.name.casefold())
         Source.objects.bulk_create(new_sources, ignore_conflicts=True)
         registry_rows = [row for row in rows.values() if row is not None]
@@ -129,12 +129,11 @@ def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
         # The lookups compare casefold() keys with the database's lower(), which differ for a
         # few letters (µ, ß, ﬁ, final sigma...): such a name is found as its row was written,
         # by the lower() its case-insensitive unique index compares.
-        written = {source.name.lower(): key for key, source in zip(missing, new_sources_in_order, strict=True)
-                   if key not in found}
-        if written:
-            for source in Source.objects.annotate(key=Lower("name")).filter(key__in=list(written)):
-                found.setdefault(written.get(source.name.lower(), ""), source)
-            found.pop("", None)
+        unfound = {written[key].name.lower(): key for key in missing if key not in found}
+        if unfound:
+            for source in Source.objects.annotate(key=Lower("name")).filter(key__in=list(unfound)):
+                if (key := unfound.get(source.name.lower())) is not None:
+                    found.setdefault(key, source)
     return found
 
 
@@ -343,11 +342,12 @@ def articles_submit(*, items: list[ArticleInput]) -> list[SubmitResult | Applica
             # and our INSERT: everything rolled back, and the next round finds it.
             if attempt == 2:
                 raise
+    answered: set[str] = set()
     for i, item in prepared.items():
-        results[i] = stored[item.digest]
-        if stored[item.digest].created:
-            # Two items of the same text: the first is the one created.
-            stored[item.digest] = SubmitResult(article=stored[item.digest].article, created=False)
+        # Two items of the same text: the first is the one created.
+        result = stored[item.digest]
+        results[i] = result if item.digest not in answered else SubmitResult(article=result.article, created=False)
+        answered.add(item.digest)
     return [r for r in results if r is not None]
 
 
@@ -368,11 +368,8 @@ def _articles_store(items: list[_Prepared]) -> dict[str, SubmitResult]:
     for item in new.values():
         if item.outlet:
             names.setdefault(item.outlet.casefold(), item.outlet)  # the first spelling names it
-    outlets = _sources_by_key(names)
-    missing = [SourceSpec(name=name, kind=SourceKind.OUTLET.value)
-               for key, name in names.items() if key not in outlets]
-    if missing:
-        outlets.update(sources_resolve(specs=missing))
+    outlets = sources_resolve(specs=[SourceSpec(name=name, kind=SourceKind.OUTLET.value)
+                                     for name in names.values()])
     # In digest order whoever inserts them: two batches sharing texts in other orders would
     # each wait on a row the other inserted first (a deadlock), as sources_resolve sorts names.
     articles = Article.objects.bulk_create(
