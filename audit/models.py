@@ -17,8 +17,13 @@ from django.db import models
 
 class AuditContext(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
-                              related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_name = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=64)
     reason = models.TextField(blank=True, default="")
@@ -33,8 +38,13 @@ class AuditContext(models.Model):
 
 
 class AuditChange(models.Model):
-    context = models.ForeignKey(AuditContext, null=True, on_delete=models.DO_NOTHING,
-                                related_name="changes", db_constraint=False)
+    context = models.ForeignKey(
+        AuditContext,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="changes",
+        db_constraint=False,
+    )
     table = models.CharField(max_length=64)
     object_id = models.BigIntegerField()
     op = models.CharField(max_length=8)  # INSERT, UPDATE, DELETE

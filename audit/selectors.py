@@ -18,8 +18,12 @@ class HistoryEntry:
         return self.context.created_at if self.context else self.changes[0].created_at
 
 
-def history_for(*, objects: list[tuple[str, int]], related: list[tuple[str, str, int]] | None = None,
-                limit: int = 100) -> list[HistoryEntry]:
+def history_for(
+    *,
+    objects: list[tuple[str, int]],
+    related: list[tuple[str, str, int]] | None = None,
+    limit: int = 100,
+) -> list[HistoryEntry]:
     """The audit history of some rows, newest first, grouped by editorial context.
 
     `objects` are (table, id) pairs; `related` are (table, json key, id) for child rows that
@@ -30,7 +34,9 @@ def history_for(*, objects: list[tuple[str, int]], related: list[tuple[str, str,
     for table, object_id in objects:
         q |= Q(table=table, object_id=object_id)
     for table, key, object_id in related or []:
-        q |= Q(table=table) & (Q(**{f"before__{key}": object_id}) | Q(**{f"after__{key}": object_id}))
+        q |= Q(table=table) & (
+            Q(**{f"before__{key}": object_id}) | Q(**{f"after__{key}": object_id})
+        )
     changes = list(AuditChange.objects.filter(q).select_related("context").order_by("-id")[:limit])
     grouped: dict[Any, HistoryEntry] = {}
     for change in changes:
@@ -42,10 +48,17 @@ def history_for(*, objects: list[tuple[str, int]], related: list[tuple[str, str,
 
 
 def claim_history(claim_id: int) -> list[HistoryEntry]:
-    return history_for(objects=[("claims_claim", claim_id)],
-                       related=[("claims_attribution", "claim_id", claim_id), ("claims_figure", "claim_id", claim_id)])
+    return history_for(
+        objects=[("claims_claim", claim_id)],
+        related=[
+            ("claims_attribution", "claim_id", claim_id),
+            ("claims_figure", "claim_id", claim_id),
+        ],
+    )
 
 
 def source_history(source_id: int) -> list[HistoryEntry]:
-    return history_for(objects=[("sources_source", source_id)],
-                       related=[("sources_sourcealias", "source_id", source_id)])
+    return history_for(
+        objects=[("sources_source", source_id)],
+        related=[("sources_sourcealias", "source_id", source_id)],
+    )

@@ -12,7 +12,9 @@ from audit.models import AuditContext
 
 
 @contextmanager
-def audit_context(*, actor: Any, action: str, reason: str = "", evidence: str = "") -> Iterator[AuditContext]:
+def audit_context(
+    *, actor: Any, action: str, reason: str = "", evidence: str = ""
+) -> Iterator[AuditContext]:
     """Run an editorial write in one transaction under an audit context.
 
     The context id goes into a transaction-local PostgreSQL setting that the audit triggers
@@ -22,8 +24,11 @@ def audit_context(*, actor: Any, action: str, reason: str = "", evidence: str = 
     with transaction.atomic():
         user = actor if getattr(actor, "is_authenticated", False) else None
         ctx = AuditContext.objects.create(
-            actor=user, actor_name=getattr(user, "username", "") if user else "", action=action,
-            reason=reason.strip()[:5000], evidence=evidence.strip()[:2000],
+            actor=user,
+            actor_name=getattr(user, "username", "") if user else "",
+            action=action,
+            reason=reason.strip()[:5000],
+            evidence=evidence.strip()[:2000],
         )
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('provenance.audit_context', %s, true)", [str(ctx.pk)])

@@ -425,7 +425,9 @@ def run_pipeline(
     extraction side alone, without the web tier on the same cores (a diagnostic, not the target).
     With `submit_batch` > 1 the articles go `submit_batch` at a time to /api/v1/articles/batch,
     as a wire or feed client sends them, instead of one POST each."""
-    dbname = f"benchingest_w{workers}_b{batch_size}_s{submit_batch}{'_first' if submitted_first else ''}"
+    dbname = (
+        f"benchingest_w{workers}_b{batch_size}_s{submit_batch}{'_first' if submitted_first else ''}"
+    )
     fresh_database(dbname, template)
     forget_queues()
     env = service_env(dbname, batch_size)
@@ -477,7 +479,9 @@ def run_pipeline(
             sessions_start = db_sessions(dbname)
             t0 = time.perf_counter()
             # A full batch hands the rest of the queue to the next task, so one task starts it.
-            celery.Celery(broker=BROKER).send_task("claims.extract_articles", args=[[]], queue=QUEUE)
+            celery.Celery(broker=BROKER).send_task(
+                "claims.extract_articles", args=[[]], queue=QUEUE
+            )
         deadline = time.monotonic() + timeout
         # One connection for the polling: a new one every 0.1 s would add a backend's start-up
         # to the CPU counted for exited backends below.
@@ -567,8 +571,14 @@ def run_pipeline(
 def matched_articles(log: str) -> int:
     """Articles matched so far, from a worker's log: each `claims.match_articles` task logs
     its totals when it succeeds."""
-    return sum(int(n) for n in re.findall(r"claims\.match_articles\[[^\]]+\] succeeded in [^:]+: "
-                                          r"\{'articles': (\d+)", log))
+    return sum(
+        int(n)
+        for n in re.findall(
+            r"claims\.match_articles\[[^\]]+\] succeeded in [^:]+: "
+            r"\{'articles': (\d+)",
+            log,
+        )
+    )
 
 
 def forget_queues() -> None:
@@ -667,8 +677,9 @@ def plain_baseline(texts: list[str], procs: int, runs: int) -> dict[str, Any]:
     }
 
 
-
-def bracket(before: dict[str, Any], after: dict[str, Any], articles: int, words: int) -> dict[str, Any]:
+def bracket(
+    before: dict[str, Any], after: dict[str, Any], articles: int, words: int
+) -> dict[str, Any]:
     """The baseline of a pipeline run: plain's runs just before and just after it, pooled."""
     runs = before["runs_s"] + after["runs_s"]
     cpu = before["cpu_runs_s"] + after["cpu_runs_s"]
@@ -680,6 +691,7 @@ def bracket(before: dict[str, Any], after: dict[str, Any], articles: int, words:
         "words_per_cpu_s": words / statistics.median(cpu),
         "articles_per_s": articles / statistics.median(runs),
     }
+
 
 def render(result: dict[str, Any]) -> str:
     m = result["machine"]
@@ -714,13 +726,15 @@ def render(result: dict[str, Any]) -> str:
         lines.append(
             f"CPU ms per article, {r['workers']} worker(s), batch {r['batch_size']}"
             + (f", {r['submit_batch']} per POST" if r.get("submit_batch", 1) > 1 else "")
-            + (" (all submitted first)" if r.get("submitted_first") else "") + ": "
+            + (" (all submitted first)" if r.get("submitted_first") else "")
+            + ": "
             + ", ".join(f"{role} {v:.1f}" for role, v in ms.items())
             + f"; {r.get('db_sessions', '?')} connections opened"
             + f"; load average {r['load_average_1min'][0]:.1f} -> {r['load_average_1min'][1]:.1f}"
             + f"; plain nlp.pipe {1000 * result['words'] / result['articles'] / (r['plain']['words_per_cpu_s'] or 1):.1f}"
             + " (runs before/after: "
-            + " ".join(f"{t:.1f}" for t in r["plain"]["runs_s"]) + " s)"
+            + " ".join(f"{t:.1f}" for t in r["plain"]["runs_s"])
+            + " s)"
         )
     lines.append(
         "(end to end: first POST to the last article `done`; POST: articles per request (1: "
@@ -804,7 +818,9 @@ def main() -> int:
             before = plain_baseline(texts, w, args.plain_runs)
             result["plain"][str(w)] = [before]
             for (b, sb), first in [(case, first) for case in cases for first in modes]:
-                label = (f", {sb} per POST" if sb > 1 else "") + (" (all submitted first)" if first else "")
+                label = (f", {sb} per POST" if sb > 1 else "") + (
+                    " (all submitted first)" if first else ""
+                )
                 print(f"pipeline: {w} worker(s), batch {b}{label}", file=sys.stderr)
                 run = run_pipeline(
                     corpus,
@@ -817,7 +833,10 @@ def main() -> int:
                     submitted_first=first,
                     submit_batch=sb,
                 )
-                print(f"  {run['articles_per_s']:.1f} articles/s; plain nlp.pipe again", file=sys.stderr)
+                print(
+                    f"  {run['articles_per_s']:.1f} articles/s; plain nlp.pipe again",
+                    file=sys.stderr,
+                )
                 after = plain_baseline(texts, w, args.plain_runs)
                 result["plain"][str(w)].append(after)
                 run["plain"] = bracket(before, after, len(texts), result["words"])

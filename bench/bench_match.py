@@ -93,7 +93,8 @@ def _fill(database_url: str, size: int) -> int:
         cursor.execute(
             "UPDATE claims_claim c SET published_on = (a.published_at AT TIME ZONE 'UTC')::date "
             "FROM sources_article a WHERE a.id = c.article_id AND c.published_on IS NULL "
-            "AND a.published_at IS NOT NULL")
+            "AND a.published_at IS NOT NULL"
+        )
         if cursor.rowcount:
             cursor.execute("VACUUM ANALYZE claims_claim")
     return Claim.objects.count()
@@ -156,11 +157,16 @@ def measure(n_articles: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--articles", type=int, default=30)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/matchbench",
-                        help="Each size gets its own database: this URL with _<size> appended.")
+    parser.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/matchbench",
+        help="Each size gets its own database: this URL with _<size> appended.",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "match.json"))
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -174,17 +180,35 @@ def main() -> None:
     results = []
     for size in sorted(args.sizes):
         child = subprocess.run(
-            [sys.executable, __file__, "--one", "--sizes", str(size), "--articles", str(args.articles),
-             "--database-url", f"{args.database_url}_{size}"],
-            cwd=ROOT, check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                "--sizes",
+                str(size),
+                "--articles",
+                str(args.articles),
+                "--database-url",
+                f"{args.database_url}_{size}",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         result = json.loads(child.stdout.strip().splitlines()[-1])
         print(json.dumps(result), flush=True)
         results.append(result)
-    Path(args.out).write_text(json.dumps({
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "results": results,
-    }, indent=2) + "\n")
+    Path(args.out).write_text(
+        json.dumps(
+            {
+                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+                "results": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

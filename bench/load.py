@@ -78,8 +78,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run_load(base: str, *, seconds: float, clients: int, article_ids: list[int], claim_ids: list[int],
-             seed: int = 10) -> Report:
+def run_load(
+    base: str,
+    *,
+    seconds: float,
+    clients: int,
+    article_ids: list[int],
+    claim_ids: list[int],
+    seed: int = 10,
+) -> Report:
     parts = urlsplit(base)
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
@@ -100,14 +107,21 @@ def run_load(base: str, *, seconds: float, clients: int, article_ids: list[int],
             if rng.random() < SUBMIT_SHARE:
                 kind, method = "submit", "POST"
                 title = f"load {run} {k}-{n}"
-                body = json.dumps({"title": title, "body": (
-                    f"The ministry said on Monday that {k * 10000 + n} people were evacuated from "
-                    f"the coast. Officials said {n % 97 + 3} ships left port ({run} {k}-{n}).")})
+                body = json.dumps(
+                    {
+                        "title": title,
+                        "body": (
+                            f"The ministry said on Monday that {k * 10000 + n} people were evacuated from "
+                            f"the coast. Officials said {n % 97 + 3} ships left port ({run} {k}-{n})."
+                        ),
+                    }
+                )
                 path, headers = "/api/v1/articles", {"Content-Type": "application/json"}
             else:
                 kind, method, body, headers, title = "read", "GET", None, {}, ""
                 path = rng.choices([p for _, p in READS], weights)[0].format(
-                    article=rng.choice(article_ids), claim=rng.choice(claim_ids))
+                    article=rng.choice(article_ids), claim=rng.choice(claim_ids)
+                )
             started = time.perf_counter()
             try:
                 conn.request(method, path, body=body, headers=headers)
@@ -149,12 +163,19 @@ def run_load(base: str, *, seconds: float, clients: int, article_ids: list[int],
 
     every = latencies["read"] + latencies["submit"]
     return Report(
-        seconds=round(elapsed, 1), clients=clients, requests=len(every), rps=round(len(every) / elapsed, 1),
-        p50_ms=round(_percentile(every, 0.50), 1), p95_ms=round(_percentile(every, 0.95), 1),
-        p99_ms=round(_percentile(every, 0.99), 1), max_ms=round(max(every, default=0.0), 1),
+        seconds=round(elapsed, 1),
+        clients=clients,
+        requests=len(every),
+        rps=round(len(every) / elapsed, 1),
+        p50_ms=round(_percentile(every, 0.50), 1),
+        p95_ms=round(_percentile(every, 0.95), 1),
+        p99_ms=round(_percentile(every, 0.99), 1),
+        max_ms=round(max(every, default=0.0), 1),
         statuses=dict(sorted(statuses.items())),
         server_errors=sum(v for k, v in statuses.items() if k.split()[1].startswith("5")),
-        failed=failed, submissions_acknowledged=len(acknowledged), submissions_lost=lost,
+        failed=failed,
+        submissions_acknowledged=len(acknowledged),
+        submissions_lost=lost,
         per_kind_p99_ms={k: round(_percentile(v, 0.99), 1) for k, v in latencies.items()},
     )
 
@@ -191,14 +212,31 @@ class Stack:
         self.pg.start()
         self.pg.execute("CREATE DATABASE load")
         self.redis.start()
-        env = app_env(database_url=self.pg.url("load"), broker_url=self.redis.url(), DEBUG="0",
-                      SECRET_KEY=secrets.token_urlsafe(40), ALLOWED_HOSTS="127.0.0.1",
-                      SECURE_COOKIES="0", PROVENANCE_VAR_DIR=str(self.tmp), LOG_LEVEL="WARNING")
+        env = app_env(
+            database_url=self.pg.url("load"),
+            broker_url=self.redis.url(),
+            DEBUG="0",
+            SECRET_KEY=secrets.token_urlsafe(40),
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_COOKIES="0",
+            PROVENANCE_VAR_DIR=str(self.tmp),
+            LOG_LEVEL="WARNING",
+        )
         manage("migrate", "--no-input", env=env)
         manage("collectstatic", "--no-input", env=env)
         manage("load_demo", env={**env, "CELERY_BROKER_URL": ""})
-        manage("generate_synthetic", "--claims", str(claims), "--articles", str(max(10, claims // 10)),
-               "--sources", "200", "--no-progress", env=env, timeout=900)
+        manage(
+            "generate_synthetic",
+            "--claims",
+            str(claims),
+            "--articles",
+            str(max(10, claims // 10)),
+            "--sources",
+            "200",
+            "--no-progress",
+            env=env,
+            timeout=900,
+        )
         self.worker = Worker(env=env, log=self.tmp / "worker.log", name="load")
         self.server = Server(env=env, log=self.tmp / "gunicorn.log", workers=2, threads=4)
         self.worker.start()
@@ -206,8 +244,13 @@ class Stack:
         self.base = self.server.base
 
     def close(self) -> None:
-        for stop in (self.server.stop, self.worker.stop, self.redis.stop, self.pg.destroy,
-                     lambda: shutil.rmtree(self.tmp, ignore_errors=True)):
+        for stop in (
+            self.server.stop,
+            self.worker.stop,
+            self.redis.stop,
+            self.pg.destroy,
+            lambda: shutil.rmtree(self.tmp, ignore_errors=True),
+        ):
             try:
                 stop()
             except Exception as exc:  # keep stopping the rest
@@ -215,10 +258,14 @@ class Stack:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--claims", type=int, default=20_000, help="synthetic claims in the private stack")
+    parser.add_argument(
+        "--claims", type=int, default=20_000, help="synthetic claims in the private stack"
+    )
     parser.add_argument("--url", help="an already running server (default: start a private stack)")
     parser.add_argument("--out", type=Path, help="write the report as JSON")
     args = parser.parse_args()
@@ -228,13 +275,22 @@ def main() -> int:
     try:
         base = args.url or stack.base  # type: ignore[union-attr]
         article_ids, claim_ids = ids_from(base)
-        report = run_load(base, seconds=args.seconds, clients=args.clients,
-                          article_ids=article_ids, claim_ids=claim_ids)
+        report = run_load(
+            base,
+            seconds=args.seconds,
+            clients=args.clients,
+            article_ids=article_ids,
+            claim_ids=claim_ids,
+        )
     finally:
         if stack is not None:
             stack.close()
-    result = {**asdict(report), "ok": report.ok, "machine": f"{platform.machine()} x{os.cpu_count()}",
-              "python": platform.python_version()}
+    result = {
+        **asdict(report),
+        "ok": report.ok,
+        "machine": f"{platform.machine()} x{os.cpu_count()}",
+        "python": platform.python_version(),
+    }
     print(json.dumps(result, indent=2))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,15 @@ class ClaimDateInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["id", "short_text", "kind", "hedged", "credibility", "verification_status", "article"]
+    list_display = [
+        "id",
+        "short_text",
+        "kind",
+        "hedged",
+        "credibility",
+        "verification_status",
+        "article",
+    ]
     list_filter = ["kind", "hedged", "verification_status", "credibility"]
     search_fields = ["text"]
     raw_id_fields = ["article"]

@@ -13,9 +13,11 @@ def spacy_model_installed(app_configs: Any = None, **kwargs: Any) -> list[Error]
 
     if spacy.util.is_package(settings.SPACY_MODEL):
         return []
-    return [Error(
-        f"The spaCy model {settings.SPACY_MODEL!r} (setting SPACY_MODEL) is not installed.",
-        hint="Install the pinned dependencies: .venv/bin/pip install --require-hashes -r requirements.lock "
-             "(or run `make install`).",
-        id="provenance.E001",
-    )]
+    return [
+        Error(
+            f"The spaCy model {settings.SPACY_MODEL!r} (setting SPACY_MODEL) is not installed.",
+            hint="Install the pinned dependencies: .venv/bin/pip install --require-hashes -r requirements.lock "
+            "(or run `make install`).",
+            id="provenance.E001",
+        )
+    ]

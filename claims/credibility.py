@@ -14,7 +14,10 @@ def weakest_link(reliabilities: Sequence[str]) -> str:
 
 
 def credibility_compute(
-    *, chain_reliabilities: Sequence[str], hedged: bool, independent_origins: int = 1,
+    *,
+    chain_reliabilities: Sequence[str],
+    hedged: bool,
+    independent_origins: int = 1,
     confirmed: bool = False,
 ) -> tuple[int, str]:
     """Return (grade, reason). `chain_reliabilities` includes the publishing outlet."""

@@ -37,7 +37,9 @@ def enqueue_extraction(*, article_id: int) -> bool:
     try:
         extract_article.apply_async(args=[article_id])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
-        logger.warning("Could not enqueue article %s (%s); the reconciler will retry.", article_id, exc)
+        logger.warning(
+            "Could not enqueue article %s (%s); the reconciler will retry.", article_id, exc
+        )
         return False
     return True
 
@@ -74,8 +76,9 @@ def _redis():  # type: ignore[no-untyped-def]
     if _redis_client is None:
         import redis
 
-        _redis_client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2,
-                                             socket_connect_timeout=2)
+        _redis_client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2
+        )
     return _redis_client
 
 
@@ -89,7 +92,9 @@ def enqueue_extraction_batch(*, article_ids: list[int]) -> bool:
             return True
         extract_articles.apply_async(args=[article_ids])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
-        logger.warning("Could not enqueue articles %s (%s); the reconciler will retry.", article_ids, exc)
+        logger.warning(
+            "Could not enqueue articles %s (%s); the reconciler will retry.", article_ids, exc
+        )
         extraction_batch_started()
         return False
     return True
@@ -140,8 +145,9 @@ def enqueue_matching(*, articles: dict[int, list[int]]) -> bool:
 
     try:
         # MATCHING_QUEUE: matching on workers of its own, so its backlog never delays extraction.
-        match_articles.apply_async(args=[ids], kwargs={"also_recompute": recompute},
-                                   queue=settings.MATCHING_QUEUE or None)
+        match_articles.apply_async(
+            args=[ids], kwargs={"also_recompute": recompute}, queue=settings.MATCHING_QUEUE or None
+        )
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
         logger.warning("Could not enqueue matching of articles %s (%s).", ids, exc)
         return False
@@ -155,7 +161,9 @@ def _match_locally(article_ids: list[int], also_recompute: dict[str, list[int]])
     try:
         for article_id in article_ids:
             try:
-                claims_match_article(article_id=article_id, also_recompute=also_recompute.get(str(article_id), ()))
+                claims_match_article(
+                    article_id=article_id, also_recompute=also_recompute.get(str(article_id), ())
+                )
             except Exception:
                 logger.exception("In-process matching of article %s failed", article_id)
     finally:

@@ -37,56 +37,99 @@ def _claim(claim_id: int) -> Claim:
 
 # ----------------------------------------------------------------------------- claims
 
-def claim_set_verification(*, actor: Any, claim_id: int, expected_version: int | None, status: str,
-                           reason: str) -> Claim:
+
+def claim_set_verification(
+    *, actor: Any, claim_id: int, expected_version: int | None, status: str, reason: str
+) -> Claim:
     require_editor(actor)
     if status not in VerificationStatus.values:
-        raise ApplicationError(f"{status!r} is not a verification status; use one of "
-                               f"{', '.join(VerificationStatus.values)}.", field="status")
+        raise ApplicationError(
+            f"{status!r} is not a verification status; use one of "
+            f"{', '.join(VerificationStatus.values)}.",
+            field="status",
+        )
     reason = require_reason(reason, "change the verification status")
     with audit_context(actor=actor, action="claim.verification", reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={"verification_status": None}, verification_status=status, edited=True)
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={"verification_status": None},
+            verification_status=status,
+            edited=True,
+        )
         claims_recompute_credibility(claim_ids=[claim_id])
     return _claim(claim_id)
 
 
-def claim_override_credibility(*, actor: Any, claim_id: int, expected_version: int | None,
-                               credibility: int | None, reason: str) -> Claim:
+def claim_override_credibility(
+    *, actor: Any, claim_id: int, expected_version: int | None, credibility: int | None, reason: str
+) -> Claim:
     """Set (1-6) or clear (None) the editor's credibility grade over the computed one."""
     require_editor(actor)
     if credibility is not None and credibility not in Credibility.values:
-        raise ApplicationError("Credibility is an Admiralty grade from 1 (confirmed) to 6 (cannot be judged).",
-                               field="credibility")
+        raise ApplicationError(
+            "Credibility is an Admiralty grade from 1 (confirmed) to 6 (cannot be judged).",
+            field="credibility",
+        )
     reason = require_reason(reason, "override the credibility")
     with audit_context(actor=actor, action="claim.credibility", reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={"credibility_override": None}, credibility_override=credibility, edited=True)
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={"credibility_override": None},
+            credibility_override=credibility,
+            edited=True,
+        )
     return _claim(claim_id)
 
 
-def claim_correct_span(*, actor: Any, claim_id: int, expected_version: int | None, start: int, end: int,
-                       reason: str, kind: str | None = None) -> Claim:
+def claim_correct_span(
+    *,
+    actor: Any,
+    claim_id: int,
+    expected_version: int | None,
+    start: int,
+    end: int,
+    reason: str,
+    kind: str | None = None,
+) -> Claim:
     """Move the claim's span within its article; its text follows the span."""
     require_editor(actor)
     reason = require_reason(reason, "correct the span")
     claim = _claim(claim_id)
     body = claim.article.body
     if not (0 <= start < end <= len(body)) or not body[start:end].strip():
-        raise ApplicationError(f"The span {start}-{end} is not a stretch of text in the article "
-                               f"(0-{len(body)}).", field="start")
+        raise ApplicationError(
+            f"The span {start}-{end} is not a stretch of text in the article (0-{len(body)}).",
+            field="start",
+        )
     while start < end and body[start].isspace():
         start += 1
     while end > start and body[end - 1].isspace():
         end -= 1
-    fields: dict[str, Any] = {"start": start, "end": end, "text": body[start:end], "edited": True,
-                              "sentence_start": min(claim.sentence_start, start),
-                              "sentence_end": max(claim.sentence_end, end)}
+    fields: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "text": body[start:end],
+        "edited": True,
+        "sentence_start": min(claim.sentence_start, start),
+        "sentence_end": max(claim.sentence_end, end),
+    }
     if kind is not None:
         fields["kind"] = kind
     with audit_context(actor=actor, action="claim.span", reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={"start": None, "end": None, "text": None}, **fields)
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={"start": None, "end": None, "text": None},
+            **fields,
+        )
     return _claim(claim_id)
 
 
@@ -100,8 +143,15 @@ class ChainLink:
     cue: str = ""
 
 
-def claim_set_chain(*, actor: Any, claim_id: int, expected_version: int | None,
-                    links: Sequence[ChainLink], reason: str, action: str = "claim.chain") -> Claim:
+def claim_set_chain(
+    *,
+    actor: Any,
+    claim_id: int,
+    expected_version: int | None,
+    links: Sequence[ChainLink],
+    reason: str,
+    action: str = "claim.chain",
+) -> Claim:
     """Replace the claim's chain (origin first): change, reorder, add or remove sources."""
     require_editor(actor)
     reason = require_reason(reason, "change the chain")
@@ -116,30 +166,57 @@ def claim_set_chain(*, actor: Any, claim_id: int, expected_version: int | None,
         if link.source_id is None and not link.name.strip():
             raise ApplicationError("Each link needs a source id or a name.", field="links")
     with audit_context(actor=actor, action=action, reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={}, edited=True)
-        named = sources_resolve(specs=[SourceSpec(name=link.name.strip()) for link in links
-                                       if link.source_id is None])
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={},
+            edited=True,
+        )
+        named = sources_resolve(
+            specs=[SourceSpec(name=link.name.strip()) for link in links if link.source_id is None]
+        )
         Attribution.objects.filter(claim_id=claim_id).delete()
         rows = []
         for position, link in enumerate(links):
-            source = by_id[link.source_id] if link.source_id is not None else named[link.name.strip().casefold()]
-            rows.append(Attribution(claim_id=claim_id, source=source, position=position,
-                                    mention=(link.mention or link.name or source.name)[:300], cue=link.cue[:200]))
+            source = (
+                by_id[link.source_id]
+                if link.source_id is not None
+                else named[link.name.strip().casefold()]
+            )
+            rows.append(
+                Attribution(
+                    claim_id=claim_id,
+                    source=source,
+                    position=position,
+                    mention=(link.mention or link.name or source.name)[:300],
+                    cue=link.cue[:200],
+                )
+            )
         Attribution.objects.bulk_create(rows)
         claims_recompute_credibility(claim_ids=[claim_id])
     return _claim(claim_id)
 
 
-def claim_split(*, actor: Any, claim_id: int, expected_version: int | None, at: int, reason: str) -> tuple[Claim, Claim]:
+def claim_split(
+    *, actor: Any, claim_id: int, expected_version: int | None, at: int, reason: str
+) -> tuple[Claim, Claim]:
     """Split a claim at an offset of its article into two claims with the same chain."""
     require_editor(actor)
     reason = require_reason(reason, "split the claim")
     claim = _claim(claim_id)
     body = claim.article.body
-    if not (claim.start < at < claim.end) or not body[claim.start:at].strip() or not body[at:claim.end].strip():
-        raise ApplicationError(f"Split inside the claim's text, between {claim.start} and {claim.end}, "
-                               "leaving text on both sides.", field="at")
+    if (
+        not (claim.start < at < claim.end)
+        or not body[claim.start : at].strip()
+        or not body[at : claim.end].strip()
+    ):
+        raise ApplicationError(
+            f"Split inside the claim's text, between {claim.start} and {claim.end}, "
+            "leaving text on both sides.",
+            field="at",
+        )
     left_end = at
     while left_end > claim.start and body[left_end - 1].isspace():
         left_end -= 1
@@ -147,30 +224,59 @@ def claim_split(*, actor: Any, claim_id: int, expected_version: int | None, at: 
     while right_start < claim.end and body[right_start].isspace():
         right_start += 1
     with audit_context(actor=actor, action="claim.split", reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={"start": None, "end": None}, end=left_end, text=body[claim.start:left_end], edited=True)
-        right = Claim.objects.create(
-            article_id=claim.article_id, text=body[right_start:claim.end], start=right_start, end=claim.end,
-            sentence_index=claim.sentence_index, sentence_start=claim.sentence_start,
-            sentence_end=claim.sentence_end, kind=claim.kind, cue=claim.cue, hedged=claim.hedged,
-            hedge_cues=claim.hedge_cues, credibility=claim.credibility,
-            credibility_override=claim.credibility_override, verification_status=claim.verification_status,
-            extractor_version=claim.extractor_version, edited=True, published_on=claim.published_on,
-            published_sort=claim.published_sort, weakest_reliability=claim.weakest_reliability,
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={"start": None, "end": None},
+            end=left_end,
+            text=body[claim.start : left_end],
+            edited=True,
         )
-        Attribution.objects.bulk_create([
-            Attribution(claim=right, source_id=a.source_id, position=a.position, mention=a.mention, cue=a.cue,
-                        inherited=a.inherited)
-            for a in Attribution.objects.filter(claim_id=claim_id).order_by("position")
-        ])
+        right = Claim.objects.create(
+            article_id=claim.article_id,
+            text=body[right_start : claim.end],
+            start=right_start,
+            end=claim.end,
+            sentence_index=claim.sentence_index,
+            sentence_start=claim.sentence_start,
+            sentence_end=claim.sentence_end,
+            kind=claim.kind,
+            cue=claim.cue,
+            hedged=claim.hedged,
+            hedge_cues=claim.hedge_cues,
+            credibility=claim.credibility,
+            credibility_override=claim.credibility_override,
+            verification_status=claim.verification_status,
+            extractor_version=claim.extractor_version,
+            edited=True,
+            published_on=claim.published_on,
+            published_sort=claim.published_sort,
+            weakest_reliability=claim.weakest_reliability,
+        )
+        Attribution.objects.bulk_create(
+            [
+                Attribution(
+                    claim=right,
+                    source_id=a.source_id,
+                    position=a.position,
+                    mention=a.mention,
+                    cue=a.cue,
+                    inherited=a.inherited,
+                )
+                for a in Attribution.objects.filter(claim_id=claim_id).order_by("position")
+            ]
+        )
         Figure.objects.filter(claim_id=claim_id, start__gte=at).update(claim=right)
         ClaimDate.objects.filter(claim_id=claim_id, start__gte=at).update(claim=right)
         claims_refresh_sort_keys(claim_ids=[claim_id, right.pk])
     return _claim(claim_id), _claim(right.pk)
 
 
-def claim_merge(*, actor: Any, claim_id: int, other_id: int, expected_version: int | None,
-                reason: str) -> Claim:
+def claim_merge(
+    *, actor: Any, claim_id: int, other_id: int, expected_version: int | None, reason: str
+) -> Claim:
     """Merge another claim of the same article into this one; this claim's chain is kept."""
     require_editor(actor)
     reason = require_reason(reason, "merge the claims")
@@ -180,19 +286,35 @@ def claim_merge(*, actor: Any, claim_id: int, other_id: int, expected_version: i
     start, end = min(claim.start, other.start), max(claim.end, other.end)
     body = claim.article.body
     with audit_context(actor=actor, action="claim.merge", reason=reason):
-        bump_version(Claim.objects, pk=claim_id, expected_version=expected_version, label="claim",
-              current={"start": None, "end": None}, start=start, end=end, text=body[start:end],
-              sentence_start=min(claim.sentence_start, other.sentence_start),
-              sentence_end=max(claim.sentence_end, other.sentence_end), edited=True,
-              hedged=claim.hedged or other.hedged,
-              hedge_cues=list(dict.fromkeys([*claim.hedge_cues, *other.hedge_cues])))
+        bump_version(
+            Claim.objects,
+            pk=claim_id,
+            expected_version=expected_version,
+            label="claim",
+            current={"start": None, "end": None},
+            start=start,
+            end=end,
+            text=body[start:end],
+            sentence_start=min(claim.sentence_start, other.sentence_start),
+            sentence_end=max(claim.sentence_end, other.sentence_end),
+            edited=True,
+            hedged=claim.hedged or other.hedged,
+            hedge_cues=list(dict.fromkeys([*claim.hedge_cues, *other.hedge_cues])),
+        )
         Figure.objects.filter(claim=other).update(claim=claim)
         ClaimDate.objects.filter(claim=other).update(claim=claim)
         # Links of the absorbed claim move over unless this claim already has the same link.
-        mine = set(ClaimLink.objects.filter(from_claim=claim).values_list("to_claim_id", flat=True)) | set(
-            ClaimLink.objects.filter(to_claim=claim).values_list("from_claim_id", flat=True)) | {claim.pk}
-        ClaimLink.objects.filter(from_claim=other).exclude(to_claim_id__in=mine).update(from_claim=claim)
-        ClaimLink.objects.filter(to_claim=other).exclude(from_claim_id__in=mine).update(to_claim=claim)
+        mine = (
+            set(ClaimLink.objects.filter(from_claim=claim).values_list("to_claim_id", flat=True))
+            | set(ClaimLink.objects.filter(to_claim=claim).values_list("from_claim_id", flat=True))
+            | {claim.pk}
+        )
+        ClaimLink.objects.filter(from_claim=other).exclude(to_claim_id__in=mine).update(
+            from_claim=claim
+        )
+        ClaimLink.objects.filter(to_claim=other).exclude(from_claim_id__in=mine).update(
+            to_claim=claim
+        )
         Claim.objects.filter(pk=other.pk).delete()
         claims_recompute_credibility(claim_ids=[claim_id])
     return _claim(claim_id)
@@ -200,26 +322,48 @@ def claim_merge(*, actor: Any, claim_id: int, other_id: int, expected_version: i
 
 # ----------------------------------------------------------------------------- figures
 
-FIGURE_ACTIONS = {"flag": FigureStatus.UNCONFIRMED, "confirm": FigureStatus.CONFIRMED,
-                  "dismiss": FigureStatus.DISMISSED}
+FIGURE_ACTIONS = {
+    "flag": FigureStatus.UNCONFIRMED,
+    "confirm": FigureStatus.CONFIRMED,
+    "dismiss": FigureStatus.DISMISSED,
+}
 
 
-def figure_review(*, actor: Any, figure_id: int, expected_version: int | None, action: str,
-                  reason: str = "", evidence: str = "") -> Figure:
+def figure_review(
+    *,
+    actor: Any,
+    figure_id: int,
+    expected_version: int | None,
+    action: str,
+    reason: str = "",
+    evidence: str = "",
+) -> Figure:
     """Flag a figure as unconfirmed (reason), confirm it (evidence: a URL or a note), or dismiss it."""
     require_editor(actor)
     if action not in FIGURE_ACTIONS:
-        raise ApplicationError(f"{action!r} is not a review action; use flag, confirm or dismiss.", field="action")
+        raise ApplicationError(
+            f"{action!r} is not a review action; use flag, confirm or dismiss.", field="action"
+        )
     if action == "flag":
         require_reason(reason, "flag the figure")
     if action == "confirm" and not (evidence or "").strip():
-        raise ApplicationError("Confirming a figure needs evidence: a URL or a note.", field="evidence")
+        raise ApplicationError(
+            "Confirming a figure needs evidence: a URL or a note.", field="evidence"
+        )
     figure = Figure.objects.filter(pk=figure_id).first()
     if figure is None:
-        raise ApplicationError(f"There is no figure {figure_id}.", code="not_found", status_code=404)
+        raise ApplicationError(
+            f"There is no figure {figure_id}.", code="not_found", status_code=404
+        )
     with audit_context(actor=actor, action=f"figure.{action}", reason=reason, evidence=evidence):
-        bump_version(Figure.objects, pk=figure_id, expected_version=expected_version, label="figure",
-              current={"status": None}, status=FIGURE_ACTIONS[action])
+        bump_version(
+            Figure.objects,
+            pk=figure_id,
+            expected_version=expected_version,
+            label="figure",
+            current={"status": None},
+            status=FIGURE_ACTIONS[action],
+        )
         # An editor's work on a figure must survive re-extraction of its article.
         Claim.objects.filter(pk=figure.claim_id, edited=False).update(edited=True)
     return Figure.objects.get(pk=figure_id)

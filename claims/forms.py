@@ -12,34 +12,57 @@ _ANY = [("", "Any")]
 class ClaimFilterForm(forms.Form):
     """The claims browser's filters. Every value lives in the URL, so a view can be shared."""
 
-    q = forms.CharField(required=False, label="Search claims", max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": 'troops "North Korea" -drill'}))
+    q = forms.CharField(
+        required=False,
+        label="Search claims",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": 'troops "North Korea" -drill'}
+        ),
+    )
     min_reliability = forms.ChoiceField(
-        required=False, label="Minimum source reliability",
+        required=False,
+        label="Minimum source reliability",
         choices=_ANY + [(g, f"{g} or better") for g in "ABCDE"],
     )
     source = forms.CharField(required=False, label="Source", max_length=300)
-    source_kind = forms.ChoiceField(required=False, label="Source kind",
-                                    choices=_ANY + [(k.value, k.value.replace("_", " ")) for k in SourceKind])
+    source_kind = forms.ChoiceField(
+        required=False,
+        label="Source kind",
+        choices=_ANY + [(k.value, k.value.replace("_", " ")) for k in SourceKind],
+    )
     outlet = forms.CharField(required=False, label="Outlet", max_length=300)
-    hedged = forms.ChoiceField(required=False, label="Hedged",
-                               choices=[("", "Any"), ("yes", "Hedged"), ("no", "Not hedged")])
-    status = forms.ChoiceField(required=False, label="Verification", choices=_ANY + VerificationStatus.choices)
+    hedged = forms.ChoiceField(
+        required=False,
+        label="Hedged",
+        choices=[("", "Any"), ("yes", "Hedged"), ("no", "Not hedged")],
+    )
+    status = forms.ChoiceField(
+        required=False, label="Verification", choices=_ANY + VerificationStatus.choices
+    )
     flagged = forms.BooleanField(required=False, label="Flagged figures only")
-    min_origins = forms.IntegerField(required=False, min_value=1, max_value=1000, label="At least N independent origins")
-    published_from = forms.DateField(required=False, label="Published from",
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-    published_until = forms.DateField(required=False, label="Published until",
-                                      widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(required=False, label="Sort by", choices=[
-        (ClaimOrdering.NEWEST.value, "Newest"),
-        (ClaimOrdering.OLDEST.value, "Oldest"),
-        (ClaimOrdering.MOST_RELIABLE.value, "Most reliable chain"),
-        (ClaimOrdering.LEAST_RELIABLE.value, "Least reliable chain"),
-        (ClaimOrdering.MOST_ORIGINS.value, "Most independent origins"),
-        (ClaimOrdering.MOST_CORROBORATED.value, "Most corroborating links"),
-        (ClaimOrdering.LATEST_EXTRACTED.value, "Latest extracted"),
-    ])
+    min_origins = forms.IntegerField(
+        required=False, min_value=1, max_value=1000, label="At least N independent origins"
+    )
+    published_from = forms.DateField(
+        required=False, label="Published from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    published_until = forms.DateField(
+        required=False, label="Published until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        label="Sort by",
+        choices=[
+            (ClaimOrdering.NEWEST.value, "Newest"),
+            (ClaimOrdering.OLDEST.value, "Oldest"),
+            (ClaimOrdering.MOST_RELIABLE.value, "Most reliable chain"),
+            (ClaimOrdering.LEAST_RELIABLE.value, "Least reliable chain"),
+            (ClaimOrdering.MOST_ORIGINS.value, "Most independent origins"),
+            (ClaimOrdering.MOST_CORROBORATED.value, "Most corroborating links"),
+            (ClaimOrdering.LATEST_EXTRACTED.value, "Latest extracted"),
+        ],
+    )
 
     def to_filters(self) -> ClaimFilters:
         d = self.cleaned_data

@@ -25,8 +25,12 @@ from dataclasses import dataclass, field
 
 Json = dict[str, object]
 
-LINK_EDGE_TYPES = {"same": "same_as", "corroborates": "corroborates",
-                   "contradicts": "contradicts", "updates": "updates"}
+LINK_EDGE_TYPES = {
+    "same": "same_as",
+    "corroborates": "corroborates",
+    "contradicts": "contradicts",
+    "updates": "updates",
+}
 
 
 @dataclass(frozen=True)
@@ -183,65 +187,124 @@ def _graph_parts(rows: GraphRows) -> tuple[list[Json], list[Json]]:
 
     nodes: list[Json] = []
     for claim in sorted(rows.claims, key=lambda c: c.id):
-        nodes.append({
-            "id": claim_id(claim.id), "type": "claim", "text": claim.text, "kind": claim.kind,
-            "hedged": claim.hedged, "hedge_cues": list(claim.hedge_cues),
-            "credibility": claim.credibility, "verification_status": claim.verification_status,
-            "article": article_id(claim.article_id),
-        })
+        nodes.append(
+            {
+                "id": claim_id(claim.id),
+                "type": "claim",
+                "text": claim.text,
+                "kind": claim.kind,
+                "hedged": claim.hedged,
+                "hedge_cues": list(claim.hedge_cues),
+                "credibility": claim.credibility,
+                "verification_status": claim.verification_status,
+                "article": article_id(claim.article_id),
+            }
+        )
     for source in sorted(rows.sources, key=lambda s: s.id):
-        nodes.append({
-            "id": source_id(source.id), "type": "source", "name": source.name,
-            "kind": source.kind, "country": source.country, "reliability": source.reliability,
-            "parent": source_id(source.parent_id) if source.parent_id is not None else None,
-        })
+        nodes.append(
+            {
+                "id": source_id(source.id),
+                "type": "source",
+                "name": source.name,
+                "kind": source.kind,
+                "country": source.country,
+                "reliability": source.reliability,
+                "parent": source_id(source.parent_id) if source.parent_id is not None else None,
+            }
+        )
     for article in sorted(rows.articles, key=lambda a: a.id):
-        nodes.append({
-            "id": article_id(article.id), "type": "article", "title": article.title,
-            "url": article.url, "published_at": article.published_at,
-            "outlet": source_id(article.outlet_id) if article.outlet_id is not None else None,
-        })
+        nodes.append(
+            {
+                "id": article_id(article.id),
+                "type": "article",
+                "title": article.title,
+                "url": article.url,
+                "published_at": article.published_at,
+                "outlet": source_id(article.outlet_id) if article.outlet_id is not None else None,
+            }
+        )
     for figure in sorted(rows.figures, key=lambda f: f.id):
-        nodes.append({
-            "id": figure_id(figure.id), "type": "figure", "value": figure.value,
-            "low": figure.low, "high": figure.high, "unit": figure.unit, "text": figure.text,
-            "approximate": figure.approximate, "status": figure.status,
-            "claim": claim_id(figure.claim_id),
-        })
+        nodes.append(
+            {
+                "id": figure_id(figure.id),
+                "type": "figure",
+                "value": figure.value,
+                "low": figure.low,
+                "high": figure.high,
+                "unit": figure.unit,
+                "text": figure.text,
+                "approximate": figure.approximate,
+                "status": figure.status,
+                "claim": claim_id(figure.claim_id),
+            }
+        )
 
     edges: list[Json] = []
     for claim in sorted(rows.claims, key=lambda c: c.id):
         chain = chains.get(claim.id)
         for link in chain:
-            edges.append({"from": claim_id(claim.id), "to": source_id(link.source_id),
-                          "type": "attributed_to", "position": link.position,
-                          "mention": link.mention, "cue": link.cue})
+            edges.append(
+                {
+                    "from": claim_id(claim.id),
+                    "to": source_id(link.source_id),
+                    "type": "attributed_to",
+                    "position": link.position,
+                    "mention": link.mention,
+                    "cue": link.cue,
+                }
+            )
         outlet = outlets.get(claim.article_id)
         if not chain and outlet is not None:
-            edges.append({"from": claim_id(claim.id), "to": source_id(outlet),
-                          "type": "attributed_to", "position": 0, "implicit": True})
-        edges.append({"from": claim_id(claim.id), "to": article_id(claim.article_id),
-                      "type": "published_in"})
+            edges.append(
+                {
+                    "from": claim_id(claim.id),
+                    "to": source_id(outlet),
+                    "type": "attributed_to",
+                    "position": 0,
+                    "implicit": True,
+                }
+            )
+        edges.append(
+            {"from": claim_id(claim.id), "to": article_id(claim.article_id), "type": "published_in"}
+        )
     for (before, after), claims in sorted(_relay_pairs(rows, chains).items()):
-        edges.append({"from": source_id(before), "to": source_id(after), "type": "relayed_by",
-                      "claims": [claim_id(pk) for pk in claims]})
+        edges.append(
+            {
+                "from": source_id(before),
+                "to": source_id(after),
+                "type": "relayed_by",
+                "claims": [claim_id(pk) for pk in claims],
+            }
+        )
     for article in sorted(rows.articles, key=lambda a: a.id):
         if article.outlet_id is not None:
-            edges.append({"from": article_id(article.id), "to": source_id(article.outlet_id),
-                          "type": "published_by"})
+            edges.append(
+                {
+                    "from": article_id(article.id),
+                    "to": source_id(article.outlet_id),
+                    "type": "published_by",
+                }
+            )
     for figure in sorted(rows.figures, key=lambda f: f.id):
-        edges.append({"from": claim_id(figure.claim_id), "to": figure_id(figure.id),
-                      "type": "has_figure"})
+        edges.append(
+            {"from": claim_id(figure.claim_id), "to": figure_id(figure.id), "type": "has_figure"}
+        )
     for source in sorted(rows.sources, key=lambda s: s.id):
         if source.parent_id is not None and source.parent_id in source_pks:
-            edges.append({"from": source_id(source.id), "to": source_id(source.parent_id),
-                          "type": "part_of"})
+            edges.append(
+                {"from": source_id(source.id), "to": source_id(source.parent_id), "type": "part_of"}
+            )
     for relation in sorted(rows.links, key=lambda x: (x.from_claim_id, x.to_claim_id)):
         if relation.from_claim_id in claim_pks and relation.to_claim_id in claim_pks:
-            edges.append({"from": claim_id(relation.from_claim_id),
-                          "to": claim_id(relation.to_claim_id),
-                          "type": LINK_EDGE_TYPES.get(relation.kind, relation.kind),
-                          "score": relation.score, "status": relation.status})
+            edges.append(
+                {
+                    "from": claim_id(relation.from_claim_id),
+                    "to": claim_id(relation.to_claim_id),
+                    "type": LINK_EDGE_TYPES.get(relation.kind, relation.kind),
+                    "score": relation.score,
+                    "status": relation.status,
+                }
+            )
     return nodes, edges
 
 
@@ -251,7 +314,7 @@ PROV_NAMESPACE = "https://provenance.invalid/ns#"
 
 
 def _qname(node: str) -> str:
-    """"claim:12" -> "pv:claim-12": PROV readers split a name at its first colon."""
+    """ "claim:12" -> "pv:claim-12": PROV readers split a name at its first colon."""
     kind, _, pk = node.partition(":")
     return f"pv:{kind}-{pk}"
 
@@ -311,8 +374,11 @@ def build_prov(rows: GraphRows) -> Json:
 
     for node_id, node in nodes.items():
         kind = str(node["type"])
-        record: Json = {"prov:type": _qualified(f"pv:{kind.capitalize()}"),
-                        "pv:node": node_id, **_attributes(node, skip=("id", "type"))}
+        record: Json = {
+            "prov:type": _qualified(f"pv:{kind.capitalize()}"),
+            "pv:node": node_id,
+            **_attributes(node, skip=("id", "type")),
+        }
         if kind == "source":
             record["prov:label"] = str(node["name"])
             agent[_qname(node_id)] = record
@@ -325,46 +391,89 @@ def build_prov(rows: GraphRows) -> Json:
         outlet = outlets.get(claim.article_id)
         origin = chain[0].source_id if chain else outlet
         if origin is not None:
-            relations.add("wasAttributedTo", {"prov:entity": claim_q,
-                                              "prov:agent": _qname(source_id(origin)),
-                                              "pv:position": 0})
+            relations.add(
+                "wasAttributedTo",
+                {"prov:entity": claim_q, "prov:agent": _qname(source_id(origin)), "pv:position": 0},
+            )
         previous = claim_q
         for link in chain[1:]:
             report = _report_qname(claim.id, link.position)
-            entity[report] = {"prov:type": _qualified("pv:Report"), "pv:claim": claim_id(claim.id),
-                              "pv:position": link.position, "pv:mention": link.mention}
-            relations.add("wasAttributedTo", {"prov:entity": report,
-                                              "prov:agent": _qname(source_id(link.source_id)),
-                                              "pv:position": link.position})
-            relations.add("wasDerivedFrom", {"prov:generatedEntity": report,
-                                             "prov:usedEntity": previous,
-                                             "prov:type": _qualified("prov:Quotation")})
+            entity[report] = {
+                "prov:type": _qualified("pv:Report"),
+                "pv:claim": claim_id(claim.id),
+                "pv:position": link.position,
+                "pv:mention": link.mention,
+            }
+            relations.add(
+                "wasAttributedTo",
+                {
+                    "prov:entity": report,
+                    "prov:agent": _qname(source_id(link.source_id)),
+                    "pv:position": link.position,
+                },
+            )
+            relations.add(
+                "wasDerivedFrom",
+                {
+                    "prov:generatedEntity": report,
+                    "prov:usedEntity": previous,
+                    "prov:type": _qualified("prov:Quotation"),
+                },
+            )
             previous = report
         article_q = _qname(article_id(claim.article_id))
-        relations.add("wasDerivedFrom", {"prov:generatedEntity": article_q,
-                                         "prov:usedEntity": claim_q,
-                                         "prov:type": _qualified("prov:PrimarySource")})
+        relations.add(
+            "wasDerivedFrom",
+            {
+                "prov:generatedEntity": article_q,
+                "prov:usedEntity": claim_q,
+                "prov:type": _qualified("prov:PrimarySource"),
+            },
+        )
         if previous != claim_q:
-            relations.add("wasDerivedFrom", {"prov:generatedEntity": article_q,
-                                             "prov:usedEntity": previous,
-                                             "prov:type": _qualified("prov:Quotation")})
+            relations.add(
+                "wasDerivedFrom",
+                {
+                    "prov:generatedEntity": article_q,
+                    "prov:usedEntity": previous,
+                    "prov:type": _qualified("prov:Quotation"),
+                },
+            )
     for article in sorted(rows.articles, key=lambda a: a.id):
         if article.outlet_id is not None:
-            relations.add("wasAttributedTo", {"prov:entity": _qname(article_id(article.id)),
-                                              "prov:agent": _qname(source_id(article.outlet_id))})
+            relations.add(
+                "wasAttributedTo",
+                {
+                    "prov:entity": _qname(article_id(article.id)),
+                    "prov:agent": _qname(source_id(article.outlet_id)),
+                },
+            )
     for figure in sorted(rows.figures, key=lambda f: f.id):
-        relations.add("hadMember", {"prov:collection": _qname(claim_id(figure.claim_id)),
-                                    "prov:entity": _qname(figure_id(figure.id))})
+        relations.add(
+            "hadMember",
+            {
+                "prov:collection": _qname(claim_id(figure.claim_id)),
+                "prov:entity": _qname(figure_id(figure.id)),
+            },
+        )
     for edge in edge_list:
         kind = str(edge["type"])
         if kind == "part_of":
-            relations.add("actedOnBehalfOf", {"prov:delegate": _qname(str(edge["from"])),
-                                              "prov:responsible": _qname(str(edge["to"]))})
+            relations.add(
+                "actedOnBehalfOf",
+                {
+                    "prov:delegate": _qname(str(edge["from"])),
+                    "prov:responsible": _qname(str(edge["to"])),
+                },
+            )
         elif kind in LINK_EDGE_TYPES.values():
-            attributes: Json = {"prov:generatedEntity": _qname(str(edge["from"])),
-                                "prov:usedEntity": _qname(str(edge["to"])),
-                                "pv:relation": kind, "pv:score": edge["score"],
-                                "pv:status": edge["status"]}
+            attributes: Json = {
+                "prov:generatedEntity": _qname(str(edge["from"])),
+                "prov:usedEntity": _qname(str(edge["to"])),
+                "pv:relation": kind,
+                "pv:score": edge["score"],
+                "pv:status": edge["status"],
+            }
             if kind == "updates":
                 attributes["prov:type"] = _qualified("prov:Revision")
             relations.add("wasDerivedFrom", attributes)
@@ -376,4 +485,3 @@ def build_prov(rows: GraphRows) -> Json:
         document["agent"] = agent
     document.update(relations.groups)
     return document
-

@@ -95,34 +95,65 @@ def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ())
         _lock()
         existing = {
             frozenset((link.from_claim_id, link.to_claim_id)): link
-            for link in ClaimLink.objects.filter(Q(from_claim__in=new_ids) | Q(to_claim__in=new_ids))
+            for link in ClaimLink.objects.filter(
+                Q(from_claim__in=new_ids) | Q(to_claim__in=new_ids)
+            )
         }
         to_create, updated = [], 0
         for (from_id, to_id), match in matches.items():
             link = existing.get(frozenset((from_id, to_id)))
             if link is None:
-                to_create.append(ClaimLink(from_claim_id=from_id, to_claim_id=to_id, kind=match.kind,
-                                           score=match.score, evidence=match.evidence))
+                to_create.append(
+                    ClaimLink(
+                        from_claim_id=from_id,
+                        to_claim_id=to_id,
+                        kind=match.kind,
+                        score=match.score,
+                        evidence=match.evidence,
+                    )
+                )
             elif link.status == LinkStatus.PROPOSED:
                 # Direction only means something for `updates` (later -> earlier); otherwise the
                 # link keeps the direction of whichever article was matched first.
                 if match.kind != LinkKind.UPDATES:
                     from_id, to_id = link.from_claim_id, link.to_claim_id
-                if (link.kind, link.from_claim_id, link.evidence) != (match.kind, from_id, match.evidence):
+                if (link.kind, link.from_claim_id, link.evidence) != (
+                    match.kind,
+                    from_id,
+                    match.evidence,
+                ):
                     ClaimLink.objects.filter(pk=link.pk, status=LinkStatus.PROPOSED).update(
-                        kind=match.kind, score=match.score, evidence=match.evidence,
-                        from_claim_id=from_id, to_claim_id=to_id)
+                        kind=match.kind,
+                        score=match.score,
+                        evidence=match.evidence,
+                        from_claim_id=from_id,
+                        to_claim_id=to_id,
+                    )
                     updated += 1
         # ignore_conflicts: a concurrent run for the same article may have created it already.
         ClaimLink.objects.bulk_create(to_create, ignore_conflicts=True)
         found = {frozenset(ends) for ends in matches}
-        stale = [link.pk for key, link in existing.items()
-                 if link.status == LinkStatus.PROPOSED and key not in found and link.from_claim_id in new_ids]
-        removed = ClaimLink.objects.filter(pk__in=stale, status=LinkStatus.PROPOSED).delete()[0] if stale else 0
+        stale = [
+            link.pk
+            for key, link in existing.items()
+            if link.status == LinkStatus.PROPOSED
+            and key not in found
+            and link.from_claim_id in new_ids
+        ]
+        removed = (
+            ClaimLink.objects.filter(pk__in=stale, status=LinkStatus.PROPOSED).delete()[0]
+            if stale
+            else 0
+        )
         touched = new_ids | {c for key in found | set(existing) for c in key} | set(also_recompute)
         claims_recompute_origins(claim_ids=touched)
-    return MatchReport(claims=len(new_ids), candidates=len(pairs), created=len(to_create), updated=updated,
-                       removed=removed)
+    return MatchReport(
+        claims=len(new_ids),
+        candidates=len(pairs),
+        created=len(to_create),
+        updated=updated,
+        removed=removed,
+    )
 
 
 def _lock() -> None:
@@ -136,25 +167,38 @@ def claim_features(*, claim_ids: Iterable[int]) -> dict[int, ClaimFeatures]:
     if not ids:
         return {}
     chains: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for claim_id, source_id, kind in (Attribution.objects.filter(claim__in=ids).order_by("claim_id", "position")
-                                      .values_list("claim_id", "source_id", "source__kind")):
+    for claim_id, source_id, kind in (
+        Attribution.objects.filter(claim__in=ids)
+        .order_by("claim_id", "position")
+        .values_list("claim_id", "source_id", "source__kind")
+    ):
         chains[claim_id].append((source_id, kind))
     figures: dict[int, list[FigureFeature]] = defaultdict(list)
-    for f in Figure.objects.filter(claim__in=ids).exclude(status="dismissed").values(
-            "claim_id", "value", "unit", "text", "low", "high", "approximate", "qualifier"):
+    for f in (
+        Figure.objects.filter(claim__in=ids)
+        .exclude(status="dismissed")
+        .values("claim_id", "value", "unit", "text", "low", "high", "approximate", "qualifier")
+    ):
         figures[f.pop("claim_id")].append(FigureFeature(**f))
     dates: dict[int, list[dt.date]] = defaultdict(list)
-    for claim_id, value in ClaimDate.objects.filter(claim__in=ids, value__isnull=False).values_list("claim_id", "value"):
+    for claim_id, value in ClaimDate.objects.filter(claim__in=ids, value__isnull=False).values_list(
+        "claim_id", "value"
+    ):
         dates[claim_id].append(value)
     return {
         c["id"]: ClaimFeatures(
-            id=c["id"], article_id=c["article_id"], text=c["text"], hedged=c["hedged"],
+            id=c["id"],
+            article_id=c["article_id"],
+            text=c["text"],
+            hedged=c["hedged"],
             origin=origin_key(chains.get(c["id"], []), c["article__outlet_id"]),
-            published=c["article__published_at"], figures=tuple(figures.get(c["id"], ())),
+            published=c["article__published_at"],
+            figures=tuple(figures.get(c["id"], ())),
             dates=tuple(dates.get(c["id"], ())),
         )
         for c in Claim.objects.filter(pk__in=ids).values(
-            "id", "article_id", "text", "hedged", "article__outlet_id", "article__published_at")
+            "id", "article_id", "text", "hedged", "article__outlet_id", "article__published_at"
+        )
     }
 
 
@@ -180,11 +224,14 @@ def _component_ids(claim_ids: set[int]) -> tuple[set[int], list[tuple[int, int]]
     """Every claim linked to `claim_ids` through live same/corroborates links (at most
     MAX_COMPONENT more than given), and those links. Two queries."""
     with connection.cursor() as cursor:
-        cursor.execute(_COMPONENT_SQL, {"start": sorted(claim_ids), "limit": len(claim_ids) + MAX_COMPONENT})
+        cursor.execute(
+            _COMPONENT_SQL, {"start": sorted(claim_ids), "limit": len(claim_ids) + MAX_COMPONENT}
+        )
         seen = {row[0] for row in cursor.fetchall()} | set(claim_ids)
     edges = list(
         ClaimLink.objects.filter(kind__in=CORROBORATING, from_claim__in=seen, to_claim__in=seen)
-        .exclude(status=LinkStatus.REJECTED).values_list("from_claim_id", "to_claim_id")
+        .exclude(status=LinkStatus.REJECTED)
+        .values_list("from_claim_id", "to_claim_id")
     )
     return seen, edges
 
@@ -213,14 +260,25 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
         parent[find(a)] = find(b)
 
     claims = list(
-        Claim.objects.filter(pk__in=ids).select_related("article__outlet")
-        .only("id", "hedged", "verification_status", "credibility", "credibility_reason", "independent_origins",
-              "article__outlet__reliability", "article__outlet__id")
+        Claim.objects.filter(pk__in=ids)
+        .select_related("article__outlet")
+        .only(
+            "id",
+            "hedged",
+            "verification_status",
+            "credibility",
+            "credibility_reason",
+            "independent_origins",
+            "article__outlet__reliability",
+            "article__outlet__id",
+        )
     )
     chains: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for claim_id, source_id, kind, reliability in (
-            Attribution.objects.filter(claim__in=ids).order_by("claim_id", "position")
-            .values_list("claim_id", "source_id", "source__kind", "source__reliability")):
+        Attribution.objects.filter(claim__in=ids)
+        .order_by("claim_id", "position")
+        .values_list("claim_id", "source_id", "source__kind", "source__reliability")
+    ):
         chains[claim_id].append((source_id, kind, reliability))
     origins: dict[int, set[str]] = defaultdict(set)
     reliable: dict[int, set[str]] = defaultdict(set)
@@ -228,7 +286,9 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
     for claim in claims:
         outlet = claim.article.outlet
         chain = chains.get(claim.pk, [])
-        reliabilities[claim.pk] = [r for _, _, r in chain] + ([outlet.reliability] if outlet else [])
+        reliabilities[claim.pk] = [r for _, _, r in chain] + (
+            [outlet.reliability] if outlet else []
+        )
         key = origin_key([(s, k) for s, k, _ in chain], outlet.pk if outlet else None)
         root = find(claim.pk)
         origins[root].add(key)
@@ -239,12 +299,21 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
         root = find(claim.pk)
         count = len(origins[root])
         grade, reason = credibility_compute(
-            chain_reliabilities=reliabilities[claim.pk], hedged=claim.hedged,
+            chain_reliabilities=reliabilities[claim.pk],
+            hedged=claim.hedged,
             independent_origins=max(1, len(reliable[root])),
             confirmed=claim.verification_status == "confirmed",
         )
-        if (grade, reason[:300], count) != (claim.credibility, claim.credibility_reason, claim.independent_origins):
-            claim.credibility, claim.credibility_reason, claim.independent_origins = grade, reason[:300], count
+        if (grade, reason[:300], count) != (
+            claim.credibility,
+            claim.credibility_reason,
+            claim.independent_origins,
+        ):
+            claim.credibility, claim.credibility_reason, claim.independent_origins = (
+                grade,
+                reason[:300],
+                count,
+            )
             changed.append(claim)
     _claims_write_grades(changed)
     claims_refresh_sort_keys(claim_ids=ids)
@@ -281,7 +350,9 @@ def claims_article_changed(*, article_id: int) -> None:
     keep (publication day and time, the outlet's reliability in their weakest link and
     credibility) follow."""
     Claim.objects.filter(article_id=article_id).update(published_on=_published_day(article_id))
-    claims_recompute_origins(claim_ids=Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+    claims_recompute_origins(
+        claim_ids=Claim.objects.filter(article_id=article_id).values_list("pk", flat=True)
+    )
 
 
 def _published_day(article_id: int) -> dt.date | None:
@@ -323,8 +394,15 @@ def claims_refresh_sort_keys(*, claim_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(_SORT_KEYS_SQL, {"ids": ids, "no_date": NO_DATE, "kinds": [str(k) for k in CORROBORATING],
-                                        "rejected": str(LinkStatus.REJECTED)})
+        cursor.execute(
+            _SORT_KEYS_SQL,
+            {
+                "ids": ids,
+                "no_date": NO_DATE,
+                "kinds": [str(k) for k in CORROBORATING],
+                "rejected": str(LinkStatus.REJECTED),
+            },
+        )
         changed = int(cursor.rowcount)
     claims_refresh_sources(claim_ids=ids)
     return changed
@@ -351,8 +429,12 @@ def _claims_write_grades(claims: list[Claim]) -> None:
             "independent_origins = v.origins "
             "FROM unnest(%s::bigint[], %s::smallint[], %s::text[], %s::smallint[]) AS v(id, credibility, reason, origins) "
             "WHERE c.id = v.id",
-            [[c.pk for c in claims], [c.credibility for c in claims], [c.credibility_reason for c in claims],
-             [c.independent_origins for c in claims]],
+            [
+                [c.pk for c in claims],
+                [c.credibility for c in claims],
+                [c.credibility_reason for c in claims],
+                [c.independent_origins for c in claims],
+            ],
         )
 
 
@@ -369,16 +451,24 @@ def claim_link_review(*, actor: Any, link_id: int, action: str, reason: str) -> 
     """
     require_editor(actor)
     if action not in LINK_ACTIONS:
-        raise ApplicationError(f"{action!r} is not a link review action; use confirm or reject.", field="action")
+        raise ApplicationError(
+            f"{action!r} is not a link review action; use confirm or reject.", field="action"
+        )
     reason = require_reason(reason, f"{action} the link")
     with audit_context(actor=actor, action=f"link.{action}", reason=reason):
         link = ClaimLink.objects.select_for_update().filter(pk=link_id).first()
         if link is None:
-            raise ApplicationError(f"There is no claim link {link_id}.", code="not_found", status_code=404)
+            raise ApplicationError(
+                f"There is no claim link {link_id}.", code="not_found", status_code=404
+            )
         ClaimLink.objects.filter(pk=link_id).update(
-            status=LINK_ACTIONS[action], reviewed_at=timezone.now(),
-            reviewed_by=actor if getattr(actor, "is_authenticated", False) else None)
-        Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id], edited=False).update(edited=True)
+            status=LINK_ACTIONS[action],
+            reviewed_at=timezone.now(),
+            reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id], edited=False).update(
+            edited=True
+        )
         _lock()
         claims_recompute_origins(claim_ids=[link.from_claim_id, link.to_claim_id])
     reviewed: ClaimLink = ClaimLink.objects.select_related("from_claim", "to_claim").get(pk=link_id)
@@ -399,27 +489,39 @@ def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
     for a, b in edges:
         parent[find(a)] = find(b)
     mine = {c for c in ids if find(c) == find(claim_id)}
-    rows = list(Claim.objects.filter(pk__in=mine).select_related("article__outlet")
-                .only("id", "text", "article__title", "article__outlet__name", "article__published_at"))
+    rows = list(
+        Claim.objects.filter(pk__in=mine)
+        .select_related("article__outlet")
+        .only("id", "text", "article__title", "article__outlet__name", "article__published_at")
+    )
     chains: dict[int, list[Attribution]] = defaultdict(list)
-    for a in Attribution.objects.filter(claim__in=mine).select_related("source").order_by("claim_id", "position"):
+    for a in (
+        Attribution.objects.filter(claim__in=mine)
+        .select_related("source")
+        .order_by("claim_id", "position")
+    ):
         chains[a.claim_id].append(a)
     grouped: dict[str, dict[str, Any]] = {}
     for claim in rows:
         outlet = claim.article.outlet
         key, name = origin_named(
             [(a.source_id, a.source.kind, a.source.name) for a in chains.get(claim.pk, [])],
-            (outlet.pk, outlet.name) if outlet else None)
+            (outlet.pk, outlet.name) if outlet else None,
+        )
         entry = grouped.setdefault(key, {"key": key, "name": name, "claims": []})
         entry["claims"].append(claim)
     return sorted(grouped.values(), key=lambda e: e["name"].casefold())
 
 
-def origin_named(chain: Sequence[tuple[int, str, str]], outlet: tuple[int, str] | None) -> tuple[str, str]:
+def origin_named(
+    chain: Sequence[tuple[int, str, str]], outlet: tuple[int, str] | None
+) -> tuple[str, str]:
     """A claim's origin key (`matching.origin_key`) and how to name it: the first source, "X via
     Y" when X is unnamed ("officials") and Y the first named relay, or the outlet's own reporting.
     `chain` is (source id, kind, name), origin first; `outlet` is (id, name)."""
-    key = origin_key([(source_id, kind) for source_id, kind, _ in chain], outlet[0] if outlet else None)
+    key = origin_key(
+        [(source_id, kind) for source_id, kind, _ in chain], outlet[0] if outlet else None
+    )
     if not chain:
         return key, f"{outlet[1]} (own reporting)" if outlet else "Unknown"
     name = chain[0][2]

@@ -83,7 +83,8 @@ def origin_key(chain: Sequence[tuple[int, str]], outlet_id: int | None) -> str:
 
 # ------------------------------------------------------------------------------ words
 
-_STOPWORDS = frozenset("""
+_STOPWORDS = frozenset(
+    """
 a about above according after again against all also an and any are as at be been before being
 between both but by can could did do does during each for from further had has have having he her
 here hers him his how i if in into is it its itself just may might more most must no nor not now
@@ -91,7 +92,8 @@ of off on once only or other our out over own reported reports said same says sh
 such than that the their them then there these they this those through to too under until up
 very was we were what when where which while who whom why will with would you your according
 told stated state added report claimed claim say saying cited citing quoted
-""".split())
+""".split()
+)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _NEGATION = re.compile(
@@ -139,11 +141,26 @@ ROUNDING_TOLERANCE = 0.02
 _OPEN_ABOVE = ("more than", "at least", "over", "upwards of", "in excess of", "nearly", "almost")
 _OPEN_BELOW = ("less than", "fewer than", "at most", "up to", "under", "no more than")
 _UNIT_SYNONYMS = {
-    "soldier": "troop", "serviceman": "troop", "servicemen": "troop", "personnel": "troop",
-    "fighter": "troop", "force": "troop", "military": "troop", "engineer": "troop",
-    "worker": "worker", "labourer": "worker", "laborer": "worker", "people": "person",
-    "civilian": "person", "resident": "person", "missile": "missile", "rocket": "missile",
-    "drone": "drone", "uav": "drone", "dollar": "usd", "$": "usd",
+    "soldier": "troop",
+    "serviceman": "troop",
+    "servicemen": "troop",
+    "personnel": "troop",
+    "fighter": "troop",
+    "force": "troop",
+    "military": "troop",
+    "engineer": "troop",
+    "worker": "worker",
+    "labourer": "worker",
+    "laborer": "worker",
+    "people": "person",
+    "civilian": "person",
+    "resident": "person",
+    "missile": "missile",
+    "rocket": "missile",
+    "drone": "drone",
+    "uav": "drone",
+    "dollar": "usd",
+    "$": "usd",
 }
 
 
@@ -175,7 +192,9 @@ def figures_agree(a: FigureFeature, b: FigureFeature) -> bool:
     return a_low <= b_high and b_low <= a_high
 
 
-def compare_figures(new: Iterable[FigureFeature], old: Iterable[FigureFeature]) -> list[dict[str, Any]]:
+def compare_figures(
+    new: Iterable[FigureFeature], old: Iterable[FigureFeature]
+) -> list[dict[str, Any]]:
     """Each pair of figures counting the same thing, and whether their values agree."""
     old = list(old)
     pairs = []
@@ -185,8 +204,14 @@ def compare_figures(new: Iterable[FigureFeature], old: Iterable[FigureFeature]) 
             continue
         for b in old:
             if unit_key(b.unit) == key:
-                pairs.append({"new": a.text or str(a.value), "old": b.text or str(b.value), "unit": key,
-                              "agree": figures_agree(a, b)})
+                pairs.append(
+                    {
+                        "new": a.text or str(a.value),
+                        "old": b.text or str(b.value),
+                        "unit": key,
+                        "agree": figures_agree(a, b),
+                    }
+                )
     return pairs
 
 
@@ -350,5 +375,11 @@ SELECT q.id, m.id, similarity(m.text, q.text)
 
 
 def candidate_params(*, article_id: int) -> dict[str, Any]:
-    return {"article_id": article_id, "window": MATCH_WINDOW_DAYS, "per_claim": CANDIDATES_PER_CLAIM,
-            "terms": RAREST_TERMS, "common_share": COMMON_TERM_SHARE, "rare_share": RARE_TERM_SHARE}
+    return {
+        "article_id": article_id,
+        "window": MATCH_WINDOW_DAYS,
+        "per_claim": CANDIDATES_PER_CLAIM,
+        "terms": RAREST_TERMS,
+        "common_share": COMMON_TERM_SHARE,
+        "rare_share": RARE_TERM_SHARE,
+    }

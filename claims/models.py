@@ -64,12 +64,15 @@ class Claim(models.Model):
     cue = models.CharField(max_length=200, blank=True, default="")
     hedged = models.BooleanField(default=False)
     hedge_cues = ArrayField(models.CharField(max_length=100), default=list, blank=True)
-    credibility = models.PositiveSmallIntegerField(choices=Credibility.choices,
-                                                   default=Credibility.CANNOT_BE_JUDGED)
-    credibility_override = models.PositiveSmallIntegerField(choices=Credibility.choices,
-                                                            null=True, blank=True)
-    verification_status = models.CharField(max_length=16, choices=VerificationStatus.choices,
-                                           default=VerificationStatus.UNVERIFIED)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    credibility_override = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, null=True, blank=True
+    )
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
     extractor_version = models.CharField(max_length=32)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency counter.")
     edited = models.BooleanField(
@@ -77,18 +80,21 @@ class Claim(models.Model):
         help_text="An editor changed this claim or its figures; re-extraction keeps it as it is.",
     )
     credibility_reason = models.CharField(
-        max_length=300, blank=True, default="",
+        max_length=300,
+        blank=True,
+        default="",
         help_text="Why the computed credibility is what it is (the rule's reason).",
     )
     independent_origins = models.PositiveSmallIntegerField(
         default=1,
         help_text="Distinct first sources behind this claim and its same/corroborating matches "
-                  "(denormalized; recomputed when links or chains change).",
+        "(denormalized; recomputed when links or chains change).",
     )
     published_on = models.DateField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="The article's publication day, copied here so matching finds claims by words and "
-                  "date window in one index scan.",
+        "date window in one index scan.",
     )
     # The list's sort keys, stored so that every ordering of the claims list is a walk down one
     # index (derived values: `claims.links.claims_refresh_sort_keys` keeps them, the audit
@@ -98,14 +104,18 @@ class Claim(models.Model):
         help_text="The article's publication time (NO_DATE when undated): the list's default order.",
     )
     weakest_reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F,
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
         help_text="The chain's weakest reliability, the outlet included (F without an outlet).",
     )
     corroboration = models.PositiveIntegerField(
-        default=0, help_text="Same/corroborates links to other claims that an editor has not rejected.",
+        default=0,
+        help_text="Same/corroborates links to other claims that an editor has not rejected.",
     )
     search_vector = models.GeneratedField(
-        expression=SearchVector("text", config="english"), output_field=SearchVectorField(),
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
         db_persist=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,8 +124,9 @@ class Claim(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")),
-                                   name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="claim_span_not_empty"
+            ),
         ]
         indexes = [
             models.Index(fields=["article", "start"], name="claim_article_start"),
@@ -123,12 +134,26 @@ class Claim(models.Model):
             # the first rows of an index walk, whatever the table's size. A btree walks both
             # ways, so newest and oldest share the first.
             models.Index(fields=["-published_sort", "-id"], name="claim_newest"),
-            models.Index(fields=["weakest_reliability", "-published_sort", "-id"], name="claim_most_reliable"),
-            models.Index(fields=["-weakest_reliability", "-published_sort", "-id"], name="claim_least_reliable"),
-            models.Index(fields=["-corroboration", "-published_sort", "-id"], name="claim_most_corroborated"),
-            models.Index(fields=["corroboration", "-published_sort", "-id"], name="claim_least_corroborated"),
-            models.Index(fields=["-independent_origins", "-published_sort", "-id"], name="claim_most_origins"),
-            models.Index(fields=["independent_origins", "-published_sort", "-id"], name="claim_fewest_origins"),
+            models.Index(
+                fields=["weakest_reliability", "-published_sort", "-id"], name="claim_most_reliable"
+            ),
+            models.Index(
+                fields=["-weakest_reliability", "-published_sort", "-id"],
+                name="claim_least_reliable",
+            ),
+            models.Index(
+                fields=["-corroboration", "-published_sort", "-id"], name="claim_most_corroborated"
+            ),
+            models.Index(
+                fields=["corroboration", "-published_sort", "-id"], name="claim_least_corroborated"
+            ),
+            models.Index(
+                fields=["-independent_origins", "-published_sort", "-id"], name="claim_most_origins"
+            ),
+            models.Index(
+                fields=["independent_origins", "-published_sort", "-id"],
+                name="claim_fewest_origins",
+            ),
             # Matching: claims sharing rare words AND published within the window, intersected
             # inside one GIN scan (btree_gin gives the date column a GIN operator class), so the
             # rows read do not grow with the years of claims outside the window. Full-text search
@@ -164,7 +189,9 @@ class Attribution(models.Model):
     class Meta:
         ordering = ["claim", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["claim", "position"], name="attribution_position_unique"),
+            models.UniqueConstraint(
+                fields=["claim", "position"], name="attribution_position_unique"
+            ),
         ]
         indexes = [models.Index(fields=["source", "position"], name="attribution_source_pos")]
 
@@ -182,15 +209,21 @@ class ClaimSource(models.Model):
     """
 
     # No single-column indexes: the unique (claim, source) and (source, time, claim) lead with them.
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="source_entries", db_index=False)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="source_entries", db_index=False
+    )
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+", db_index=False)
     published_sort = models.DateTimeField()
     origin = models.BooleanField(help_text="The source is the chain's origin (position 0).")
     relay = models.BooleanField(help_text="The source relays it: a later link, or the outlet.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["claim", "source"], name="claim_source_unique")]
-        indexes = [models.Index(fields=["source", "-published_sort", "-claim"], name="claim_source_newest")]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="claim_source_unique")
+        ]
+        indexes = [
+            models.Index(fields=["source", "-published_sort", "-claim"], name="claim_source_newest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id} in {self.claim_id}"
@@ -216,8 +249,9 @@ class Figure(models.Model):
     qualifier = models.CharField(max_length=50, blank=True, default="")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=FigureStatus.choices,
-                              default=FigureStatus.UNREVIEWED)
+    status = models.CharField(
+        max_length=16, choices=FigureStatus.choices, default=FigureStatus.UNREVIEWED
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -266,20 +300,26 @@ class ClaimLink(models.Model):
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(max_length=16, choices=LinkKind.choices)
     score = models.FloatField(default=0.0)
-    status = models.CharField(max_length=16, choices=LinkStatus.choices,
-                              default=LinkStatus.PROPOSED)
-    evidence = models.JSONField(default=dict, blank=True,
-                                help_text="Why the matcher proposed it: shared words, figures, dates, similarity.")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=LinkStatus.choices, default=LinkStatus.PROPOSED
+    )
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the matcher proposed it: shared words, figures, dates, similarity.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["from_claim", "to_claim"], name="claim_link_unique"),
-            models.CheckConstraint(condition=~models.Q(from_claim=models.F("to_claim")),
-                                   name="claim_link_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(from_claim=models.F("to_claim")), name="claim_link_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,8 +34,8 @@ def highlight_segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
         if span.start < pos or span.end > len(text) or span.start >= span.end:
             continue
         if span.start > pos:
-            segments.append(Segment(text[pos:span.start], None))
-        segments.append(Segment(text[span.start:span.end], span))
+            segments.append(Segment(text[pos : span.start], None))
+        segments.append(Segment(text[span.start : span.end], span))
         pos = span.end
     if pos < len(text):
         segments.append(Segment(text[pos:], None))
@@ -63,7 +63,9 @@ class ChainPicture:
     gap: int = 46
 
 
-def chain_picture(links: Sequence[tuple[str, str, str, str, str]], *, max_label: int = 26) -> ChainPicture:
+def chain_picture(
+    links: Sequence[tuple[str, str, str, str, str]], *, max_label: int = 26
+) -> ChainPicture:
     """Lay out a chain (origin first) as boxes left to right with arrows between.
 
     `links` are (label, full title, reliability, kind, url) from origin to the outlet.
@@ -72,9 +74,22 @@ def chain_picture(links: Sequence[tuple[str, str, str, str, str]], *, max_label:
     nodes = []
     for i, (label, title, reliability, kind, url) in enumerate(links):
         short = label if len(label) <= max_label else label[: max_label - 1] + "…"
-        role = "origin" if i == 0 else ("outlet" if kind == "outlet" and i == len(links) - 1 else "relay")
-        nodes.append(ChainNode(x=8 + i * (node_width + gap), label=short, title=title,
-                               reliability=reliability, kind=kind.replace("_", " "), role=role, url=url))
+        role = (
+            "origin"
+            if i == 0
+            else ("outlet" if kind == "outlet" and i == len(links) - 1 else "relay")
+        )
+        nodes.append(
+            ChainNode(
+                x=8 + i * (node_width + gap),
+                label=short,
+                title=title,
+                reliability=reliability,
+                kind=kind.replace("_", " "),
+                role=role,
+                url=url,
+            )
+        )
     arrows = tuple((n.x + node_width, n.x + node_width + gap) for n in nodes[:-1])
     width = 16 + len(nodes) * node_width + max(0, len(nodes) - 1) * gap
     return ChainPicture(nodes=tuple(nodes), arrows=arrows, width=max(width, 200))

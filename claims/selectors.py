@@ -55,6 +55,7 @@ from sources.selectors import published_between, sources_named
 
 RELIABILITY_GRADES = tuple(Reliability.values)  # "A" (best) ... "F" (cannot be judged)
 
+
 class SourceRole(StrEnum):
     """Where in the chain a `source_id`/`source_name` filter looks."""
 
@@ -145,18 +146,27 @@ def _matching(qs: QuerySet[Claim], text: str) -> QuerySet[Claim]:
         common = cursor.fetchone()[0] >= SEARCH_COMMON_HITS
     if common:
         # `IS TRUE` hides the match from the planner's estimate and from the GIN index: a walk.
-        return qs.filter(RawSQL(
-            "(claims_claim.search_vector @@ websearch_to_tsquery('english'::regconfig, %s)) IS TRUE",
-            [text], output_field=BooleanField()))
+        return qs.filter(
+            RawSQL(
+                "(claims_claim.search_vector @@ websearch_to_tsquery('english'::regconfig, %s)) IS TRUE",
+                [text],
+                output_field=BooleanField(),
+            )
+        )
     return qs.filter(search_vector=SearchQuery(text, config="english", search_type="websearch"))
 
 
 def _of_source(qs: QuerySet[Claim], f: ClaimFilters) -> QuerySet[Claim]:
     """Claims naming the source in their chain (or published by it), in the role asked for,
     through ClaimSource (one row per claim and source)."""
-    role = {SourceRole.ORIGIN: {"origin": True}, SourceRole.RELAY: {"relay": True}}.get(f.source_role, {})
-    ids = ([f.source_id] if f.source_id is not None
-           else sorted(set(sources_named(f.source_name or "").values_list("pk", flat=True))))
+    role = {SourceRole.ORIGIN: {"origin": True}, SourceRole.RELAY: {"relay": True}}.get(
+        f.source_role, {}
+    )
+    ids = (
+        [f.source_id]
+        if f.source_id is not None
+        else sorted(set(sources_named(f.source_name or "").values_list("pk", flat=True)))
+    )
     if len(ids) == 1:
         # A join, not a semi-join, with the entry's copy of the publication time equated to the
         # claim's: PostgreSQL then reads the page off the (source, time, claim) index, newest
@@ -164,11 +174,15 @@ def _of_source(qs: QuerySet[Claim], f: ClaimFilters) -> QuerySet[Claim]:
         # hundred thousand (collecting them all and sorting, or walking every claim testing
         # each, cost 30-130 ms at 1M claims for a source in a few thousand chains).
         # (claim, source) is unique, so the join never repeats a claim.
-        return qs.filter(source_entries__source_id=ids[0],
-                         source_entries__published_sort=F("published_sort"),
-                         **{f"source_entries__{k}": v for k, v in role.items()})
+        return qs.filter(
+            source_entries__source_id=ids[0],
+            source_entries__published_sort=F("published_sort"),
+            **{f"source_entries__{k}": v for k, v in role.items()},
+        )
     # A name shared by several sources (or none): a claim may name two of them, so a semi-join.
-    return qs.filter(pk__in=ClaimSource.objects.filter(source_id__in=ids, **role).values("claim_id"))
+    return qs.filter(
+        pk__in=ClaimSource.objects.filter(source_id__in=ids, **role).values("claim_id")
+    )
 
 
 def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
@@ -186,20 +200,26 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     if f.source_id is not None or f.source_name:
         qs = _of_source(qs, f)
     if f.source_kind:
-        qs = qs.filter(Exists(chain_of.filter(source__kind=f.source_kind))
-                       | Q(article__outlet__kind=f.source_kind))
+        qs = qs.filter(
+            Exists(chain_of.filter(source__kind=f.source_kind))
+            | Q(article__outlet__kind=f.source_kind)
+        )
     if f.min_reliability:
         grade = f.min_reliability.upper()
         if grade not in RELIABILITY_GRADES:
-            raise ApplicationError(f"{f.min_reliability!r} is not a reliability grade; use A to F.",
-                                   field="min_reliability")
+            raise ApplicationError(
+                f"{f.min_reliability!r} is not a reliability grade; use A to F.",
+                field="min_reliability",
+            )
         if grade != Reliability.F:
             # "At least as reliable as B" = no link graded C..F, outlet included (A is best, so
             # worse = greater). An article without an outlet has an unjudged publisher (F).
             qs = qs.filter(weakest_reliability__lte=grade)
     if f.max_credibility is not None:
-        qs = qs.filter(Q(credibility_override__lte=f.max_credibility)
-                       | Q(credibility_override__isnull=True, credibility__lte=f.max_credibility))
+        qs = qs.filter(
+            Q(credibility_override__lte=f.max_credibility)
+            | Q(credibility_override__isnull=True, credibility__lte=f.max_credibility)
+        )
     if f.hedged is not None:
         qs = qs.filter(hedged=f.hedged)
     if f.min_origins is not None:
@@ -207,7 +227,9 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     if f.verification_status:
         qs = qs.filter(verification_status=f.verification_status)
     if f.flagged_figures is not None:
-        flagged = Exists(Figure.objects.filter(claim=OuterRef("pk"), status=FigureStatus.UNCONFIRMED))
+        flagged = Exists(
+            Figure.objects.filter(claim=OuterRef("pk"), status=FigureStatus.UNCONFIRMED)
+        )
         qs = qs.filter(flagged if f.flagged_figures else ~flagged)
     if f.article_id is not None:
         qs = qs.filter(article_id=f.article_id)
@@ -218,8 +240,9 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
     if f.published_from is not None or f.published_until is not None:
         # The claim's copy of the publication time (its index answers the range); an undated
         # claim (stored as NO_DATE) is in no range.
-        qs = qs.filter(published_between("published_sort", f.published_from, f.published_until)).exclude(
-            published_sort=NO_DATE)
+        qs = qs.filter(
+            published_between("published_sort", f.published_from, f.published_until)
+        ).exclude(published_sort=NO_DATE)
     if f.search and f.search.strip():
         qs = _matching(qs, f.search)
 
@@ -268,31 +291,96 @@ def claim_list_rows(*, claim_ids: list[int]) -> list[dict[str, Any]]:
     for claim_id in claim_ids:
         if claim_id not in found:
             continue
-        (_, text, kind, cue, hedged, hedge_cues, credibility, override, status, weakest, corroboration, origins,
-         article_id, title, url, published_at, outlet_id, outlet_name, outlet_kind, outlet_grade,
-         chain, figures, dates) = found[claim_id]
-        rows.append({
-            "id": claim_id, "text": text, "kind": kind, "cue": cue, "hedged": hedged, "hedge_cues": hedge_cues,
-            "credibility": override or credibility, "verification_status": status,
-            "weakest_reliability": weakest, "corroboration": corroboration, "independent_origins": origins,
-            "article": {
-                "id": article_id, "title": title, "url": url, "published_at": iso_datetime(published_at),
-                "outlet": None if outlet_id is None else {
-                    "id": outlet_id, "name": outlet_name, "kind": outlet_kind, "reliability": outlet_grade},
-            },
-            "chain": [
-                {"position": position, "mention": mention, "cue": link_cue,
-                 "source": {"id": source_id, "name": name, "kind": source_kind, "reliability": grade}}
-                for position, mention, link_cue, source_id, name, source_kind, grade in orjson.loads(chain or "[]")
-            ],
-            "figures": [
-                {"id": figure_id, "value": float(value), "low": _float(low), "high": _float(high), "unit": unit,
-                 "text": figure_text, "approximate": approximate, "qualifier": qualifier, "status": figure_status}
-                for figure_id, value, low, high, unit, figure_text, approximate, qualifier, figure_status
-                in orjson.loads(figures or "[]")
-            ],
-            "dates": [{"text": date_text, "value": value} for date_text, value in orjson.loads(dates or "[]")],
-        })
+        (
+            _,
+            text,
+            kind,
+            cue,
+            hedged,
+            hedge_cues,
+            credibility,
+            override,
+            status,
+            weakest,
+            corroboration,
+            origins,
+            article_id,
+            title,
+            url,
+            published_at,
+            outlet_id,
+            outlet_name,
+            outlet_kind,
+            outlet_grade,
+            chain,
+            figures,
+            dates,
+        ) = found[claim_id]
+        rows.append(
+            {
+                "id": claim_id,
+                "text": text,
+                "kind": kind,
+                "cue": cue,
+                "hedged": hedged,
+                "hedge_cues": hedge_cues,
+                "credibility": override or credibility,
+                "verification_status": status,
+                "weakest_reliability": weakest,
+                "corroboration": corroboration,
+                "independent_origins": origins,
+                "article": {
+                    "id": article_id,
+                    "title": title,
+                    "url": url,
+                    "published_at": iso_datetime(published_at),
+                    "outlet": None
+                    if outlet_id is None
+                    else {
+                        "id": outlet_id,
+                        "name": outlet_name,
+                        "kind": outlet_kind,
+                        "reliability": outlet_grade,
+                    },
+                },
+                "chain": [
+                    {
+                        "position": position,
+                        "mention": mention,
+                        "cue": link_cue,
+                        "source": {
+                            "id": source_id,
+                            "name": name,
+                            "kind": source_kind,
+                            "reliability": grade,
+                        },
+                    }
+                    for position, mention, link_cue, source_id, name, source_kind, grade in orjson.loads(
+                        chain or "[]"
+                    )
+                ],
+                "figures": [
+                    {
+                        "id": figure_id,
+                        "value": float(value),
+                        "low": _float(low),
+                        "high": _float(high),
+                        "unit": unit,
+                        "text": figure_text,
+                        "approximate": approximate,
+                        "qualifier": qualifier,
+                        "status": figure_status,
+                    }
+                    for figure_id, value, low, high, unit, figure_text, approximate, qualifier, figure_status in orjson.loads(
+                        figures or "[]"
+                    )
+                ],
+                "dates": [
+                    {"text": date_text, "value": value}
+                    for date_text, value in orjson.loads(dates or "[]")
+                ],
+            }
+        )
     return rows
 
 
@@ -332,34 +420,82 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
     row = rows[0]
     with connection.cursor() as cursor:
         cursor.execute(_DETAIL_SQL, {"id": claim_id, "chars": CONTEXT_CHARS})
-        (start, end, sentence_index, sentence_start, sentence_end, credibility, override, reason, version_name,
-         version, created_at, before, sentence, after) = cursor.fetchone()
+        (
+            start,
+            end,
+            sentence_index,
+            sentence_start,
+            sentence_end,
+            credibility,
+            override,
+            reason,
+            version_name,
+            version,
+            created_at,
+            before,
+            sentence,
+            after,
+        ) = cursor.fetchone()
         cursor.execute(_DETAIL_LINKS_SQL, {"id": claim_id, "rejected": str(LinkStatus.REJECTED)})
         links = [
-            {"id": link_id, "direction": "out" if out else "in", "kind": kind, "status": status, "score": score,
-             "evidence": json.loads(evidence) if isinstance(evidence, str) else evidence,
-             "claim": {"id": other_id, "text": text, "article_id": article_id}}
+            {
+                "id": link_id,
+                "direction": "out" if out else "in",
+                "kind": kind,
+                "status": status,
+                "score": score,
+                "evidence": json.loads(evidence) if isinstance(evidence, str) else evidence,
+                "claim": {"id": other_id, "text": text, "article_id": article_id},
+            }
             for link_id, out, kind, status, score, evidence, other_id, text, article_id in cursor.fetchall()
         ]
     outlet = row["article"]["outlet"]
     if row["corroboration"] == 0:
-        key, name = origin_named([(link["source"]["id"], link["source"]["kind"], link["source"]["name"])
-                                  for link in row["chain"]], (outlet["id"], outlet["name"]) if outlet else None)
+        key, name = origin_named(
+            [
+                (link["source"]["id"], link["source"]["kind"], link["source"]["name"])
+                for link in row["chain"]
+            ],
+            (outlet["id"], outlet["name"]) if outlet else None,
+        )
         origins = [{"key": key, "name": name, "claims": [claim_id]}]
     else:
-        origins = [{"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
-                   for o in claim_origins(claim_id=claim_id)]
+        origins = [
+            {"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
+            for o in claim_origins(claim_id=claim_id)
+        ]
     full_chain = [{**link, "implicit": False} for link in row["chain"]]
     if outlet is not None:
-        full_chain.append({"position": len(full_chain), "mention": outlet["name"], "cue": "", "source": outlet,
-                           "implicit": True})
+        full_chain.append(
+            {
+                "position": len(full_chain),
+                "mention": outlet["name"],
+                "cue": "",
+                "source": outlet,
+                "implicit": True,
+            }
+        )
     return {
-        **row, "start": start, "end": end, "sentence_index": sentence_index,
-        "context": {"before": before, "sentence": sentence, "after": after, "sentence_start": sentence_start,
-                    "sentence_end": sentence_end},
-        "credibility_computed": credibility, "credibility_override": override, "credibility_reason": reason,
-        "origins": origins, "extractor_version": version_name, "version": version,
-        "created_at": iso_datetime(created_at), "full_chain": full_chain, "links": links,
+        **row,
+        "start": start,
+        "end": end,
+        "sentence_index": sentence_index,
+        "context": {
+            "before": before,
+            "sentence": sentence,
+            "after": after,
+            "sentence_start": sentence_start,
+            "sentence_end": sentence_end,
+        },
+        "credibility_computed": credibility,
+        "credibility_override": override,
+        "credibility_reason": reason,
+        "origins": origins,
+        "extractor_version": version_name,
+        "version": version,
+        "created_at": iso_datetime(created_at),
+        "full_chain": full_chain,
+        "links": links,
     }
 
 
@@ -389,11 +525,13 @@ def claim_get(*, claim_id: int) -> Claim | None:
             Prefetch("links_out", queryset=live_links.select_related("to_claim")),
             Prefetch("links_in", queryset=live_links.select_related("from_claim")),
         )
-        .filter(pk=claim_id).first()
+        .filter(pk=claim_id)
+        .first()
     )
 
 
 # ------------------------------------------------------------------------------ figures
+
 
 @dataclass(frozen=True)
 class FigureFilters:
@@ -434,7 +572,8 @@ def _graph_too_large(nodes: int, limit: int) -> ApplicationError:
     return ApplicationError(
         f"The graph would have {nodes} nodes, more than the limit of {limit}. Narrow it: a "
         "lower depth, or a source, article or date range filter.",
-        code="graph_too_large", details={"nodes": nodes, "limit": limit},
+        code="graph_too_large",
+        details={"nodes": nodes, "limit": limit},
     )
 
 
@@ -449,14 +588,23 @@ def claim_graph_rows(*, claim_id: int, depth: int, max_nodes: int) -> GraphRows:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM claims_claim WHERE id = %s", [claim_id])
         if cursor.fetchone() is None:
-            raise ApplicationError(f"There is no claim {claim_id}.", code="not_found", status_code=404)
+            raise ApplicationError(
+                f"There is no claim {claim_id}.", code="not_found", status_code=404
+            )
         seen = {claim_id}
         frontier = {claim_id}
         for _ in range(depth - 1):
             if not frontier:
                 break
-            cursor.execute(_GRAPH_STEP_SQL, {"frontier": sorted(frontier), "seen": sorted(seen),
-                                             "rejected": str(LinkStatus.REJECTED), "limit": GRAPH_SAME_ORIGIN_LIMIT})
+            cursor.execute(
+                _GRAPH_STEP_SQL,
+                {
+                    "frontier": sorted(frontier),
+                    "seen": sorted(seen),
+                    "rejected": str(LinkStatus.REJECTED),
+                    "limit": GRAPH_SAME_ORIGIN_LIMIT,
+                },
+            )
             frontier = {row[0] for row in cursor.fetchall()} - seen
             seen |= frontier
             if len(seen) > max_nodes:
@@ -482,11 +630,13 @@ UNION ALL
   ORDER BY t.claim_id DESC LIMIT %(limit)s)
 """
 
+
 def graph_rows_for(*, filters: ClaimFilters, max_nodes: int) -> GraphRows:
     """The graph of every claim matching `filters` (1 query for the ids + 6 for the rows)."""
     ids = list(
-        claim_list(filters=replace(filters, ordering=ClaimOrdering.LATEST_EXTRACTED))
-        .values_list("pk", flat=True)[: max_nodes + 1]
+        claim_list(filters=replace(filters, ordering=ClaimOrdering.LATEST_EXTRACTED)).values_list(
+            "pk", flat=True
+        )[: max_nodes + 1]
     )
     if len(ids) > max_nodes:
         raise _graph_too_large(len(ids), max_nodes)
@@ -497,56 +647,100 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
     """Plain rows for these claims, in six queries whatever their number."""
     ids = sorted(claim_ids)
     with connection.cursor() as cursor:
+
         def rows(sql: str, *params: object) -> list[tuple[Any, ...]]:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
         claims = tuple(
-            ClaimRow(id=i, article_id=article_id, text=text, kind=kind, hedged=hedged, hedge_cues=tuple(cues),
-                     credibility=override or credibility, verification_status=status)
+            ClaimRow(
+                id=i,
+                article_id=article_id,
+                text=text,
+                kind=kind,
+                hedged=hedged,
+                hedge_cues=tuple(cues),
+                credibility=override or credibility,
+                verification_status=status,
+            )
             for i, article_id, text, kind, hedged, cues, credibility, override, status in rows(
                 "SELECT id, article_id, text, kind, hedged, hedge_cues, credibility, credibility_override, "
-                "verification_status FROM claims_claim WHERE id = ANY(%s)", ids)
+                "verification_status FROM claims_claim WHERE id = ANY(%s)",
+                ids,
+            )
         )
         attributions = tuple(
             AttributionRow(claim_id=c, source_id=s, position=p, mention=m, cue=cue)
             for c, s, p, m, cue in rows(
                 "SELECT claim_id, source_id, position, mention, cue FROM claims_attribution "
-                "WHERE claim_id = ANY(%s) ORDER BY claim_id, position", ids)
+                "WHERE claim_id = ANY(%s) ORDER BY claim_id, position",
+                ids,
+            )
         )
         figures = tuple(
-            FigureRow(id=i, claim_id=c, value=v, low=lo, high=hi, unit=u, text=t, approximate=a, status=st)
+            FigureRow(
+                id=i, claim_id=c, value=v, low=lo, high=hi, unit=u, text=t, approximate=a, status=st
+            )
             for i, c, v, lo, hi, u, t, a, st in rows(
                 "SELECT id, claim_id, value, low, high, unit, text, approximate, status FROM claims_figure "
-                "WHERE claim_id = ANY(%s) ORDER BY claim_id, start", ids)
+                "WHERE claim_id = ANY(%s) ORDER BY claim_id, start",
+                ids,
+            )
         )
         links = tuple(
             LinkRow(from_claim_id=a, to_claim_id=b, kind=k, score=sc, status=st)
             for a, b, k, sc, st in rows(
                 "SELECT from_claim_id, to_claim_id, kind, score, status FROM claims_claimlink "
                 "WHERE status <> %s AND from_claim_id = ANY(%s) AND to_claim_id = ANY(%s)",
-                str(LinkStatus.REJECTED), ids, ids)
+                str(LinkStatus.REJECTED),
+                ids,
+                ids,
+            )
         )
         articles = tuple(
-            ArticleRow(id=i, title=title, url=url, published_at=published.isoformat() if published else None,
-                       outlet_id=outlet)
+            ArticleRow(
+                id=i,
+                title=title,
+                url=url,
+                published_at=published.isoformat() if published else None,
+                outlet_id=outlet,
+            )
             for i, title, url, published, outlet in rows(
                 "SELECT id, title, url, published_at, outlet_id FROM sources_article WHERE id = ANY(%s)",
-                sorted({c.article_id for c in claims}))
+                sorted({c.article_id for c in claims}),
+            )
         )
-        source_ids = sorted({a.source_id for a in attributions} | {
-            a.outlet_id for a in articles if a.outlet_id is not None})
+        source_ids = sorted(
+            {a.source_id for a in attributions}
+            | {a.outlet_id for a in articles if a.outlet_id is not None}
+        )
         # The sources and, in the same query, their parents (one level: RIA Novosti's owner).
         sources = tuple(
-            SourceRow(id=i, name=name, kind=kind, country=country, reliability=reliability, parent_id=parent)
+            SourceRow(
+                id=i,
+                name=name,
+                kind=kind,
+                country=country,
+                reliability=reliability,
+                parent_id=parent,
+            )
             for i, name, kind, country, reliability, parent in rows(
                 # One ANY over an array (an OR with the parents' subquery scanned the table).
                 "SELECT id, name, kind, country, reliability, parent_id FROM sources_source "
                 "WHERE id = ANY(%s::bigint[] || ARRAY(SELECT parent_id FROM sources_source "
-                "WHERE id = ANY(%s) AND parent_id IS NOT NULL))", source_ids, source_ids)
+                "WHERE id = ANY(%s) AND parent_id IS NOT NULL))",
+                source_ids,
+                source_ids,
+            )
         )
-    graph = GraphRows(claims=claims, articles=articles, sources=sources,
-                      attributions=attributions, figures=figures, links=links)
+    graph = GraphRows(
+        claims=claims,
+        articles=articles,
+        sources=sources,
+        attributions=attributions,
+        figures=figures,
+        links=links,
+    )
     try:
         check_size(graph, max_nodes=max_nodes)
     except GraphTooLarge as exc:
@@ -566,16 +760,30 @@ def figure_review_queue() -> QuerySet[Figure]:
     Each figure carries `in_hedged_claim`, `no_named_source` and `disagrees` flags (EXISTS
     subqueries, so the page costs a fixed number of queries).
     """
-    named = Attribution.objects.filter(claim=OuterRef("claim")).exclude(source__kind__in=WEAK_SOURCE_KINDS)
-    other = Figure.objects.filter(unit__iexact=OuterRef("unit")).exclude(claim=OuterRef("claim")).exclude(
-        value=OuterRef("value")).exclude(status=FigureStatus.DISMISSED).exclude(unit="")
+    named = Attribution.objects.filter(claim=OuterRef("claim")).exclude(
+        source__kind__in=WEAK_SOURCE_KINDS
+    )
+    other = (
+        Figure.objects.filter(unit__iexact=OuterRef("unit"))
+        .exclude(claim=OuterRef("claim"))
+        .exclude(value=OuterRef("value"))
+        .exclude(status=FigureStatus.DISMISSED)
+        .exclude(unit="")
+    )
     return (
         Figure.objects.filter(status=FigureStatus.UNREVIEWED)
         .select_related("claim", "claim__article", "claim__article__outlet")
-        .prefetch_related(Prefetch("claim__attributions",
-                                   queryset=Attribution.objects.select_related("source").order_by("position")))
-        .annotate(in_hedged_claim=F("claim__hedged"), no_named_source=~Exists(named),
-                  disagrees=Exists(other))
+        .prefetch_related(
+            Prefetch(
+                "claim__attributions",
+                queryset=Attribution.objects.select_related("source").order_by("position"),
+            )
+        )
+        .annotate(
+            in_hedged_claim=F("claim__hedged"),
+            no_named_source=~Exists(named),
+            disagrees=Exists(other),
+        )
         .filter(Q(in_hedged_claim=True) | Q(no_named_source=True) | Q(disagrees=True))
         .defer("claim__article__body")
         .order_by("-disagrees", "-claim__hedged", "-id")

@@ -62,7 +62,9 @@ def article_claim_for_extraction(*, article_id: int, owner: str) -> Article | No
             | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
         )
         .update(
-            status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, lease_owner=owner,
+            status=ArticleStatus.PROCESSING,
+            attempts=F("attempts") + 1,
+            lease_owner=owner,
             lease_expires_at=now + lease,
         )
     )
@@ -82,7 +84,9 @@ def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome
     published = article.published_at.date() if article.published_at else None
     try:
         result = get_extractor().extract(
-            article.body, published=published, outlet=article.outlet.name if article.outlet else None
+            article.body,
+            published=published,
+            outlet=article.outlet.name if article.outlet else None,
         )
     except Exception as exc:
         return _article_record_failure(article=article, owner=owner, exc=exc)
@@ -99,14 +103,16 @@ def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome
 def _articles_release(*, article_ids: list[int], owner: str) -> None:
     """Put articles whose lease we hold back to `queued` (best effort: the database may be down)."""
     try:
-        Article.objects.filter(pk__in=article_ids, status=ArticleStatus.PROCESSING, lease_owner=owner).update(
-            status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
+        Article.objects.filter(
+            pk__in=article_ids, status=ArticleStatus.PROCESSING, lease_owner=owner
+        ).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
     except DatabaseError:
         logger.warning("Could not release articles %s; their leases will expire.", article_ids)
 
 
-def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
-                                        fill_to: int = 0, max_chars: int = 0) -> list[Article]:
+def articles_claim_batch_for_extraction(
+    *, article_ids: list[int], owner: str, fill_to: int = 0, max_chars: int = 0
+) -> list[Article]:
     """Take the lease on these articles, as `article_claim_for_extraction` does one, and on
     the oldest other queued articles up to `fill_to` in all (and `max_chars` of text), so one
     task runs several short articles through `nlp.pipe` at once. Returns what we now hold.
@@ -118,8 +124,9 @@ def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
     now = timezone.now()
     lease = dt.timedelta(seconds=settings.EXTRACTION_LEASE_SECONDS)
     # As for one article: a live lease is never taken again, whoever asks (see above).
-    claimable = (Q(status=ArticleStatus.QUEUED)
-                 | Q(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now))
+    claimable = Q(status=ArticleStatus.QUEUED) | Q(
+        status=ArticleStatus.PROCESSING, lease_expires_at__lt=now
+    )
     with transaction.atomic():
         # The given articles are locked first, skipping any that another transaction holds
         # (another batch's fill, the reconciler), so the UPDATE below waits on no row and cannot
@@ -127,23 +134,35 @@ def articles_claim_batch_for_extraction(*, article_ids: list[int], owner: str,
         ids = _articles_lock_skipping_held(Article.objects.filter(pk__in=article_ids))
         room = fill_to - len(ids)
         if room > 0:
-            chars = sum(Article.objects.filter(pk__in=ids).annotate(size=Length("body"))
-                        .values_list("size", flat=True))
-            for pk, size in (Article.objects.filter(status=ArticleStatus.QUEUED).exclude(pk__in=ids)
-                             .order_by("submitted_at", "id").select_for_update(skip_locked=True)
-                             .annotate(size=Length("body")).values_list("pk", "size")[:room]):
+            chars = sum(
+                Article.objects.filter(pk__in=ids)
+                .annotate(size=Length("body"))
+                .values_list("size", flat=True)
+            )
+            for pk, size in (
+                Article.objects.filter(status=ArticleStatus.QUEUED)
+                .exclude(pk__in=ids)
+                .order_by("submitted_at", "id")
+                .select_for_update(skip_locked=True)
+                .annotate(size=Length("body"))
+                .values_list("pk", "size")[:room]
+            ):
                 if max_chars and ids and chars + size > max_chars:  # a batch takes at least one
                     break
                 ids.append(pk)
                 chars += size
         Article.objects.filter(pk__in=ids).filter(claimable).update(
-            status=ArticleStatus.PROCESSING, attempts=F("attempts") + 1, lease_owner=owner,
+            status=ArticleStatus.PROCESSING,
+            attempts=F("attempts") + 1,
+            lease_owner=owner,
             lease_expires_at=now + lease,
         )
     # The owner is this task's id, so what carries it now is exactly what the UPDATE took.
-    return list(Article.objects.select_related("outlet")
-                .filter(pk__in=ids, status=ArticleStatus.PROCESSING, lease_owner=owner)
-                .order_by("submitted_at", "id"))
+    return list(
+        Article.objects.select_related("outlet")
+        .filter(pk__in=ids, status=ArticleStatus.PROCESSING, lease_owner=owner)
+        .order_by("submitted_at", "id")
+    )
 
 
 def _articles_lock_skipping_held(articles: QuerySet[Article]) -> list[int]:
@@ -155,11 +174,14 @@ def _articles_lock_skipping_held(articles: QuerySet[Article]) -> list[int]:
     deadlocked (PostgreSQL then fails one: the broker-outage fault test, once batches were the
     default); a statement that never waits for a row cannot be part of a cycle.
     """
-    return list(articles.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True))
+    return list(
+        articles.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True)
+    )
 
 
-def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: int = 0,
-                                max_chars: int = 0) -> dict[int, ExtractOutcome]:
+def claims_extract_for_articles(
+    *, article_ids: list[int], owner: str, fill_to: int = 0, max_chars: int = 0
+) -> dict[int, ExtractOutcome]:
     """`claims_extract_for_article` for several articles: one `nlp.pipe` pass over all of them
     (batching is most of spaCy's speed on short texts), then each stored in its own transaction.
 
@@ -173,8 +195,9 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
     if fill_to:
         # From here on, an article committed after our fill needs a task of its own.
         extraction_batch_started()
-    articles = articles_claim_batch_for_extraction(article_ids=article_ids, owner=owner,
-                                                   fill_to=fill_to, max_chars=max_chars)
+    articles = articles_claim_batch_for_extraction(
+        article_ids=article_ids, owner=owner, fill_to=fill_to, max_chars=max_chars
+    )
     if fill_to and len(articles) >= fill_to:
         # A full batch: more may be queued. Hand them to the next task now, so another worker
         # runs them while this one works.
@@ -182,15 +205,22 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
     outcomes = dict.fromkeys(article_ids, ExtractOutcome.SKIPPED)
 
     def item(a: Article) -> tuple[str, dt.date | None, str | None]:
-        return (a.body, a.published_at.date() if a.published_at else None,
-                a.outlet.name if a.outlet else None)
+        return (
+            a.body,
+            a.published_at.date() if a.published_at else None,
+            a.outlet.name if a.outlet else None,
+        )
 
     try:
         results: list[ExtractionResult | None] = list(
-            get_extractor().extract_many([item(a) for a in articles]))
+            get_extractor().extract_many([item(a) for a in articles])
+        )
     except Exception:
-        logger.warning("Batch extraction of %s articles failed; extracting them one by one.",
-                       len(articles), exc_info=True)
+        logger.warning(
+            "Batch extraction of %s articles failed; extracting them one by one.",
+            len(articles),
+            exc_info=True,
+        )
         results = [None] * len(articles)
     retry: list[str] = []
     extracted: dict[int, ExtractionResult] = {}
@@ -200,7 +230,9 @@ def claims_extract_for_articles(*, article_ids: list[int], owner: str, fill_to: 
                 result = get_extractor().extract(*item(article))
             except Exception as exc:
                 try:
-                    outcomes[article.pk] = _article_record_failure(article=article, owner=owner, exc=exc)
+                    outcomes[article.pk] = _article_record_failure(
+                        article=article, owner=owner, exc=exc
+                    )
                 except RetryableExtractionError as again:
                     outcomes[article.pk] = ExtractOutcome.SKIPPED
                     retry.append(f"article {article.pk}: {again}")
@@ -223,20 +255,28 @@ def _article_record_failure(*, article: Article, owner: str, exc: Exception) -> 
     final = article.attempts >= settings.EXTRACTION_MAX_ATTEMPTS
     Article.objects.filter(pk=article.pk, lease_owner=owner).update(
         status=ArticleStatus.FAILED if final else ArticleStatus.QUEUED,
-        error=error, lease_owner="", lease_expires_at=None,
+        error=error,
+        lease_owner="",
+        lease_expires_at=None,
     )
-    logger.warning("Extraction of article %s failed (attempt %s): %s", article.pk, article.attempts, error)
+    logger.warning(
+        "Extraction of article %s failed (attempt %s): %s", article.pk, article.attempts, error
+    )
     if final:
         return ExtractOutcome.FAILED
     raise RetryableExtractionError(error) from exc
 
 
-def claims_store_extraction(*, article_id: int, owner: str, result: ExtractionResult) -> ExtractOutcome:
+def claims_store_extraction(
+    *, article_id: int, owner: str, result: ExtractionResult
+) -> ExtractOutcome:
     """Replace the article's claims with `result` in one transaction, if we still hold the lease."""
     return claims_store_extractions(owner=owner, results={article_id: result})[article_id]
 
 
-def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]) -> dict[int, ExtractOutcome]:
+def claims_store_extractions(
+    *, owner: str, results: dict[int, ExtractionResult]
+) -> dict[int, ExtractOutcome]:
     """Replace each article's claims with its result, in one transaction for all of them and
     with one query per table, for the articles whose lease we still hold (the others:
     LOST_LEASE). Storing cost as much as extracting when it took 13 queries per article."""
@@ -246,37 +286,58 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
     # batch's transaction, a new source stayed uncommitted until the whole batch was stored, and
     # another worker creating the same source waited on its unique index all that time. A
     # source created for a batch that then rolls back is still a right source for its name.
-    sources = sources_resolve(specs=[
-        SourceSpec(name=ref.name, kind=str(ref.kind), country=ref.country or "")
-        for result in results.values() for claim in result.claims for ref in claim.sources
-    ])
+    sources = sources_resolve(
+        specs=[
+            SourceSpec(name=ref.name, kind=str(ref.kind), country=ref.country or "")
+            for result in results.values()
+            for claim in result.claims
+            for ref in claim.sources
+        ]
+    )
     outcomes = dict.fromkeys(results, ExtractOutcome.LOST_LEASE)
     with transaction.atomic():
         # Row locks, in id order: a worker whose lease expired mid-extraction cannot write over
         # the worker that took the article over, and re-extraction replaces old claims atomically.
         articles = list(
-            Article.objects.select_for_update(of=("self",)).select_related("outlet")
-            .filter(pk__in=list(results), status=ArticleStatus.PROCESSING, lease_owner=owner).order_by("pk")
+            Article.objects.select_for_update(of=("self",))
+            .select_related("outlet")
+            .filter(pk__in=list(results), status=ArticleStatus.PROCESSING, lease_owner=owner)
+            .order_by("pk")
         )
         if not articles:
             return outcomes
         # Editors' corrections survive re-extraction: claims an editor touched stay as they are,
         # and a newly extracted claim that overlaps one of them is dropped in its favour.
         kept: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for article_id, start, end in (Claim.objects.filter(article__in=articles, edited=True)
-                                       .values_list("article_id", "start", "end")):
+        for article_id, start, end in Claim.objects.filter(
+            article__in=articles, edited=True
+        ).values_list("article_id", "start", "end"):
             kept[article_id].append((start, end))
         # The claims linked to the ones about to be replaced lose those links with them; their
         # origin counts are recomputed by the matching that runs after this commit.
         # Their ids first: on a first extraction there are none, and the links' query (an OR of
         # two subqueries, planned as a scan of the claims, ~2 ms a batch) and the delete are skipped.
-        replaced = list(Claim.objects.filter(article__in=articles, edited=False).values_list("id", flat=True))
+        replaced = list(
+            Claim.objects.filter(article__in=articles, edited=False).values_list("id", flat=True)
+        )
         partners: dict[int, list[int]] = defaultdict(list)
         if replaced:
-            for from_id, to_id, from_article, from_edited, to_article, to_edited in (
-                ClaimLink.objects.filter(Q(from_claim__in=replaced) | Q(to_claim__in=replaced))
-                .values_list("from_claim_id", "to_claim_id", "from_claim__article_id", "from_claim__edited",
-                             "to_claim__article_id", "to_claim__edited")
+            for (
+                from_id,
+                to_id,
+                from_article,
+                from_edited,
+                to_article,
+                to_edited,
+            ) in ClaimLink.objects.filter(
+                Q(from_claim__in=replaced) | Q(to_claim__in=replaced)
+            ).values_list(
+                "from_claim_id",
+                "to_claim_id",
+                "from_claim__article_id",
+                "from_claim__edited",
+                "to_claim__article_id",
+                "to_claim__edited",
             ):
                 for article_id, edited in ((from_article, from_edited), (to_article, to_edited)):
                     if article_id in results and not edited:
@@ -286,50 +347,103 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
             (article, extracted)
             for article in articles
             for extracted in results[article.pk].claims
-            if not any(extracted.start < end and start < extracted.end for start, end in kept[article.pk])
+            if not any(
+                extracted.start < end and start < extracted.end for start, end in kept[article.pk]
+            )
         ]
         claim_rows = [
-            _claim_row(article=article, extracted=extracted, sources=sources,
-                       version=results[article.pk].version)
+            _claim_row(
+                article=article,
+                extracted=extracted,
+                sources=sources,
+                version=results[article.pk].version,
+            )
             for article, extracted in rows
         ]
         claim_ids = _rows_insert(Claim, claim_rows)
         stored = list(zip(claim_ids, (extracted for _, extracted in rows), strict=True))
-        _rows_insert(Attribution, [
-            {"claim_id": claim_id, "source_id": sources[ref.name.casefold()].pk, "position": position,
-             "mention": ref.mention[:300], "cue": ref.cue[:200], "start": ref.start, "end": ref.end,
-             "inherited": ref.inherited}
-            for claim_id, extracted in stored
-            for position, ref in enumerate(extracted.sources)
-        ])
-        _rows_insert(Figure, [
-            {"claim_id": claim_id, "value": q.value, "low": q.low, "high": q.high, "unit": q.unit[:200],
-             "text": q.text[:200], "approximate": q.approximate, "qualifier": (q.qualifier or "")[:50],
-             "start": q.start, "end": q.end}
-            for claim_id, extracted in stored
-            for q in extracted.quantities
-        ])
-        _rows_insert(ClaimDate, [
-            {"claim_id": claim_id, "text": d.text[:100], "value": d.value, "start": d.start, "end": d.end}
-            for claim_id, extracted in stored
-            for d in extracted.dates
-        ])
+        _rows_insert(
+            Attribution,
+            [
+                {
+                    "claim_id": claim_id,
+                    "source_id": sources[ref.name.casefold()].pk,
+                    "position": position,
+                    "mention": ref.mention[:300],
+                    "cue": ref.cue[:200],
+                    "start": ref.start,
+                    "end": ref.end,
+                    "inherited": ref.inherited,
+                }
+                for claim_id, extracted in stored
+                for position, ref in enumerate(extracted.sources)
+            ],
+        )
+        _rows_insert(
+            Figure,
+            [
+                {
+                    "claim_id": claim_id,
+                    "value": q.value,
+                    "low": q.low,
+                    "high": q.high,
+                    "unit": q.unit[:200],
+                    "text": q.text[:200],
+                    "approximate": q.approximate,
+                    "qualifier": (q.qualifier or "")[:50],
+                    "start": q.start,
+                    "end": q.end,
+                }
+                for claim_id, extracted in stored
+                for q in extracted.quantities
+            ],
+        )
+        _rows_insert(
+            ClaimDate,
+            [
+                {
+                    "claim_id": claim_id,
+                    "text": d.text[:100],
+                    "value": d.value,
+                    "start": d.start,
+                    "end": d.end,
+                }
+                for claim_id, extracted in stored
+                for d in extracted.dates
+            ],
+        )
         # Their ClaimSource rows, as `claims.links.claims_refresh_sources` derives them (a test
         # holds the two equal), written from what is at hand: that statement's joins, grouping
         # and upsert cost the database ~0.35 ms per article.
-        _rows_insert(ClaimSource, [
-            {"claim_id": claim_id, "source_id": source_id, "published_sort": row["published_sort"],
-             "origin": origin, "relay": relay}
-            for claim_id, row, (article, extracted) in zip(claim_ids, claim_rows, rows, strict=True)
-            for source_id, (origin, relay) in _claim_source_flags(article, extracted, sources).items()
-        ])
+        _rows_insert(
+            ClaimSource,
+            [
+                {
+                    "claim_id": claim_id,
+                    "source_id": source_id,
+                    "published_sort": row["published_sort"],
+                    "origin": origin,
+                    "relay": relay,
+                }
+                for claim_id, row, (article, extracted) in zip(
+                    claim_ids, claim_rows, rows, strict=True
+                )
+                for source_id, (origin, relay) in _claim_source_flags(
+                    article, extracted, sources
+                ).items()
+            ],
+        )
         by_version: dict[str, list[int]] = defaultdict(list)
         for article in articles:
             by_version[results[article.pk].version].append(article.pk)
         for version, ids in by_version.items():
             Article.objects.filter(pk__in=ids).update(
-                status=ArticleStatus.DONE, processed_at=timezone.now(), extractor_version=version,
-                error="", lease_owner="", lease_expires_at=None,
+                status=ArticleStatus.DONE,
+                processed_at=timezone.now(),
+                extractor_version=version,
+                error="",
+                lease_owner="",
+                lease_expires_at=None,
             )
         # Matching reads the committed claims of other articles, so it runs as its own task once
         # this transaction is visible; a lost enqueue only delays links (re-extraction redoes it).
@@ -339,12 +453,14 @@ def claims_store_extractions(*, owner: str, results: dict[int, ExtractionResult]
         outcomes.update(dict.fromkeys(stored_ids, ExtractOutcome.DONE))
         # One task for the whole batch: a message per article cost more CPU than storing it.
         transaction.on_commit(
-            lambda: enqueue_matching(articles={pk: partners[pk] for pk in stored_ids}))
+            lambda: enqueue_matching(articles={pk: partners[pk] for pk in stored_ids})
+        )
     return outcomes
 
 
-def _claim_source_flags(article: Article, extracted: ClaimResult,
-                        sources: dict[str, Source]) -> dict[int, tuple[bool, bool]]:
+def _claim_source_flags(
+    article: Article, extracted: ClaimResult, sources: dict[str, Source]
+) -> dict[int, tuple[bool, bool]]:
     """{source id: (origin, relay)} of a claim: each source of its chain (the origin at position
     0, relays after it) and its article's outlet (a relay), once each."""
     flags: dict[int, tuple[bool, bool]] = {}
@@ -357,25 +473,39 @@ def _claim_source_flags(article: Article, extracted: ClaimResult,
     return flags
 
 
-def _claim_row(*, article: Article, extracted: ClaimResult, sources: dict[str, Source],
-               version: str) -> dict[str, Any]:
+def _claim_row(
+    *, article: Article, extracted: ClaimResult, sources: dict[str, Source], version: str
+) -> dict[str, Any]:
     chain = [sources[ref.name.casefold()].reliability for ref in extracted.sources]
     if article.outlet is not None:
         chain.append(article.outlet.reliability)
     grade, reason = credibility_compute(chain_reliabilities=chain, hedged=extracted.hedged)
     weakest = weakest_link(chain + ([] if article.outlet is not None else [Reliability.F]))
-    sentence_start = article.body.find(extracted.sentence, max(0, extracted.start - len(extracted.sentence)))
+    sentence_start = article.body.find(
+        extracted.sentence, max(0, extracted.start - len(extracted.sentence))
+    )
     if sentence_start < 0 or sentence_start > extracted.start:
         sentence_start = extracted.start
     return {
-        "article_id": article.pk, "text": extracted.text, "start": extracted.start, "end": extracted.end,
-        "sentence_index": extracted.sentence_index, "sentence_start": sentence_start,
+        "article_id": article.pk,
+        "text": extracted.text,
+        "start": extracted.start,
+        "end": extracted.end,
+        "sentence_index": extracted.sentence_index,
+        "sentence_start": sentence_start,
         "sentence_end": max(sentence_start + len(extracted.sentence), extracted.end),
-        "kind": str(extracted.kind), "cue": extracted.cue[:200], "hedged": extracted.hedged,
-        "hedge_cues": [cue[:100] for cue in extracted.hedge_cues], "credibility": int(grade),
-        "credibility_reason": reason[:300], "extractor_version": version,
-        "published_on": article.published_at.astimezone(dt.UTC).date() if article.published_at else None,
-        "published_sort": article.published_at or NO_DATE, "weakest_reliability": str(weakest),
+        "kind": str(extracted.kind),
+        "cue": extracted.cue[:200],
+        "hedged": extracted.hedged,
+        "hedge_cues": [cue[:100] for cue in extracted.hedge_cues],
+        "credibility": int(grade),
+        "credibility_reason": reason[:300],
+        "extractor_version": version,
+        "published_on": article.published_at.astimezone(dt.UTC).date()
+        if article.published_at
+        else None,
+        "published_sort": article.published_at or NO_DATE,
+        "weakest_reliability": str(weakest),
     }
 
 
@@ -404,10 +534,14 @@ def _rows_insert(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
     quote = connection.ops.quote_name
     template = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        values = b", ".join(cursor.mogrify(template, [*(row[name] for name in given), *fixed]) for row in rows)
+        values = b", ".join(
+            cursor.mogrify(template, [*(row[name] for name in given), *fixed]) for row in rows
+        )
         # Our table and column names; the values were quoted by mogrify, no parameters are left.
-        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
-                       f"VALUES {values.decode()} RETURNING {quote(meta.pk.column)}")
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+            f"VALUES {values.decode()} RETURNING {quote(meta.pk.column)}"
+        )
         return [pk for (pk,) in cursor.fetchall()]
 
 
@@ -419,7 +553,7 @@ def claims_recompute_credibility(*, claim_ids: list[int]) -> int:
 
     updated = 0
     for i in range(0, len(claim_ids), 2000):
-        updated += claims_recompute_origins(claim_ids=claim_ids[i:i + 2000])
+        updated += claims_recompute_origins(claim_ids=claim_ids[i : i + 2000])
     return updated
 
 
@@ -442,32 +576,43 @@ def articles_reconcile(*, now: dt.datetime | None = None) -> ReconcileReport:
     # Rows a worker holds right now are that worker's business: the reconciler skips them
     # instead of waiting (see _articles_lock_skipping_held), and finds them on its next run.
     with transaction.atomic():
-        requeued = Article.objects.filter(pk__in=_articles_lock_skipping_held(
-            Article.objects.filter(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
-        )).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
+        requeued = Article.objects.filter(
+            pk__in=_articles_lock_skipping_held(
+                Article.objects.filter(status=ArticleStatus.PROCESSING, lease_expires_at__lt=now)
+            )
+        ).update(status=ArticleStatus.QUEUED, lease_owner="", lease_expires_at=None)
     ids = list(
         Article.objects.filter(status=ArticleStatus.QUEUED)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale_queued))
-        .order_by("submitted_at").values_list("pk", flat=True)[:1000]
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:1000]
     )
     enqueued = [article_id for article_id in ids if enqueue_extraction(article_id=article_id)]
     with transaction.atomic():
-        Article.objects.filter(pk__in=_articles_lock_skipping_held(
-            Article.objects.filter(pk__in=enqueued))).update(enqueued_at=now)
+        Article.objects.filter(
+            pk__in=_articles_lock_skipping_held(Article.objects.filter(pk__in=enqueued))
+        ).update(enqueued_at=now)
     return ReconcileReport(requeued=requeued, enqueued=len(enqueued))
 
 
 def article_reextract(*, article_id: int) -> Article:
     """Queue a stored article for extraction again (after a failure or a new extractor)."""
     with transaction.atomic():
-        updated = Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.PROCESSING).update(
-            status=ArticleStatus.QUEUED, attempts=0, error="", enqueued_at=timezone.now()
+        updated = (
+            Article.objects.filter(pk=article_id)
+            .exclude(status=ArticleStatus.PROCESSING)
+            .update(status=ArticleStatus.QUEUED, attempts=0, error="", enqueued_at=timezone.now())
         )
         if not updated:
             if not Article.objects.filter(pk=article_id).exists():
-                raise ApplicationError(f"There is no article {article_id}.", code="not_found", status_code=404)
-            raise ApplicationError("The article is being processed right now; try again when it is done.",
-                                   code="conflict", status_code=409)
+                raise ApplicationError(
+                    f"There is no article {article_id}.", code="not_found", status_code=404
+                )
+            raise ApplicationError(
+                "The article is being processed right now; try again when it is done.",
+                code="conflict",
+                status_code=409,
+            )
         from claims.dispatch import enqueue_extraction
 
         transaction.on_commit(lambda: enqueue_extraction(article_id=article_id))

@@ -75,7 +75,9 @@ def extract_articles(self, article_ids: list[int]) -> dict[str, str]:  # type: i
     # These articles, plus the oldest other queued ones up to EXTRACTION_BATCH_SIZE: a task
     # per submission still finds its neighbours, and their own tasks later find them done.
     outcomes = claims_extract_for_articles(
-        article_ids=article_ids, owner=_lease_owner(self), fill_to=settings.EXTRACTION_BATCH_SIZE,
+        article_ids=article_ids,
+        owner=_lease_owner(self),
+        fill_to=settings.EXTRACTION_BATCH_SIZE,
         max_chars=settings.EXTRACTION_BATCH_MAX_CHARS,
     )
     return {str(pk): str(outcome) for pk, outcome in outcomes.items()}
@@ -99,7 +101,9 @@ _MATCHING_TASK_OPTIONS: dict[str, Any] = {
 
 
 @shared_task(name="claims.match_articles", **_MATCHING_TASK_OPTIONS)
-def match_articles(article_ids: list[int], also_recompute: dict[str, list[int]] | None = None) -> dict[str, int]:
+def match_articles(
+    article_ids: list[int], also_recompute: dict[str, list[int]] | None = None
+) -> dict[str, int]:
     """Match each article, one after the other, as `claims.match_article` does one: what a
     batch of extraction enqueues (one message instead of one per article: publishing a task
     cost ~0.35 ms of the worker's CPU, bench/README.md). `also_recompute` maps str(article id)
@@ -112,7 +116,9 @@ def match_articles(article_ids: list[int], also_recompute: dict[str, list[int]] 
     failure: Exception | None = None
     for article_id in article_ids:
         try:
-            report = claims_match_article(article_id=article_id, also_recompute=recompute.get(str(article_id), ()))
+            report = claims_match_article(
+                article_id=article_id, also_recompute=recompute.get(str(article_id), ())
+            )
         except Exception as exc:
             logger.exception("Matching article %s failed", article_id)
             failure = failure or exc
@@ -130,8 +136,13 @@ def match_articles(article_ids: list[int], also_recompute: dict[str, list[int]] 
 @shared_task(name="claims.match_article", **_MATCHING_TASK_OPTIONS)
 def match_article(article_id: int, also_recompute: list[int] | None = None) -> dict[str, int]:
     report = claims_match_article(article_id=article_id, also_recompute=also_recompute or ())
-    return {"claims": report.claims, "candidates": report.candidates, "created": report.created,
-            "updated": report.updated, "removed": report.removed}
+    return {
+        "claims": report.claims,
+        "candidates": report.candidates,
+        "created": report.created,
+        "updated": report.updated,
+        "removed": report.removed,
+    }
 
 
 def _lease_owner(task) -> str:  # type: ignore[no-untyped-def]

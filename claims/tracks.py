@@ -49,25 +49,52 @@ def figure_track(*, q: str, limit: int = TRACK_LIMIT) -> list[TrackPoint]:
     match = Q(unit__icontains=q)
     if rest:
         about = Claim.objects.annotate(sv=SearchVector("text", config="english")).filter(
-            sv=SearchQuery(" ".join(rest), config="english"))
+            sv=SearchQuery(" ".join(rest), config="english")
+        )
         match |= Q(unit__icontains=head, claim__in=about.values("pk"))
-    origin = Attribution.objects.filter(claim=OuterRef("claim"), position=0).values("source__name")[:1]
+    origin = Attribution.objects.filter(claim=OuterRef("claim"), position=0).values("source__name")[
+        :1
+    ]
     rows = (
-        Figure.objects.filter(match).exclude(status=FigureStatus.DISMISSED)
+        Figure.objects.filter(match)
+        .exclude(status=FigureStatus.DISMISSED)
         .annotate(origin_name=Subquery(origin, output_field=CharField()))
-        .values("id", "claim_id", "claim__article_id", "value", "low", "high", "text", "unit", "approximate",
-                "status", "claim__hedged", "claim__article__published_at", "claim__article__outlet__name",
-                "origin_name")
+        .values(
+            "id",
+            "claim_id",
+            "claim__article_id",
+            "value",
+            "low",
+            "high",
+            "text",
+            "unit",
+            "approximate",
+            "status",
+            "claim__hedged",
+            "claim__article__published_at",
+            "claim__article__outlet__name",
+            "origin_name",
+        )
         # The latest `limit` figures (a subject reported for years keeps its recent end), shown
         # oldest first.
         .order_by(F("claim__article__published_at").desc(nulls_last=True), "-id")[:limit]
     )
     return [
         TrackPoint(
-            figure_id=r["id"], claim_id=r["claim_id"], article_id=r["claim__article_id"], value=r["value"],
-            low=r["low"], high=r["high"], text=r["text"], unit=r["unit"], approximate=r["approximate"],
-            status=r["status"], hedged=r["claim__hedged"], published=r["claim__article__published_at"],
-            origin=r["origin_name"] or f"{r['claim__article__outlet__name'] or 'Unknown outlet'} (own reporting)",
+            figure_id=r["id"],
+            claim_id=r["claim_id"],
+            article_id=r["claim__article_id"],
+            value=r["value"],
+            low=r["low"],
+            high=r["high"],
+            text=r["text"],
+            unit=r["unit"],
+            approximate=r["approximate"],
+            status=r["status"],
+            hedged=r["claim__hedged"],
+            published=r["claim__article__published_at"],
+            origin=r["origin_name"]
+            or f"{r['claim__article__outlet__name'] or 'Unknown outlet'} (own reporting)",
             outlet=r["claim__article__outlet__name"] or "",
         )
         for r in reversed(list(rows))
@@ -88,15 +115,25 @@ def _nice_ticks(top: float, count: int = 5) -> list[float]:
     return [i * step for i in range(int(math.ceil(top / step)) + 1)]
 
 
-def track_chart(points: Sequence[TrackPoint], *, width: int = 720, height: int = 300) -> dict[str, Any]:
+def track_chart(
+    points: Sequence[TrackPoint], *, width: int = 720, height: int = 300
+) -> dict[str, Any]:
     """Coordinates for an SVG chart: value (y, from 0) against publication date (x), one
     colour and one line per origin. Undated figures are left off the chart (not the table)."""
     dated = [p for p in points if p.published is not None]
     left, right, top, bottom = 64, 16, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    chart: dict[str, Any] = {"width": width, "height": height, "left": left, "top": top,
-                             "bottom": height - bottom, "right": width - right, "series": [],
-                             "y_ticks": [], "x_ticks": []}
+    chart: dict[str, Any] = {
+        "width": width,
+        "height": height,
+        "left": left,
+        "top": top,
+        "bottom": height - bottom,
+        "right": width - right,
+        "series": [],
+        "y_ticks": [],
+        "x_ticks": [],
+    }
     if not dated:
         return chart
     times = [p.published.timestamp() for p in dated if p.published]
@@ -117,14 +154,29 @@ def track_chart(points: Sequence[TrackPoint], *, width: int = 720, height: int =
     by_origin: dict[str, list[TrackPoint]] = {}
     for p in dated:
         by_origin.setdefault(p.origin, []).append(p)
-    for i, (origin, members) in enumerate(sorted(by_origin.items(), key=lambda kv: kv[0].casefold())):
+    for i, (origin, members) in enumerate(
+        sorted(by_origin.items(), key=lambda kv: kv[0].casefold())
+    ):
         color = PALETTE[i % len(PALETTE)]
-        marks = [{"x": x(p), "y": y(p.value), "label": f"{p.text} ({p.published:%Y-%m-%d}), {origin}",
-                  "claim_id": p.claim_id,
-                  "low": y(p.low) if p.low is not None else None,
-                  "high": y(p.high) if p.high is not None else None} for p in members]
-        chart["series"].append({"origin": origin, "color": color, "points": marks,
-                                "path": " ".join(f"{m['x']},{m['y']}" for m in marks)})
+        marks = [
+            {
+                "x": x(p),
+                "y": y(p.value),
+                "label": f"{p.text} ({p.published:%Y-%m-%d}), {origin}",
+                "claim_id": p.claim_id,
+                "low": y(p.low) if p.low is not None else None,
+                "high": y(p.high) if p.high is not None else None,
+            }
+            for p in members
+        ]
+        chart["series"].append(
+            {
+                "origin": origin,
+                "color": color,
+                "points": marks,
+                "path": " ".join(f"{m['x']},{m['y']}" for m in marks),
+            }
+        )
     chart["y_ticks"] = [{"y": y(v), "label": f"{v:,.0f}"} for v in ticks]
     first, last = dt.datetime.fromtimestamp(t0, dt.UTC), dt.datetime.fromtimestamp(t1, dt.UTC)
     chart["x_ticks"] = [{"x": left, "label": f"{first:%Y-%m-%d}"}]

@@ -36,35 +36,63 @@ def claim_browser(request: HttpRequest) -> HttpResponse:
     filters = form.to_filters() if form.is_valid() else ClaimFilters()
     error = None
     try:
-        page = keyset_page(claim_list(filters=filters), ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
-                           cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+        page = keyset_page(
+            claim_list(filters=filters),
+            ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
+            cursor=request.GET.get("cursor"),
+            size=PAGE_SIZE,
+        )
     except ApplicationError as exc:
         error = exc.message
-        page = keyset_page(claim_list(filters=filters), ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
-                           cursor=None, size=PAGE_SIZE)
+        page = keyset_page(
+            claim_list(filters=filters),
+            ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
+            cursor=None,
+            size=PAGE_SIZE,
+        )
     next_query = None
     if page.next_cursor:
         params = request.GET.copy()
         params["cursor"] = page.next_cursor
         next_query = params.urlencode()
     filtered = any(v for k, v in request.GET.items() if k != "cursor")
-    return render(request, "claims/browser.html", {
-        "form": form, "claims": page.rows, "next_query": next_query, "error": error,
-        "filtered": filtered, "first_page": not request.GET.get("cursor"),
-    })
+    return render(
+        request,
+        "claims/browser.html",
+        {
+            "form": form,
+            "claims": page.rows,
+            "next_query": next_query,
+            "error": error,
+            "filtered": filtered,
+            "first_page": not request.GET.get("cursor"),
+        },
+    )
 
 
 def _chain_links(claim) -> list[tuple[str, str, str, str, str]]:  # type: ignore[no-untyped-def]
     links = [
-        (a.mention, f"{a.source.name} · {a.source.get_kind_display()} · reliability {a.source.reliability}"
-         + (f" · “{a.cue}”" if a.cue else ""), a.source.reliability, a.source.kind,
-         reverse("source-detail", args=[a.source_id]))
+        (
+            a.mention,
+            f"{a.source.name} · {a.source.get_kind_display()} · reliability {a.source.reliability}"
+            + (f" · “{a.cue}”" if a.cue else ""),
+            a.source.reliability,
+            a.source.kind,
+            reverse("source-detail", args=[a.source_id]),
+        )
         for a in claim.attributions.all()
     ]
     outlet = claim.article.outlet
     if outlet is not None:
-        links.append((outlet.name, f"{outlet.name} · publishing outlet · reliability {outlet.reliability}",
-                      outlet.reliability, "outlet", reverse("source-detail", args=[outlet.pk])))
+        links.append(
+            (
+                outlet.name,
+                f"{outlet.name} · publishing outlet · reliability {outlet.reliability}",
+                outlet.reliability,
+                "outlet",
+                reverse("source-detail", args=[outlet.pk]),
+            )
+        )
     return links
 
 
@@ -78,9 +106,9 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     window_end = body.find("\n", claim.sentence_end)
     window_end = len(body) if window_end < 0 else window_end
     context = {
-        "before": body[window_start:claim.start],
-        "text": body[claim.start:claim.end],
-        "after": body[claim.end:window_end],
+        "before": body[window_start : claim.start],
+        "text": body[claim.start : claim.end],
+        "after": body[claim.end : window_end],
     }
     links = [(link, link.to_claim, "out") for link in claim.links_out.all()] + [
         (link, link.from_claim, "in") for link in claim.links_in.all()
@@ -89,17 +117,25 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         a.source.name if a.mention == a.source.name else f"{a.source.name} | {a.mention}"
         for a in claim.attributions.all()
     )
-    return render(request, "claims/detail.html", {
-        "claim": claim, "context": context, "picture": chain_picture(_chain_links(claim)),
-        "origins": claim_origins(claim_id=claim.pk),
-        "links": links, "history": claim_history(claim.pk), "chain_text": chain_text,
-        "statuses": VerificationStatus.choices, "grades": Credibility.choices,
-    })
-
-
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "claim": claim,
+            "context": context,
+            "picture": chain_picture(_chain_links(claim)),
+            "origins": claim_origins(claim_id=claim.pk),
+            "links": links,
+            "history": claim_history(claim.pk),
+            "chain_text": chain_text,
+            "statuses": VerificationStatus.choices,
+            "grades": Credibility.choices,
+        },
+    )
 
 
 # ------------------------------------------------------------------------------ editors
+
 
 def _int(value: str | None) -> int | None:
     try:
@@ -131,26 +167,47 @@ def claim_edit_view(request: HttpRequest, claim_id: int) -> HttpResponse:
     version, reason, op = _int(p.get("version")), p.get("reason", ""), p.get("op", "")
     try:
         if op == "verification":
-            editorial.claim_set_verification(actor=user, claim_id=claim_id, expected_version=version,
-                                             status=p.get("status", ""), reason=reason)
+            editorial.claim_set_verification(
+                actor=user,
+                claim_id=claim_id,
+                expected_version=version,
+                status=p.get("status", ""),
+                reason=reason,
+            )
         elif op == "credibility":
-            editorial.claim_override_credibility(actor=user, claim_id=claim_id, expected_version=version,
-                                                 credibility=_int(p.get("credibility")), reason=reason)
+            editorial.claim_override_credibility(
+                actor=user,
+                claim_id=claim_id,
+                expected_version=version,
+                credibility=_int(p.get("credibility")),
+                reason=reason,
+            )
         elif op == "span":
-            editorial.claim_correct_span(actor=user, claim_id=claim_id, expected_version=version,
-                                         start=_int(p.get("start")) or 0, end=_int(p.get("end")) or 0,
-                                         reason=reason)
+            editorial.claim_correct_span(
+                actor=user,
+                claim_id=claim_id,
+                expected_version=version,
+                start=_int(p.get("start")) or 0,
+                end=_int(p.get("end")) or 0,
+                reason=reason,
+            )
         elif op == "chain":
             links = []
             for line in p.get("chain", "").splitlines():
                 name, _, mention = (part.strip() for part in line.partition("|"))
                 if name:
                     links.append(editorial.ChainLink(name=name, mention=mention or name))
-            editorial.claim_set_chain(actor=user, claim_id=claim_id, expected_version=version, links=links,
-                                      reason=reason)
+            editorial.claim_set_chain(
+                actor=user, claim_id=claim_id, expected_version=version, links=links, reason=reason
+            )
         elif op == "split":
-            editorial.claim_split(actor=user, claim_id=claim_id, expected_version=version,
-                                  at=_int(p.get("at")) or 0, reason=reason)
+            editorial.claim_split(
+                actor=user,
+                claim_id=claim_id,
+                expected_version=version,
+                at=_int(p.get("at")) or 0,
+                reason=reason,
+            )
         else:
             raise ApplicationError(f"Unknown action {op!r}.")
     except ApplicationError as exc:
@@ -164,24 +221,35 @@ def claim_edit_view(request: HttpRequest, claim_id: int) -> HttpResponse:
 def figure_review_view(request: HttpRequest, figure_id: int) -> HttpResponse:
     p = request.POST
     try:
-        figure = editorial.figure_review(actor=request.user, figure_id=figure_id,
-                                         expected_version=_int(p.get("version")), action=p.get("action", ""),
-                                         reason=p.get("reason", ""), evidence=p.get("evidence", ""))
+        figure = editorial.figure_review(
+            actor=request.user,
+            figure_id=figure_id,
+            expected_version=_int(p.get("version")),
+            action=p.get("action", ""),
+            reason=p.get("reason", ""),
+            evidence=p.get("evidence", ""),
+        )
     except ApplicationError as exc:
         _report(request, exc)
     else:
-        messages.success(request, f"Figure “{figure.text}” is now {figure.get_status_display().lower()}.")
+        messages.success(
+            request, f"Figure “{figure.text}” is now {figure.get_status_display().lower()}."
+        )
     return _back(request, reverse("review-queue"))
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page = keyset_page(figure_review_queue(), ordering=("-id",), cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    page = keyset_page(
+        figure_review_queue(), ordering=("-id",), cursor=request.GET.get("cursor"), size=PAGE_SIZE
+    )
     next_query = None
     if page.next_cursor:
         params = request.GET.copy()
         params["cursor"] = page.next_cursor
         next_query = params.urlencode()
-    return render(request, "claims/review_queue.html", {"figures": page.rows, "next_query": next_query})
+    return render(
+        request, "claims/review_queue.html", {"figures": page.rows, "next_query": next_query}
+    )
 
 
 @require_POST
@@ -189,19 +257,32 @@ def link_review_view(request: HttpRequest, link_id: int) -> HttpResponse:
     """Confirm or reject a proposed claim link from a claim's page; the service checks the role."""
     p = request.POST
     try:
-        link = claim_link_review(actor=request.user, link_id=link_id, action=p.get("action", ""),
-                                 reason=p.get("reason", ""))
+        link = claim_link_review(
+            actor=request.user,
+            link_id=link_id,
+            action=p.get("action", ""),
+            reason=p.get("reason", ""),
+        )
     except ApplicationError as exc:
         _report(request, exc)
     else:
-        messages.success(request, f"Link {link.get_status_display().lower()}: "
-                                  f"{link.get_kind_display().lower()}. Origins and credibility recomputed.")
+        messages.success(
+            request,
+            f"Link {link.get_status_display().lower()}: "
+            f"{link.get_kind_display().lower()}. Origins and credibility recomputed.",
+        )
     return _back(request, reverse("home"))
 
 
 def figure_track_view(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:200]
     points = figure_track(q=q) if q else []
-    return render(request, "claims/figure_track.html", {
-        "q": q, "points": points, "chart": track_chart(points),
-    })
+    return render(
+        request,
+        "claims/figure_track.html",
+        {
+            "q": q,
+            "points": points,
+            "chart": track_chart(points),
+        },
+    )

@@ -30,24 +30,34 @@ def can_manage_feeds(user: Any, *, method: str = "POST", url_submission: bool = 
 
 def _refusal(user: Any, url_submission: bool) -> str:
     if role_of(user) == Role.ANONYMOUS:
-        return "Sign in to submit a URL." if url_submission else "Sign in as an editor to manage feeds."
+        return (
+            "Sign in to submit a URL."
+            if url_submission
+            else "Sign in as an editor to manage feeds."
+        )
     return "Only editors can register, edit or poll feeds."
 
 
 class FeedsPermission(BasePermission):
     def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
         url_submission = getattr(view, "url_submission", False)
-        allowed = can_manage_feeds(request.user, method=request.method, url_submission=url_submission)
+        allowed = can_manage_feeds(
+            request.user, method=request.method, url_submission=url_submission
+        )
         if not allowed:
             self.message = _refusal(request.user, url_submission)
         return allowed
 
 
-def _check(url_submission: bool) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def _check(
+    url_submission: bool,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not can_manage_feeds(request.user, method=request.method or "GET", url_submission=url_submission):
+            if not can_manage_feeds(
+                request.user, method=request.method or "GET", url_submission=url_submission
+            ):
                 messages.error(request, _refusal(request.user, url_submission))
                 return redirect(request.path)
             return view(request, *args, **kwargs)

@@ -11,13 +11,25 @@ from feeds.services import feed_create, feed_poll_request, feed_update
 from provenance.errors import ApplicationError
 
 _EDITABLE = ["url", "name", "outlet", "poll_interval_minutes", "is_active"]
-_HEALTH = ["last_polled_at", "last_success_at", "last_error", "last_error_at", "consecutive_failures",
-           "articles_added", "next_poll_at", "lease_expires_at", "etag", "last_modified", "created_at"]
+_HEALTH = [
+    "last_polled_at",
+    "last_success_at",
+    "last_error",
+    "last_error_at",
+    "consecutive_failures",
+    "articles_added",
+    "next_poll_at",
+    "lease_expires_at",
+    "etag",
+    "last_modified",
+    "created_at",
+]
 
 
 class FeedAdminForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https",
-                         widget=forms.URLInput(attrs={"size": 80}))
+    url = forms.URLField(
+        max_length=2000, assume_scheme="https", widget=forms.URLInput(attrs={"size": 80})
+    )
 
     class Meta:
         model = Feed
@@ -50,8 +62,15 @@ class FeedEntryInline(admin.TabularInline):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "url", "is_active", "consecutive_failures", "articles_added",
-                    "last_success_at", "next_poll_at"]
+    list_display = [
+        "display_name",
+        "url",
+        "is_active",
+        "consecutive_failures",
+        "articles_added",
+        "last_success_at",
+        "next_poll_at",
+    ]
     list_filter = ["is_active"]
     search_fields = ["name", "url", "outlet"]
     fields = [*_EDITABLE, *_HEALTH]
@@ -88,8 +107,17 @@ class UrlSubmissionAdmin(admin.ModelAdmin):
     search_fields = ["url"]
     list_select_related = ["article"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = ["url", "status", "error", "attempts", "lease_expires_at", "article",
-                       "article_created", "created_at", "finished_at"]
+    readonly_fields = [
+        "url",
+        "status",
+        "error",
+        "attempts",
+        "lease_expires_at",
+        "article",
+        "article_created",
+        "created_at",
+        "finished_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New submissions come through the form or the API, which enqueue the fetch.

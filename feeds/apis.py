@@ -31,9 +31,24 @@ class FeedOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Feed
-        fields = ["id", "url", "name", "outlet", "poll_interval_minutes", "is_active", "healthy",
-                  "last_polled_at", "last_success_at", "last_error", "last_error_at",
-                  "consecutive_failures", "articles_added", "next_poll_at", "created_at", "detail_url"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "outlet",
+            "poll_interval_minutes",
+            "is_active",
+            "healthy",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "last_error_at",
+            "consecutive_failures",
+            "articles_added",
+            "next_poll_at",
+            "created_at",
+            "detail_url",
+        ]
 
     def get_detail_url(self, obj: Feed) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:feed-detail", args=[obj.pk]))
@@ -46,11 +61,16 @@ class FeedPageOutput(serializers.Serializer):
 
 
 class FeedListApi(FeedsApiView):
-    @extend_schema(responses={200: FeedPageOutput}, summary="List feeds with their health",
-                   operation_id="feeds_list",
-                   description="Newest first, in cursor pages (`?page_size=`, follow `next`).",
-                   parameters=[OpenApiParameter("cursor", str, description="From `next` or `previous`."),
-                               OpenApiParameter("page_size", int, description="1 to 200; 50 by default.")])
+    @extend_schema(
+        responses={200: FeedPageOutput},
+        summary="List feeds with their health",
+        operation_id="feeds_list",
+        description="Newest first, in cursor pages (`?page_size=`, follow `next`).",
+        parameters=[
+            OpenApiParameter("cursor", str, description="From `next` or `previous`."),
+            OpenApiParameter("page_size", int, description="1 to 200; 50 by default."),
+        ],
+    )
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
         page = paginator.paginate_queryset(feed_list(), request, view=self)
@@ -61,23 +81,35 @@ class FeedListApi(FeedsApiView):
 class FeedCreateInput(serializers.Serializer):
     url = serializers.URLField(max_length=2000, help_text="The RSS or Atom feed's own URL.")
     name = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
-    outlet = serializers.CharField(required=False, allow_blank=True, max_length=300, default="",
-                                   help_text="Publisher of the articles; the feed's title when empty.")
-    poll_interval_minutes = serializers.IntegerField(required=False, default=60,
-                                                     min_value=MIN_POLL_MINUTES, max_value=MAX_POLL_MINUTES)
+    outlet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        default="",
+        help_text="Publisher of the articles; the feed's title when empty.",
+    )
+    poll_interval_minutes = serializers.IntegerField(
+        required=False, default=60, min_value=MIN_POLL_MINUTES, max_value=MAX_POLL_MINUTES
+    )
     is_active = serializers.BooleanField(required=False, default=True)
 
 
 class FeedCreateApi(FeedsApiView):
-    @extend_schema(request=FeedCreateInput, responses={201: FeedOutput}, summary="Register a feed",
-                   operation_id="feeds_create",
-                   description="An active feed is polled right away, then every `poll_interval_minutes`.")
+    @extend_schema(
+        request=FeedCreateInput,
+        responses={201: FeedOutput},
+        summary="Register a feed",
+        operation_id="feeds_create",
+        description="An active feed is polled right away, then every `poll_interval_minutes`.",
+    )
     def post(self, request: Request) -> Response:
         data = FeedCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         feed = feed_create(**data.validated_data)
         output = FeedOutput(feed, context={"request": request}).data
-        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": output["detail_url"]})
+        return Response(
+            output, status=status.HTTP_201_CREATED, headers={"Location": output["detail_url"]}
+        )
 
 
 class FeedCollectionApi(FeedListApi, FeedCreateApi):
@@ -92,9 +124,13 @@ def _feed_or_404(feed_id: int) -> Feed:
 
 
 class FeedDetailApi(FeedsApiView):
-    @extend_schema(responses={200: FeedOutput}, summary="A feed and its health", operation_id="feeds_retrieve",
-                   description="`healthy` is false while the last poll failed; `last_error` keeps the "
-                               "most recent failure, `next_poll_at` shows the backoff.")
+    @extend_schema(
+        responses={200: FeedOutput},
+        summary="A feed and its health",
+        operation_id="feeds_retrieve",
+        description="`healthy` is false while the last poll failed; `last_error` keeps the "
+        "most recent failure, `next_poll_at` shows the backoff.",
+    )
     def get(self, request: Request, feed_id: int) -> Response:
         return Response(FeedOutput(_feed_or_404(feed_id), context={"request": request}).data)
 
@@ -103,15 +139,20 @@ class FeedUpdateInput(serializers.Serializer):
     url = serializers.URLField(required=False, max_length=2000)
     name = serializers.CharField(required=False, allow_blank=True, max_length=300)
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    poll_interval_minutes = serializers.IntegerField(required=False, min_value=MIN_POLL_MINUTES,
-                                                     max_value=MAX_POLL_MINUTES)
+    poll_interval_minutes = serializers.IntegerField(
+        required=False, min_value=MIN_POLL_MINUTES, max_value=MAX_POLL_MINUTES
+    )
     is_active = serializers.BooleanField(required=False)
 
 
 class FeedUpdateApi(FeedsApiView):
-    @extend_schema(request=FeedUpdateInput, responses={200: FeedOutput}, summary="Change a feed",
-                   operation_id="feeds_partial_update",
-                   description="Only the fields sent change. Re-activating a feed polls it right away.")
+    @extend_schema(
+        request=FeedUpdateInput,
+        responses={200: FeedOutput},
+        summary="Change a feed",
+        operation_id="feeds_partial_update",
+        description="Only the fields sent change. Re-activating a feed polls it right away.",
+    )
     def patch(self, request: Request, feed_id: int) -> Response:
         feed = _feed_or_404(feed_id)
         data = FeedUpdateInput(data=request.data)
@@ -125,13 +166,19 @@ class FeedItemApi(FeedDetailApi, FeedUpdateApi):
 
 
 class FeedPollApi(FeedsApiView):
-    @extend_schema(request=None, responses={202: FeedOutput}, summary="Poll a feed now",
-                   description="Makes an active feed due and enqueues its poll; read the feed back "
-                               "to see the result. A paused feed answers 400.")
+    @extend_schema(
+        request=None,
+        responses={202: FeedOutput},
+        summary="Poll a feed now",
+        description="Makes an active feed due and enqueues its poll; read the feed back "
+        "to see the result. A paused feed answers 400.",
+    )
     def post(self, request: Request, feed_id: int) -> Response:
         feed = _feed_or_404(feed_id)
         feed_poll_request(feed=feed)
-        return Response(FeedOutput(feed, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            FeedOutput(feed, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class UrlSubmitInput(serializers.Serializer):
@@ -145,26 +192,44 @@ class UrlSubmissionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = UrlSubmission
-        fields = ["id", "url", "status", "error", "attempts", "article_id", "article_created",
-                  "article_url", "created_at", "finished_at", "status_url"]
+        fields = [
+            "id",
+            "url",
+            "status",
+            "error",
+            "attempts",
+            "article_id",
+            "article_created",
+            "article_url",
+            "created_at",
+            "finished_at",
+            "status_url",
+        ]
 
     def get_article_url(self, obj: UrlSubmission) -> str | None:
         if obj.article_id is None:
             return None
-        return self.context["request"].build_absolute_uri(reverse("api:article-detail", args=[obj.article_id]))
+        return self.context["request"].build_absolute_uri(
+            reverse("api:article-detail", args=[obj.article_id])
+        )
 
     def get_status_url(self, obj: UrlSubmission) -> str:
         return self.context["request"].build_absolute_uri(
-            reverse("api:url-submission-detail", args=[obj.pk]))
+            reverse("api:url-submission-detail", args=[obj.pk])
+        )
 
 
 class UrlSubmitApi(FeedsApiView):
     url_submission = True
-    @extend_schema(request=UrlSubmitInput, responses={202: UrlSubmissionOutput, 200: UrlSubmissionOutput},
-                   summary="Submit an article by URL",
-                   description="A worker fetches the page, extracts its main text and submits it as an "
-                               "article. Answers 202 with the submission's status URL; a URL already "
-                               "pending or fetched answers 200 with its submission.")
+
+    @extend_schema(
+        request=UrlSubmitInput,
+        responses={202: UrlSubmissionOutput, 200: UrlSubmissionOutput},
+        summary="Submit an article by URL",
+        description="A worker fetches the page, extracts its main text and submits it as an "
+        "article. Answers 202 with the submission's status URL; a URL already "
+        "pending or fetched answers 200 with its submission.",
+    )
     def post(self, request: Request) -> Response:
         data = UrlSubmitInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -179,6 +244,7 @@ class UrlSubmissionDetailApi(FeedsApiView):
     def get(self, request: Request, submission_id: int) -> Response:
         submission = url_submission_get(submission_id=submission_id)
         if submission is None:
-            raise ApplicationError(f"There is no URL submission {submission_id}.", code="not_found",
-                                   status_code=404)
+            raise ApplicationError(
+                f"There is no URL submission {submission_id}.", code="not_found", status_code=404
+            )
         return Response(UrlSubmissionOutput(submission, context={"request": request}).data)

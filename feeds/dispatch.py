@@ -27,8 +27,11 @@ def enqueue_feed_poll(*, feed_id: int) -> bool:
 def enqueue_url_submission(*, submission_id: int) -> bool:
     from feeds import services, tasks
 
-    return _enqueue(tasks.fetch_url_submission, submission_id,
-                    local=lambda: services.url_submission_process(submission_id=submission_id))
+    return _enqueue(
+        tasks.fetch_url_submission,
+        submission_id,
+        local=lambda: services.url_submission_process(submission_id=submission_id),
+    )
 
 
 def _enqueue(task, row_id: int, *, local: Callable[[], object]) -> bool:  # type: ignore[no-untyped-def]
@@ -41,7 +44,9 @@ def _enqueue(task, row_id: int, *, local: Callable[[], object]) -> bool:  # type
     try:
         task.apply_async(args=[row_id])
     except Exception as exc:  # kombu/redis raise many types for "broker unreachable"
-        logger.warning("Could not enqueue %s(%s) (%s); the reconciler will retry.", task.name, row_id, exc)
+        logger.warning(
+            "Could not enqueue %s(%s) (%s); the reconciler will retry.", task.name, row_id, exc
+        )
         return False
     return True
 

@@ -30,8 +30,13 @@ class ExtractedPage:
 
 def page_extract(*, html: str | bytes, url: str) -> ExtractedPage:
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        include_images=False, include_links=False,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
         # The extensive search guesses a date from any number on the page (a copyright year, a
         # "last updated" in the sidebar); a wrong publication date misdates every claim, so
         # only dates the page states as its own are taken.
@@ -42,7 +47,8 @@ def page_extract(*, html: str | bytes, url: str) -> ExtractedPage:
         raise ApplicationError(
             f"No article text was found at {url}. Check that the URL points to an article page "
             "(not a home page, a video or a paywall), or paste the text instead.",
-            code="no_text", field="url",
+            code="no_text",
+            field="url",
         )
     title = " ".join((getattr(document, "title", None) or "").split())
     # Trafilatura keeps the page's <h1> as the first line; the title is stored apart.
@@ -50,7 +56,9 @@ def page_extract(*, html: str | bytes, url: str) -> ExtractedPage:
     if title and " ".join(first.split()) == title and rest.strip():
         text = rest.strip()
     return ExtractedPage(
-        text=text, title=title, published=_date(getattr(document, "date", None)),
+        text=text,
+        title=title,
+        published=_date(getattr(document, "date", None)),
         outlet=" ".join((getattr(document, "sitename", None) or "").split()),
     )
 

@@ -40,7 +40,10 @@ from urllib3.exceptions import (
 
 from provenance.errors import ApplicationError
 
-_METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+_METADATA_ADDRESSES = {
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("fd00:ec2::254"),
+}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
@@ -65,7 +68,9 @@ class FetchResult:
 
 
 def _fail(message: str, *, code: str, retryable: bool, **details: object) -> ApplicationError:
-    return ApplicationError(message, code=code, field="url", details={"retryable": retryable, **details})
+    return ApplicationError(
+        message, code=code, field="url", details={"retryable": retryable, **details}
+    )
 
 
 def is_retryable(exc: ApplicationError) -> bool:
@@ -112,8 +117,11 @@ def _checked_addresses(url: str, host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise _fail(f"Could not resolve the host {host!r} of {url}: {exc}.", code="fetch_dns",
-                    retryable=True) from None
+        raise _fail(
+            f"Could not resolve the host {host!r} of {url}: {exc}.",
+            code="fetch_dns",
+            retryable=True,
+        ) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise _fail(f"The host {host!r} of {url} has no address.", code="fetch_dns", retryable=True)
@@ -122,11 +130,17 @@ def _checked_addresses(url: str, host: str, port: int) -> list[str]:
     for address in addresses:
         reason = address_refusal(address)
         if reason:
-            where = f"{host} is {reason}" if host == address else f"{host} resolves to {address}, {reason}"
+            where = (
+                f"{host} is {reason}"
+                if host == address
+                else f"{host} resolves to {address}, {reason}"
+            )
             raise _fail(
                 f"Refused to fetch {url}: {where}. Only public "
                 "addresses are fetched; an operator can allow this host with FETCH_ALLOWED_HOSTS.",
-                code="fetch_refused", retryable=False, address=address,
+                code="fetch_refused",
+                retryable=False,
+                address=address,
             )
     return addresses
 
@@ -145,22 +159,34 @@ def _target(url: str) -> _Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise _fail(f"{url[:200]!r} is not a valid URL: {exc}.", code="fetch_invalid_url",
-                    retryable=False) from None
+        raise _fail(
+            f"{url[:200]!r} is not a valid URL: {exc}.", code="fetch_invalid_url", retryable=False
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise _fail(f"Refused to fetch {url[:200]!r}: only http and https URLs are fetched.",
-                    code="fetch_refused", retryable=False)
+        raise _fail(
+            f"Refused to fetch {url[:200]!r}: only http and https URLs are fetched.",
+            code="fetch_refused",
+            retryable=False,
+        )
     if parts.username is not None or parts.password is not None:
-        raise _fail(f"Refused to fetch {url[:200]!r}: URLs with a user name or password are not fetched.",
-                    code="fetch_refused", retryable=False)
+        raise _fail(
+            f"Refused to fetch {url[:200]!r}: URLs with a user name or password are not fetched.",
+            code="fetch_refused",
+            retryable=False,
+        )
     if not parts.hostname:
         raise _fail(f"{url[:200]!r} has no host name.", code="fetch_invalid_url", retryable=False)
     try:
-        host = parts.hostname.encode("idna").decode("ascii") if not _is_ip(parts.hostname) else parts.hostname
+        host = (
+            parts.hostname.encode("idna").decode("ascii")
+            if not _is_ip(parts.hostname)
+            else parts.hostname
+        )
     except UnicodeError:
-        raise _fail(f"{url[:200]!r} has an invalid host name.", code="fetch_invalid_url",
-                    retryable=False) from None
+        raise _fail(
+            f"{url[:200]!r} has an invalid host name.", code="fetch_invalid_url", retryable=False
+        ) from None
     default_port = 443 if scheme == "https" else 80
     port = port or default_port
     shown = f"[{host}]" if ":" in host else host
@@ -183,32 +209,48 @@ def _pool(target: _Target, address: str, timeout: float) -> urllib3.HTTPConnecti
     pool_timeout = urllib3.Timeout(connect=min(timeout, 10.0), read=timeout)
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
-            address, target.port, timeout=pool_timeout, maxsize=1, retries=False,
-            server_hostname=target.host, assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+            address,
+            target.port,
+            timeout=pool_timeout,
+            maxsize=1,
+            retries=False,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
         )
-    return urllib3.HTTPConnectionPool(address, target.port, timeout=pool_timeout, maxsize=1,
-                                      retries=False)
+    return urllib3.HTTPConnectionPool(
+        address, target.port, timeout=pool_timeout, maxsize=1, retries=False
+    )
 
 
 def _remaining(deadline: float, url: str) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _fail(f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
-                    code="fetch_timeout", retryable=True)
+        raise _fail(
+            f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
+            code="fetch_timeout",
+            retryable=True,
+        )
     return left
 
 
-def _open(url: str, target: _Target, headers: dict[str, str], deadline: float
-          ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+def _open(
+    url: str, target: _Target, headers: dict[str, str], deadline: float
+) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     addresses = _checked_addresses(url, target.host, target.port)
     last_error: Exception | None = None
     for address in addresses:
         pool = _pool(target, address, _remaining(deadline, url))
         try:
             response = pool.urlopen(
-                "GET", target.path, headers={**headers, "Host": target.host_header},
-                redirect=False, retries=False, preload_content=False, decode_content=True,
+                "GET",
+                target.path,
+                headers={**headers, "Host": target.host_header},
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                decode_content=True,
                 assert_same_host=False,
             )
         except (NewConnectionError, ConnectTimeoutError) as exc:
@@ -218,23 +260,34 @@ def _open(url: str, target: _Target, headers: dict[str, str], deadline: float
             continue
         except ReadTimeoutError:
             pool.close()
-            raise _fail(f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
-                        code="fetch_timeout", retryable=True) from None
+            raise _fail(
+                f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
+                code="fetch_timeout",
+                retryable=True,
+            ) from None
         except SSLError as exc:
             pool.close()
-            raise _fail(f"The TLS connection to {url} failed: {exc}.", code="fetch_tls",
-                        retryable=False) from None
+            raise _fail(
+                f"The TLS connection to {url} failed: {exc}.", code="fetch_tls", retryable=False
+            ) from None
         except HTTPError as exc:
             pool.close()
-            raise _fail(f"Fetching {url} failed: {exc}.", code="fetch_failed", retryable=True) from None
+            raise _fail(
+                f"Fetching {url} failed: {exc}.", code="fetch_failed", retryable=True
+            ) from None
         return pool, response
-    raise _fail(f"Could not connect to {url}: {last_error}.", code="fetch_unreachable", retryable=True)
+    raise _fail(
+        f"Could not connect to {url}: {last_error}.", code="fetch_unreachable", retryable=True
+    )
 
 
 def _read_body(url: str, response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
     limit = settings.FETCH_MAX_BYTES
-    too_large = _fail(f"The response from {url} is larger than the {limit:,}-byte limit (FETCH_MAX_BYTES).",
-                      code="fetch_too_large", retryable=False)
+    too_large = _fail(
+        f"The response from {url} is larger than the {limit:,}-byte limit (FETCH_MAX_BYTES).",
+        code="fetch_too_large",
+        retryable=False,
+    )
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
@@ -251,11 +304,15 @@ def _read_body(url: str, response: urllib3.BaseHTTPResponse, deadline: float) ->
             _remaining(deadline, url)
             chunks.append(chunk)
     except ReadTimeoutError:
-        raise _fail(f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
-                    code="fetch_timeout", retryable=True) from None
+        raise _fail(
+            f"Fetching {url} took longer than {settings.FETCH_TIMEOUT_SECONDS} seconds.",
+            code="fetch_timeout",
+            retryable=True,
+        ) from None
     except HTTPError as exc:
-        raise _fail(f"Reading the response from {url} failed: {exc}.", code="fetch_failed",
-                    retryable=True) from None
+        raise _fail(
+            f"Reading the response from {url} failed: {exc}.", code="fetch_failed", retryable=True
+        ) from None
     return b"".join(chunks)
 
 
@@ -266,7 +323,9 @@ def _content_type(value: str) -> tuple[str, str | None]:
     return (message.get_content_type() if value else ""), charset
 
 
-def fetch(url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = None) -> FetchResult:
+def fetch(
+    url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = None
+) -> FetchResult:
     """GET a public http(s) URL, following redirects by hand; see the module docstring.
 
     `headers` may carry If-None-Match / If-Modified-Since: a 304 answer is returned (empty body)
@@ -289,8 +348,11 @@ def fetch(url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = 
             if response.status in _REDIRECT_STATUSES:
                 location = response.headers.get("Location", "").strip()
                 if not location:
-                    raise _fail(f"{current} answered {response.status} without a Location header.",
-                                code="fetch_failed", retryable=False)
+                    raise _fail(
+                        f"{current} answered {response.status} without a Location header.",
+                        code="fetch_failed",
+                        retryable=False,
+                    )
                 current = urljoin(current, location)
                 continue
             if response.status == 304:
@@ -299,17 +361,34 @@ def fetch(url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = 
                 body = _read_body(current, response, deadline)
             else:
                 retryable = response.status >= 500 or response.status in (408, 429)
-                raise _fail(f"{current} answered HTTP {response.status} {response.reason or ''}".rstrip() + ".",
-                            code="fetch_http_status", retryable=retryable, status=response.status)
+                raise _fail(
+                    f"{current} answered HTTP {response.status} {response.reason or ''}".rstrip()
+                    + ".",
+                    code="fetch_http_status",
+                    retryable=retryable,
+                    status=response.status,
+                )
             content_type, charset = _content_type(response.headers.get("Content-Type", ""))
-            kept = {k.lower(): v for k, v in response.headers.items()
-                    if k.lower() in ("etag", "last-modified", "content-type")}
-            return FetchResult(url=current, status=response.status, content_type=content_type,
-                               charset=charset, body=body, headers=kept)
+            kept = {
+                k.lower(): v
+                for k, v in response.headers.items()
+                if k.lower() in ("etag", "last-modified", "content-type")
+            }
+            return FetchResult(
+                url=current,
+                status=response.status,
+                content_type=content_type,
+                charset=charset,
+                body=body,
+                headers=kept,
+            )
         finally:
             # close() and not release_conn(): an unread body (a redirect, a refused size) must
             # not go back to a pool for reuse, and its socket file must be closed, not leaked.
             response.close()
             pool.close()
-    raise _fail(f"{url} redirected more than {settings.FETCH_MAX_REDIRECTS} times (FETCH_MAX_REDIRECTS).",
-                code="fetch_too_many_redirects", retryable=False)
+    raise _fail(
+        f"{url} redirected more than {settings.FETCH_MAX_REDIRECTS} times (FETCH_MAX_REDIRECTS).",
+        code="fetch_too_many_redirects",
+        retryable=False,
+    )

@@ -28,7 +28,8 @@ def feed_ids_due(*, now: dt.datetime) -> list[int]:
         Feed.objects.filter(is_active=True)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
-        .order_by("next_poll_at", "id").values_list("id", flat=True)
+        .order_by("next_poll_at", "id")
+        .values_list("id", flat=True)
     )
 
 

@@ -41,8 +41,9 @@ from sources.text import html_to_text
 
 logger = logging.getLogger(__name__)
 
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-               "text/xml;q=0.9, */*;q=0.1")
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 # An entry failing this many times (its page is gone, it has no text) is no longer retried.
@@ -85,8 +86,9 @@ def _valid_interval(minutes: int) -> int:
 def _valid_text(value: str, *, field: str, limit: int) -> str:
     value = " ".join(value.split())
     if len(value) > limit:
-        raise ApplicationError(f"The {field.replace('_', ' ')} is longer than {limit} characters.",
-                               field=field)
+        raise ApplicationError(
+            f"The {field.replace('_', ' ')} is longer than {limit} characters.", field=field
+        )
     return value
 
 
@@ -94,11 +96,14 @@ def _duplicate_feed(url: str) -> ApplicationError:
     other = Feed.objects.filter(url=url).only("pk").first()
     return ApplicationError(
         f"The feed {url} is already registered" + (f" (feed {other.pk})." if other else "."),
-        code="duplicate", field="url", status_code=409,
+        code="duplicate",
+        field="url",
+        status_code=409,
     )
 
 
 # ------------------------------------------------------------------------------ feeds
+
 
 def feed_create(
     *,
@@ -159,7 +164,9 @@ def feed_update(
         feed.poll_interval_minutes = _valid_interval(poll_interval_minutes)
         changed.append("poll_interval_minutes")
         if feed.last_polled_at and feed.consecutive_failures == 0:
-            feed.next_poll_at = feed.last_polled_at + dt.timedelta(minutes=feed.poll_interval_minutes)
+            feed.next_poll_at = feed.last_polled_at + dt.timedelta(
+                minutes=feed.poll_interval_minutes
+            )
             changed.append("next_poll_at")
     if is_active is not None and is_active != feed.is_active:
         feed.is_active = is_active
@@ -212,9 +219,12 @@ def feed_claim_for_poll(*, feed_id: int, force: bool = False) -> Feed | None:
     now = timezone.now()
     lease = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     rows = Feed.objects.filter(pk=feed_id).filter(
-        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    )
     if not force:
-        rows = rows.filter(Q(is_active=True), Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        rows = rows.filter(
+            Q(is_active=True), Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+        )
     if not rows.update(lease_expires_at=now + lease, last_polled_at=now):
         return None
     return Feed.objects.get(pk=feed_id)
@@ -235,8 +245,12 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
             report.not_modified = True
         else:
             channel_title = " ".join(str(parsed.feed.get("title", "")).split())
-            _feed_entries_ingest(feed=feed, entries=parsed.entries[:MAX_ENTRIES_PER_POLL],
-                                 outlet=(feed.outlet or channel_title)[:300], report=report)
+            _feed_entries_ingest(
+                feed=feed,
+                entries=parsed.entries[:MAX_ENTRIES_PER_POLL],
+                outlet=(feed.outlet or channel_title)[:300],
+                report=report,
+            )
     except ApplicationError as exc:
         report.error = exc.message
         _feed_record_failure(feed=feed, message=exc.message)
@@ -266,23 +280,30 @@ def _conditional_headers(feed: Feed) -> dict[str, str]:
 def _feed_parse(url: str, result: FetchResult) -> Any:
     # Bytes, never a string: feedparser.parse(str) treats a URL-looking string as something
     # to download itself, past every check in feeds.fetch.
-    parsed = feedparser.parse(result.body, response_headers={"content-type": result.headers.get(
-        "content-type", "application/xml")})
+    parsed = feedparser.parse(
+        result.body,
+        response_headers={"content-type": result.headers.get("content-type", "application/xml")},
+    )
     if not parsed.version and not parsed.entries:
         reason = parsed.get("bozo_exception")
         raise ApplicationError(
-            f"{url} is not an RSS or Atom feed" + (f" ({reason})." if reason else ".")
+            f"{url} is not an RSS or Atom feed"
+            + (f" ({reason})." if reason else ".")
             + " Check the address: it should point to the feed itself, not to a web page.",
-            code="not_a_feed", field="url",
+            code="not_a_feed",
+            field="url",
         )
     return parsed
 
 
-def _feed_record_success(*, feed: Feed, result: FetchResult, channel_title: str,
-                         report: PollReport) -> None:
+def _feed_record_success(
+    *, feed: Feed, result: FetchResult, channel_title: str, report: PollReport
+) -> None:
     now = timezone.now()
     update: dict[str, Any] = {
-        "lease_expires_at": None, "last_success_at": now, "consecutive_failures": 0,
+        "lease_expires_at": None,
+        "last_success_at": now,
+        "consecutive_failures": 0,
         "next_poll_at": now + dt.timedelta(minutes=feed.poll_interval_minutes),
     }
     if result.status != 304:
@@ -311,9 +332,12 @@ def _feed_record_failure(*, feed: Feed, message: str) -> None:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
     Feed.objects.filter(pk=feed.pk).update(
-        lease_expires_at=None, last_error=message[:5000], last_error_at=now,
+        lease_expires_at=None,
+        last_error=message[:5000],
+        last_error_at=now,
         consecutive_failures=failures,
-        next_poll_at=now + feed_backoff(interval_minutes=feed.poll_interval_minutes, failures=failures),
+        next_poll_at=now
+        + feed_backoff(interval_minutes=feed.poll_interval_minutes, failures=failures),
     )
     logger.warning("Feed %s failed (%s in a row): %s", feed.pk, failures, message)
 
@@ -321,8 +345,12 @@ def _feed_record_failure(*, feed: Feed, message: str) -> None:
 def _entry_guid(entry: Any) -> str:
     key = str(entry.get("id") or entry.get("link") or "").strip()
     if not key:
-        key = "sha256:" + hashlib.sha256(
-            f"{entry.get('title', '')}\n{entry.get('summary', '')}".encode()).hexdigest()
+        key = (
+            "sha256:"
+            + hashlib.sha256(
+                f"{entry.get('title', '')}\n{entry.get('summary', '')}".encode()
+            ).hexdigest()
+        )
     if len(key) > 2000:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
     return key
@@ -355,7 +383,9 @@ def _entry_content_text(entry: Any) -> str:
     return html_to_text(raw)[1] if "<" in raw else raw.strip()
 
 
-def _feed_entries_ingest(*, feed: Feed, entries: list[Any], outlet: str, report: PollReport) -> None:
+def _feed_entries_ingest(
+    *, feed: Feed, entries: list[Any], outlet: str, report: PollReport
+) -> None:
     by_guid = {_entry_guid(entry): entry for entry in entries}
     # One query for what this feed has seen, one for links any feed has already turned into
     # an article: an agency story syndicated in two feeds is fetched once.
@@ -363,19 +393,28 @@ def _feed_entries_ingest(*, feed: Feed, entries: list[Any], outlet: str, report:
     links = {link for entry in by_guid.values() if (link := _entry_link(entry))}
     linked = _articles_by_url(links)
     # Stop before the task's soft time limit; entries not reached are read at the next poll.
-    deadline = time.monotonic() + max(10, settings.CELERY_TASK_SOFT_TIME_LIMIT
-                                      - settings.FETCH_TIMEOUT_SECONDS - 15)
+    deadline = time.monotonic() + max(
+        10, settings.CELERY_TASK_SOFT_TIME_LIMIT - settings.FETCH_TIMEOUT_SECONDS - 15
+    )
     for guid, entry in by_guid.items():
         previous = seen.get(guid)
-        if previous is not None and (previous.status != FeedEntryStatus.FAILED
-                                     or previous.attempts >= FEED_ENTRY_MAX_ATTEMPTS):
+        if previous is not None and (
+            previous.status != FeedEntryStatus.FAILED
+            or previous.attempts >= FEED_ENTRY_MAX_ATTEMPTS
+        ):
             report.known += 1
             continue
         if time.monotonic() > deadline:
             report.unfinished += 1
             continue
-        status = _feed_entry_ingest(feed=feed, guid=guid, entry=entry, outlet=outlet,
-                                    previous=previous, linked_article_id=linked.get(_entry_link(entry)))
+        status = _feed_entry_ingest(
+            feed=feed,
+            guid=guid,
+            entry=entry,
+            outlet=outlet,
+            previous=previous,
+            linked_article_id=linked.get(_entry_link(entry)),
+        )
         if status == FeedEntryStatus.ADDED:
             report.added += 1
         elif status == FeedEntryStatus.DUPLICATE:
@@ -393,21 +432,40 @@ def _articles_by_url(urls: set[str]) -> dict[str, int]:
         return {}
     found: dict[str, int] = dict(
         UrlSubmission.objects.filter(url__in=urls, article__isnull=False)
-        .order_by("url", "id").distinct("url").values_list("url", "article_id"))
+        .order_by("url", "id")
+        .distinct("url")
+        .values_list("url", "article_id")
+    )
     found.update(
         FeedEntry.objects.filter(url__in=urls, article__isnull=False)
-        .order_by("url", "id").distinct("url").values_list("url", "article_id"))
+        .order_by("url", "id")
+        .distinct("url")
+        .values_list("url", "article_id")
+    )
     return found
 
 
-def _feed_entry_ingest(*, feed: Feed, guid: str, entry: Any, outlet: str,
-                       previous: FeedEntry | None, linked_article_id: int | None) -> str:
+def _feed_entry_ingest(
+    *,
+    feed: Feed,
+    guid: str,
+    entry: Any,
+    outlet: str,
+    previous: FeedEntry | None,
+    linked_article_id: int | None,
+) -> str:
     link = _entry_link(entry)
     title = " ".join(str(entry.get("title", "")).split())[:500]
     entry_fields: dict[str, Any] = {"url": link, "title": title}
     if linked_article_id is not None:
-        _feed_entry_record(feed=feed, guid=guid, previous=previous, status=FeedEntryStatus.DUPLICATE,
-                           article_id=linked_article_id, **entry_fields)
+        _feed_entry_record(
+            feed=feed,
+            guid=guid,
+            previous=previous,
+            status=FeedEntryStatus.DUPLICATE,
+            article_id=linked_article_id,
+            **entry_fields,
+        )
         return FeedEntryStatus.DUPLICATE
     try:
         # The network first, outside any transaction: a slow page must not hold a connection
@@ -418,25 +476,46 @@ def _feed_entry_ingest(*, feed: Feed, guid: str, entry: Any, outlet: str,
             # The article and the entry that records it commit together; the extraction is
             # enqueued by article_submit after this outer block commits.
             result = article_submit(
-                body=text, title=title or (page.title if page else ""), url=link,
-                published_at=published, outlet=outlet or (page.outlet if page else ""),
+                body=text,
+                title=title or (page.title if page else ""),
+                url=link,
+                published_at=published,
+                outlet=outlet or (page.outlet if page else ""),
             )
             status = FeedEntryStatus.ADDED if result.created else FeedEntryStatus.DUPLICATE
-            _feed_entry_record(feed=feed, guid=guid, previous=previous, status=status,
-                               article_id=result.article.pk, **entry_fields)
+            _feed_entry_record(
+                feed=feed,
+                guid=guid,
+                previous=previous,
+                status=status,
+                article_id=result.article.pk,
+                **entry_fields,
+            )
             if result.created:
                 Feed.objects.filter(pk=feed.pk).update(articles_added=F("articles_added") + 1)
     except ApplicationError as exc:
-        _feed_entry_record(feed=feed, guid=guid, previous=previous, status=FeedEntryStatus.FAILED,
-                           error=exc.message, **entry_fields)
+        _feed_entry_record(
+            feed=feed,
+            guid=guid,
+            previous=previous,
+            status=FeedEntryStatus.FAILED,
+            error=exc.message,
+            **entry_fields,
+        )
         return FeedEntryStatus.FAILED
     except DatabaseError:
         raise
     except Exception as exc:
         # One odd page (a parser crash in trafilatura, say) fails its entry, not the whole feed.
         logger.exception("Feed %s entry %r failed unexpectedly", feed.pk, guid)
-        _feed_entry_record(feed=feed, guid=guid, previous=previous, status=FeedEntryStatus.FAILED,
-                           error=f"Internal error: {type(exc).__name__}: {exc}", **entry_fields)
+        _feed_entry_record(
+            feed=feed,
+            guid=guid,
+            previous=previous,
+            status=FeedEntryStatus.FAILED,
+            error=f"Internal error: {type(exc).__name__}: {exc}",
+            **entry_fields,
+        )
         return FeedEntryStatus.FAILED
     return status
 
@@ -446,20 +525,44 @@ def _entry_text(*, entry: Any, link: str) -> tuple[str, ExtractedPage | None]:
     if len(text) >= FULL_CONTENT_MIN_CHARS or (not link and text):
         return text, None
     if not link:
-        raise ApplicationError("The entry has neither text nor a link to an article.", code="no_text")
+        raise ApplicationError(
+            "The entry has neither text nor a link to an article.", code="no_text"
+        )
     page, _ = page_fetch_extract(url=link)
     return page.text, page
 
 
-def _feed_entry_record(*, feed: Feed, guid: str, previous: FeedEntry | None, status: str,
-                       url: str, title: str, article_id: int | None = None, error: str = "") -> None:
+def _feed_entry_record(
+    *,
+    feed: Feed,
+    guid: str,
+    previous: FeedEntry | None,
+    status: str,
+    url: str,
+    title: str,
+    article_id: int | None = None,
+    error: str = "",
+) -> None:
     if previous is None:
-        FeedEntry.objects.create(feed=feed, guid=guid, url=url, title=title, status=status,
-                                 error=error[:5000], article_id=article_id, attempts=1)
+        FeedEntry.objects.create(
+            feed=feed,
+            guid=guid,
+            url=url,
+            title=title,
+            status=status,
+            error=error[:5000],
+            article_id=article_id,
+            attempts=1,
+        )
         return
     FeedEntry.objects.filter(pk=previous.pk).update(
-        url=url, title=title, status=status, error=error[:5000], article_id=article_id,
-        attempts=F("attempts") + 1, updated_at=timezone.now(),
+        url=url,
+        title=title,
+        status=status,
+        error=error[:5000],
+        article_id=article_id,
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
     )
 
 
@@ -485,6 +588,7 @@ def _enqueue_poll_on_commit(feed_id: int) -> None:
 
 # ------------------------------------------------------------------------------ pages / URLs
 
+
 def page_fetch_extract(*, url: str) -> tuple[ExtractedPage, str]:
     """Fetch an article page and extract its main text; returns (page, URL after redirects)."""
     result = fetch(url, accept=PAGE_ACCEPT)
@@ -496,7 +600,8 @@ def page_fetch_extract(*, url: str) -> tuple[ExtractedPage, str]:
     raise ApplicationError(
         f"{result.url} is not a web page (its content type is {result.content_type}). "
         "Submit the URL of an HTML article page.",
-        code="unsupported_type", field="url",
+        code="unsupported_type",
+        field="url",
     )
 
 
@@ -506,16 +611,25 @@ def url_submission_create(*, url: str) -> tuple[UrlSubmission, bool]:
     A URL already pending or done is not fetched again: its submission is returned.
     """
     url = _valid_url(url)
-    existing = (UrlSubmission.objects.filter(url=url).exclude(status=UrlSubmissionStatus.FAILED)
-                .select_related("article").order_by("-id").first())
+    existing = (
+        UrlSubmission.objects.filter(url=url)
+        .exclude(status=UrlSubmissionStatus.FAILED)
+        .select_related("article")
+        .order_by("-id")
+        .first()
+    )
     if existing is not None:
         return existing, False
     known_article_id = _articles_by_url({url}).get(url)
     if known_article_id is not None:
         # A feed already brought this page in: point to its article instead of fetching again.
         submission = UrlSubmission.objects.create(
-            url=url, status=UrlSubmissionStatus.DONE, article_id=known_article_id,
-            article_created=False, finished_at=timezone.now())
+            url=url,
+            status=UrlSubmissionStatus.DONE,
+            article_id=known_article_id,
+            article_created=False,
+            finished_at=timezone.now(),
+        )
         return submission, True
     with transaction.atomic():
         submission = UrlSubmission.objects.create(url=url)
@@ -533,11 +647,18 @@ def url_submission_claim(*, submission_id: int) -> UrlSubmission | None:
     """Take the fetching lease (a conditional UPDATE, as for articles and feeds)."""
     now = timezone.now()
     lease = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    updated = UrlSubmission.objects.filter(pk=submission_id).filter(
-        Q(status=UrlSubmissionStatus.PENDING)
-        | Q(status=UrlSubmissionStatus.FETCHING, lease_expires_at__lt=now)
-    ).update(status=UrlSubmissionStatus.FETCHING, attempts=F("attempts") + 1,
-             lease_expires_at=now + lease)
+    updated = (
+        UrlSubmission.objects.filter(pk=submission_id)
+        .filter(
+            Q(status=UrlSubmissionStatus.PENDING)
+            | Q(status=UrlSubmissionStatus.FETCHING, lease_expires_at__lt=now)
+        )
+        .update(
+            status=UrlSubmissionStatus.FETCHING,
+            attempts=F("attempts") + 1,
+            lease_expires_at=now + lease,
+        )
+    )
     if not updated:
         return None
     return UrlSubmission.objects.get(pk=submission_id)
@@ -555,16 +676,26 @@ def url_submission_process(*, submission_id: int) -> str:
     try:
         page, final_url = page_fetch_extract(url=submission.url)
         with transaction.atomic():
-            result = article_submit(body=page.text, title=page.title, url=final_url,
-                                    published_at=page.published, outlet=page.outlet)
+            result = article_submit(
+                body=page.text,
+                title=page.title,
+                url=final_url,
+                published_at=page.published,
+                outlet=page.outlet,
+            )
             UrlSubmission.objects.filter(pk=submission.pk).update(
-                status=UrlSubmissionStatus.DONE, error="", article=result.article,
-                article_created=result.created, lease_expires_at=None, finished_at=timezone.now(),
+                status=UrlSubmissionStatus.DONE,
+                error="",
+                article=result.article,
+                article_created=result.created,
+                lease_expires_at=None,
+                finished_at=timezone.now(),
             )
     except ApplicationError as exc:
         if is_retryable(exc) and submission.attempts < settings.URL_SUBMISSION_MAX_ATTEMPTS:
             UrlSubmission.objects.filter(pk=submission.pk).update(
-                status=UrlSubmissionStatus.PENDING, error=exc.message[:5000], lease_expires_at=None)
+                status=UrlSubmissionStatus.PENDING, error=exc.message[:5000], lease_expires_at=None
+            )
             raise RetryableFetchError(exc.message) from exc
         _url_submission_fail(submission_id=submission.pk, message=exc.message)
         return UrlSubmissionStatus.FAILED
@@ -572,16 +703,20 @@ def url_submission_process(*, submission_id: int) -> str:
         raise  # the task retries; the lease expires if it never comes back
     except Exception as exc:
         logger.exception("URL submission %s failed unexpectedly", submission.pk)
-        _url_submission_fail(submission_id=submission.pk,
-                             message=f"Internal error: {type(exc).__name__}: {exc}")
+        _url_submission_fail(
+            submission_id=submission.pk, message=f"Internal error: {type(exc).__name__}: {exc}"
+        )
         return UrlSubmissionStatus.FAILED
     return UrlSubmissionStatus.DONE
 
 
 def _url_submission_fail(*, submission_id: int, message: str) -> None:
     UrlSubmission.objects.filter(pk=submission_id).update(
-        status=UrlSubmissionStatus.FAILED, error=message[:5000], lease_expires_at=None,
-        finished_at=timezone.now())
+        status=UrlSubmissionStatus.FAILED,
+        error=message[:5000],
+        lease_expires_at=None,
+        finished_at=timezone.now(),
+    )
 
 
 @dataclass(frozen=True)
@@ -597,13 +732,20 @@ def url_submissions_reconcile(*, now: dt.datetime | None = None) -> UrlReconcile
     stale = Q(status=UrlSubmissionStatus.FETCHING, lease_expires_at__lt=now)
     max_attempts = settings.URL_SUBMISSION_MAX_ATTEMPTS
     failed = UrlSubmission.objects.filter(stale, attempts__gte=max_attempts).update(
-        status=UrlSubmissionStatus.FAILED, lease_expires_at=None, finished_at=now,
-        error="Gave up: the worker fetching this URL stopped, and the attempts ran out.")
+        status=UrlSubmissionStatus.FAILED,
+        lease_expires_at=None,
+        finished_at=now,
+        error="Gave up: the worker fetching this URL stopped, and the attempts ran out.",
+    )
     requeued = UrlSubmission.objects.filter(stale, attempts__lt=max_attempts).update(
-        status=UrlSubmissionStatus.PENDING, lease_expires_at=None)
+        status=UrlSubmissionStatus.PENDING, lease_expires_at=None
+    )
     waited = now - dt.timedelta(seconds=settings.RECONCILE_QUEUED_AFTER_SECONDS)
-    ids = list(UrlSubmission.objects.filter(status=UrlSubmissionStatus.PENDING, created_at__lte=waited)
-               .order_by("id").values_list("id", flat=True)[:500])
+    ids = list(
+        UrlSubmission.objects.filter(status=UrlSubmissionStatus.PENDING, created_at__lte=waited)
+        .order_by("id")
+        .values_list("id", flat=True)[:500]
+    )
     for submission_id in ids:
         _enqueue_url(submission_id)
     return UrlReconcileReport(requeued=requeued, failed=failed, enqueued=len(ids))

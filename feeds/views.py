@@ -105,8 +105,12 @@ def url_submit_view(request: HttpRequest) -> HttpResponse:
                 messages.info(request, "This URL was already submitted; here is its submission.")
             return redirect("feeds:url-detail", submission_id=submission.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "feeds/url_submit.html",
-                  {"form": form, "submissions": url_submission_list_recent()}, status=status)
+    return render(
+        request,
+        "feeds/url_submit.html",
+        {"form": form, "submissions": url_submission_list_recent()},
+        status=status,
+    )
 
 
 @url_access_check

@@ -44,8 +44,12 @@ def require_editor(user: Any) -> None:
     """Raise 401 for anonymous users and 403 for signed-in users who are not editors."""
     role = role_of(user)
     if role == Role.ANONYMOUS:
-        raise ApplicationError("Sign in as an editor to do this.", code="not_authenticated",
-                               status_code=401)
+        raise ApplicationError(
+            "Sign in as an editor to do this.", code="not_authenticated", status_code=401
+        )
     if role < Role.EDITOR:
-        raise ApplicationError("Only editors can change claims, figures and sources.",
-                               code="permission_denied", status_code=403)
+        raise ApplicationError(
+            "Only editors can change claims, figures and sources.",
+            code="permission_denied",
+            status_code=403,
+        )

@@ -38,9 +38,12 @@ from provenance.errors import ApplicationError
 
 
 def _invalid_cursor() -> ApplicationError:
-    return ApplicationError("The cursor is not valid; follow the `next` and `previous` links "
-                            "as given, or drop `cursor` to start again.", field="cursor",
-                            code="invalid_cursor")
+    return ApplicationError(
+        "The cursor is not valid; follow the `next` and `previous` links "
+        "as given, or drop `cursor` to start again.",
+        field="cursor",
+        code="invalid_cursor",
+    )
 
 
 class KeysetPagination(BasePagination):
@@ -53,8 +56,14 @@ class KeysetPagination(BasePagination):
         self.narrow_first = narrow_first
         self.cursor_values: dict[Any, list[Any]] = {}
 
-    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None, *,
-                          load: Callable[[list[Any]], list[Any]] | None = None) -> list[Any]:
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        request: Request,
+        view: Any = None,
+        *,
+        load: Callable[[list[Any]], list[Any]] | None = None,
+    ) -> list[Any]:
         """The page's rows. With `narrow_first`, `load` (if given) turns the page's primary keys
         into its rows (plain data in that order) instead of model instances."""
         self.request = request
@@ -63,7 +72,9 @@ class KeysetPagination(BasePagination):
         self.page_size = self._page_size(request)
         ordering = [str(o) for o in queryset.query.order_by]
         if not ordering:
-            raise RuntimeError("KeysetPagination needs an ordered queryset ending in a unique column.")
+            raise RuntimeError(
+                "KeysetPagination needs an ordered queryset ending in a unique column."
+            )
         self.ordering = ordering
         values, reverse = self._decode(request.query_params.get(self.cursor_query_param), queryset)
         qs = queryset
@@ -76,8 +87,11 @@ class KeysetPagination(BasePagination):
             # full rows for those ids: sorting a whole table's wide rows, joins and all, is what
             # costs on an ordering no index serves. One more query per page, a fixed number.
             # The sort keys come along, so the cursor needs nothing from the loaded rows.
-            keyed = list(qs.prefetch_related(None).values_list(
-                "pk", *[o.lstrip("-") for o in ordering])[: self.page_size + 1])
+            keyed = list(
+                qs.prefetch_related(None).values_list("pk", *[o.lstrip("-") for o in ordering])[
+                    : self.page_size + 1
+                ]
+            )
             has_more = len(keyed) > self.page_size
             keyed = keyed[: self.page_size]
             self.cursor_values = {k[0]: list(k[1:]) for k in keyed}
@@ -108,11 +122,14 @@ class KeysetPagination(BasePagination):
         try:
             size = int(raw)
         except ValueError:
-            raise ApplicationError("page_size must be a whole number from 1 to "
-                                   f"{self.max_page_size}.", field="page_size") from None
+            raise ApplicationError(
+                f"page_size must be a whole number from 1 to {self.max_page_size}.",
+                field="page_size",
+            ) from None
         if not 1 <= size <= self.max_page_size:
-            raise ApplicationError(f"page_size must be from 1 to {self.max_page_size}.",
-                                   field="page_size")
+            raise ApplicationError(
+                f"page_size must be from 1 to {self.max_page_size}.", field="page_size"
+            )
         return size
 
     def _field(self, queryset: QuerySet[Any], name: str) -> Any:
@@ -176,15 +193,25 @@ class KeysetPagination(BasePagination):
             equal_so_far &= Q(**{field: value})
         first = self.ordering[0]
         descending = first.startswith("-") != reverse
-        return Q(**{f"{first.lstrip('-')}__lte" if descending else f"{first.lstrip('-')}__gte": values[0]}) & condition
+        return (
+            Q(
+                **{
+                    f"{first.lstrip('-')}__lte"
+                    if descending
+                    else f"{first.lstrip('-')}__gte": values[0]
+                }
+            )
+            & condition
+        )
 
     # --- links -------------------------------------------------------------------------------
 
     def _link(self, row: Model | None, *, reverse: bool) -> str | None:
         if row is None:
             return None
-        return replace_query_param(self.base_url, self.cursor_query_param,
-                                   self._encode(row, reverse=reverse))
+        return replace_query_param(
+            self.base_url, self.cursor_query_param, self._encode(row, reverse=reverse)
+        )
 
     def get_next_link(self) -> str | None:
         if not self.has_next or not self.rows:
@@ -199,32 +226,48 @@ class KeysetPagination(BasePagination):
         return self._link(self.rows[0], reverse=True)
 
     def get_paginated_response(self, data: Any) -> Response:
-        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(),
-                         "results": data})
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
             "required": ["results"],
             "properties": {
-                "next": {"type": "string", "nullable": True, "format": "uri",
-                         "description": "The next page, or null on the last page."},
-                "previous": {"type": "string", "nullable": True, "format": "uri",
-                             "description": "The previous page, or null on the first page."},
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The previous page, or null on the first page.",
+                },
                 "results": schema,
             },
         }
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
-            {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "Opaque position in the list: follow the `next`/`previous` links.",
-             "schema": {"type": "string"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query",
-             "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position in the list: follow the `next`/`previous` links.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
         ]
-
 
 
 # --- input fields -------------------------------------------------------------------------------
@@ -240,7 +283,8 @@ class _SurrogateCheck(ProhibitSurrogateCharactersValidator):
         found = _SURROGATE.search(str(value))
         if found is not None:
             raise serializers.ValidationError(
-                self.message.format(code_point=ord(found.group())), code=self.code)
+                self.message.format(code_point=ord(found.group())), code=self.code
+            )
 
 
 class LongTextField(serializers.CharField):
@@ -252,6 +296,7 @@ class LongTextField(serializers.CharField):
             _SurrogateCheck() if isinstance(v, ProhibitSurrogateCharactersValidator) else v
             for v in self.validators
         ]
+
 
 # --- query parameter fields --------------------------------------------------------------------
 
@@ -310,7 +355,11 @@ class DateOrDateTimeField(serializers.Field):  # type: ignore[type-arg]
             self.fail("invalid")
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        if not dt.datetime(1, 1, 2, tzinfo=dt.UTC) <= value <= dt.datetime(9999, 12, 30, tzinfo=dt.UTC):
+        if (
+            not dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+            <= value
+            <= dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+        ):
             self.fail("invalid")
         return value
 
@@ -341,6 +390,7 @@ def check_path_id(value: int, what: str) -> int:
 
 # --- the error shape, for the schema ------------------------------------------------------------
 
+
 class ErrorDetailOutput(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField(help_text="Stable machine-readable code: invalid, not_found, ...")
     message = serializers.CharField(help_text="What went wrong and how to fix it.")
@@ -357,8 +407,12 @@ class FastJSONRenderer(JSONRenderer):
     claims); what orjson should not write itself (datetimes, lazy strings, Decimals) goes
     through DRF's own encoder, so the JSON is JSONRenderer's: compact, UTF-8."""
 
-    def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict[str, Any] | None = None) -> bytes:
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
         if data is None:
             return b""
         indent = self.get_indent(accepted_media_type or "", renderer_context or {})
@@ -366,8 +420,11 @@ class FastJSONRenderer(JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         # Datetimes go through DRF's encoder too, which writes UTC as `Z` as DRF always has;
         # validation errors of list items are keyed by their index (an int).
-        return orjson.dumps(data, default=_encoder.default,
-                            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(
+            data,
+            default=_encoder.default,
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
+        )
 
 
 _encoder = encoders.JSONEncoder()

@@ -16,16 +16,29 @@ app_name = "api"
 urlpatterns = [
     path("articles", source_apis.ArticlesApi.as_view(), name="article-submit"),
     path("articles/batch", source_apis.ArticleBatchApi.as_view(), name="article-batch"),
-    path("articles/<int:article_id>", source_apis.ArticleDetailApi.as_view(), name="article-detail"),
-    path("articles/<int:article_id>/reextract", source_apis.ArticleReextractApi.as_view(),
-         name="article-reextract"),
+    path(
+        "articles/<int:article_id>", source_apis.ArticleDetailApi.as_view(), name="article-detail"
+    ),
+    path(
+        "articles/<int:article_id>/reextract",
+        source_apis.ArticleReextractApi.as_view(),
+        name="article-reextract",
+    ),
     path("claims", claim_apis.ClaimListApi.as_view(), name="claim-list"),
     path("claims/<int:claim_id>", editorial_apis.ClaimApi.as_view(), name="claim-detail"),
     path("claims/<int:claim_id>/chain", editorial_apis.ClaimChainApi.as_view(), name="claim-chain"),
     path("claims/<int:claim_id>/split", editorial_apis.ClaimSplitApi.as_view(), name="claim-split"),
     path("claims/<int:claim_id>/merge", editorial_apis.ClaimMergeApi.as_view(), name="claim-merge"),
-    path("claims/<int:claim_id>/history", editorial_apis.ClaimHistoryApi.as_view(), name="claim-history"),
-    path("figures/<int:figure_id>/review", editorial_apis.FigureReviewApi.as_view(), name="figure-review"),
+    path(
+        "claims/<int:claim_id>/history",
+        editorial_apis.ClaimHistoryApi.as_view(),
+        name="claim-history",
+    ),
+    path(
+        "figures/<int:figure_id>/review",
+        editorial_apis.FigureReviewApi.as_view(),
+        name="figure-review",
+    ),
     path("review-queue", editorial_apis.ReviewQueueApi.as_view(), name="review-queue"),
     path("claims/<int:claim_id>/graph", claim_apis.ClaimGraphApi.as_view(), name="claim-graph"),
     path("graph", claim_apis.GraphApi.as_view(), name="graph"),
@@ -34,16 +47,40 @@ urlpatterns = [
     path("links/<int:link_id>/review", claim_apis.ClaimLinkReviewApi.as_view(), name="link-review"),
     path("sources", source_apis.SourceListApi.as_view(), name="source-list"),
     path("sources/<int:source_id>", editorial_apis.SourceApi.as_view(), name="source-detail"),
-    path("sources/<int:source_id>/rating", editorial_apis.SourceRatingApi.as_view(), name="source-rating"),
-    path("sources/<int:source_id>/aliases", editorial_apis.SourceAliasApi.as_view(), name="source-aliases"),
-    path("sources/<int:source_id>/merge", editorial_apis.SourceMergeApi.as_view(), name="source-merge"),
-    path("sources/<int:source_id>/history", editorial_apis.SourceHistoryApi.as_view(), name="source-history"),
-    path("sources/<int:source_id>/claims", source_apis.SourceClaimsApi.as_view(), name="source-claims"),
+    path(
+        "sources/<int:source_id>/rating",
+        editorial_apis.SourceRatingApi.as_view(),
+        name="source-rating",
+    ),
+    path(
+        "sources/<int:source_id>/aliases",
+        editorial_apis.SourceAliasApi.as_view(),
+        name="source-aliases",
+    ),
+    path(
+        "sources/<int:source_id>/merge",
+        editorial_apis.SourceMergeApi.as_view(),
+        name="source-merge",
+    ),
+    path(
+        "sources/<int:source_id>/history",
+        editorial_apis.SourceHistoryApi.as_view(),
+        name="source-history",
+    ),
+    path(
+        "sources/<int:source_id>/claims",
+        source_apis.SourceClaimsApi.as_view(),
+        name="source-claims",
+    ),
     path("feeds", feed_apis.FeedCollectionApi.as_view(), name="feed-list"),
     path("feeds/<int:feed_id>", feed_apis.FeedItemApi.as_view(), name="feed-detail"),
     path("feeds/<int:feed_id>/poll", feed_apis.FeedPollApi.as_view(), name="feed-poll"),
     path("urls", feed_apis.UrlSubmitApi.as_view(), name="url-submit"),
-    path("urls/<int:submission_id>", feed_apis.UrlSubmissionDetailApi.as_view(), name="url-submission-detail"),
+    path(
+        "urls/<int:submission_id>",
+        feed_apis.UrlSubmissionDetailApi.as_view(),
+        name="url-submission-detail",
+    ),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
@@ -54,4 +91,3 @@ if settings.BENCH_ENDPOINTS:
     from provenance.bench_endpoints import claims_bare
 
     urlpatterns.append(path("bench/claims-bare", claims_bare, name="bench-claims-bare"))
-

@@ -20,8 +20,15 @@ def require_reason(reason: str, what: str) -> str:
     return reason
 
 
-def bump_version(qs: QuerySet[Any], *, pk: int, expected_version: int | None, label: str,
-                 current: dict[str, Any], **fields: Any) -> None:
+def bump_version(
+    qs: QuerySet[Any],
+    *,
+    pk: int,
+    expected_version: int | None,
+    label: str,
+    current: dict[str, Any],
+    **fields: Any,
+) -> None:
     """Update one row if it is still at `expected_version`, and move its version on.
 
     The check and the write are one conditional UPDATE, so of two editors who both loaded

@@ -38,19 +38,26 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def keyset_page(qs: QuerySet[M], *, ordering: tuple[str, ...], cursor: str | None,
-                size: int) -> Page[M]:
+def keyset_page(
+    qs: QuerySet[M], *, ordering: tuple[str, ...], cursor: str | None, size: int
+) -> Page[M]:
     """Rows after `cursor` in `ordering` (field names, '-' for descending, ending in a unique one)."""
     fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
     if cursor:
         try:
             values = [_decode(v) for v in json.loads(signing.loads(cursor, salt=_SALT))]
         except (signing.BadSignature, ValueError, TypeError):
-            raise ApplicationError("This page link is no longer valid; start again from the first page.",
-                                   code="bad_cursor", field="cursor") from None
+            raise ApplicationError(
+                "This page link is no longer valid; start again from the first page.",
+                code="bad_cursor",
+                field="cursor",
+            ) from None
         if len(values) != len(fields):
-            raise ApplicationError("This page link does not match the sort order; start again.",
-                                   code="bad_cursor", field="cursor")
+            raise ApplicationError(
+                "This page link does not match the sort order; start again.",
+                code="bad_cursor",
+                field="cursor",
+            )
         # (a, b, c) after (x, y, z): a beyond x, or a = x and b beyond y, or ...
         after = Q()
         for i, (name, desc) in enumerate(fields):
@@ -64,6 +71,7 @@ def keyset_page(qs: QuerySet[M], *, ordering: tuple[str, ...], cursor: str | Non
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = signing.dumps(json.dumps([_encode(getattr(last, name)) for name, _ in fields]),
-                                    salt=_SALT)
+        next_cursor = signing.dumps(
+            json.dumps([_encode(getattr(last, name)) for name, _ in fields]), salt=_SALT
+        )
     return Page(rows=rows, next_cursor=next_cursor)

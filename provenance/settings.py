@@ -28,7 +28,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no.")
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
@@ -63,7 +65,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _INSECURE_KEY
 elif not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY must be a real secret of at least 32 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a real secret of at least 32 characters when DEBUG is off."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -148,7 +152,8 @@ _db["CONN_HEALTH_CHECKS"] = True
 # (seen at 1M claims, where the planner misjudged a join and launched two for a page that took
 # 1 ms alone), so sessions plan without them unless DB_PARALLEL_WORKERS says otherwise.
 _db.setdefault("OPTIONS", {})["options"] = (
-    f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0, minimum=0)}")
+    f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0, minimum=0)}"
+)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,8 +175,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 LOGIN_URL = "login"
@@ -194,7 +202,9 @@ FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 15, minimum=1)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5, minimum=0)
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", [])
-FETCH_USER_AGENT = os.environ.get("FETCH_USER_AGENT", "ProvenanceBot/0.1 (claim-provenance tracker)")
+FETCH_USER_AGENT = os.environ.get(
+    "FETCH_USER_AGENT", "ProvenanceBot/0.1 (claim-provenance tracker)"
+)
 # A failing feed waits its interval times 2^failures before the next poll, at most this long.
 FEED_BACKOFF_MAX_SECONDS = env_int("FEED_BACKOFF_MAX_SECONDS", 6 * 3600, minimum=60)
 URL_SUBMISSION_MAX_ATTEMPTS = env_int("URL_SUBMISSION_MAX_ATTEMPTS", 3, minimum=1)

@@ -30,8 +30,18 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url"]
     raw_id_fields = ["outlet"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = ["content_hash", "status", "attempts", "lease_owner", "lease_expires_at",
-                       "enqueued_at", "error", "extractor_version", "submitted_at", "processed_at"]
+    readonly_fields = [
+        "content_hash",
+        "status",
+        "attempts",
+        "lease_owner",
+        "lease_expires_at",
+        "enqueued_at",
+        "error",
+        "extractor_version",
+        "submitted_at",
+        "processed_at",
+    ]
 
     def get_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         if obj is None:
@@ -57,8 +67,10 @@ class ArticleAdmin(admin.ModelAdmin):
         # New articles go through the one submission service, like every other door.
         try:
             result = article_submit(
-                body=form.cleaned_data["body"], title=form.cleaned_data.get("title", ""),
-                outlet=form.cleaned_data.get("outlet_name", ""), url=form.cleaned_data.get("url", ""),
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title", ""),
+                outlet=form.cleaned_data.get("outlet_name", ""),
+                url=form.cleaned_data.get("url", ""),
                 published_at=form.cleaned_data.get("published_at"),
             )
         except ApplicationError as exc:
@@ -66,4 +78,6 @@ class ArticleAdmin(admin.ModelAdmin):
             return
         obj.pk = result.article.pk
         if not result.created:
-            messages.warning(request, "This text was already submitted; showing the stored article.")
+            messages.warning(
+                request, "This text was already submitted; showing the stored article."
+            )

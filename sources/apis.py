@@ -62,26 +62,41 @@ from sources.services import (
 
 
 class ArticleSubmitInput(serializers.Serializer):
-    body = LongTextField(required=False, allow_blank=True, trim_whitespace=False,
-                         help_text="The article's text (or HTML). Or send `file` as multipart.")
+    body = LongTextField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The article's text (or HTML). Or send `file` as multipart.",
+    )
     file = serializers.FileField(required=False, help_text="A .txt or .html file (multipart).")
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    outlet = serializers.CharField(required=False, allow_blank=True, max_length=300,
-                                   help_text="The publisher, e.g. 'Voice of America'.")
+    outlet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="The publisher, e.g. 'Voice of America'.",
+    )
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
-    published_at = serializers.DateTimeField(required=False, allow_null=True,
-                                             help_text="ISO 8601; a date alone is accepted.")
+    published_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601; a date alone is accepted."
+    )
 
     def to_internal_value(self, data):  # type: ignore[no-untyped-def]
         # Accept a bare date ("2024-11-07") for published_at, as editors write it.
-        if hasattr(data, "get") and isinstance(data.get("published_at"), str) and len(data["published_at"]) == 10:
+        if (
+            hasattr(data, "get")
+            and isinstance(data.get("published_at"), str)
+            and len(data["published_at"]) == 10
+        ):
             data = data.copy() if hasattr(data, "copy") else dict(data)
             data["published_at"] = data["published_at"] + "T12:00:00Z"
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
         if not attrs.get("body") and not attrs.get("file"):
-            raise serializers.ValidationError("Send the article's text as `body` or a file as `file`.")
+            raise serializers.ValidationError(
+                "Send the article's text as `body` or a file as `file`."
+            )
         if attrs.get("body") and attrs.get("file"):
             raise serializers.ValidationError("Send either `body` or `file`, not both.")
         return attrs
@@ -93,11 +108,25 @@ class ArticleStatusOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "title", "outlet", "url", "published_at", "status", "attempts", "error",
-                  "extractor_version", "submitted_at", "processed_at", "status_url"]
+        fields = [
+            "id",
+            "title",
+            "outlet",
+            "url",
+            "published_at",
+            "status",
+            "attempts",
+            "error",
+            "extractor_version",
+            "submitted_at",
+            "processed_at",
+            "status_url",
+        ]
 
     def get_status_url(self, obj: Article) -> str:
-        return self.context["request"].build_absolute_uri(reverse("api:article-detail", args=[obj.pk]))
+        return self.context["request"].build_absolute_uri(
+            reverse("api:article-detail", args=[obj.pk])
+        )
 
 
 def article_status_data(article: Article, request: Request) -> dict[str, Any]:
@@ -105,11 +134,17 @@ def article_status_data(article: Article, request: Request) -> dict[str, Any]:
     equal): the ModelSerializer built its fields anew for every POST, about a tenth of a
     submission's CPU. Datetimes stay datetimes, written in UTC by the renderer as DRF writes them."""
     return {
-        "id": article.pk, "title": article.title,
-        "outlet": article.outlet.name if article.outlet is not None else None, "url": article.url,
-        "published_at": _utc(article.published_at), "status": article.status,
-        "attempts": article.attempts, "error": article.error, "extractor_version": article.extractor_version,
-        "submitted_at": _utc(article.submitted_at), "processed_at": _utc(article.processed_at),
+        "id": article.pk,
+        "title": article.title,
+        "outlet": article.outlet.name if article.outlet is not None else None,
+        "url": article.url,
+        "published_at": _utc(article.published_at),
+        "status": article.status,
+        "attempts": article.attempts,
+        "error": article.error,
+        "extractor_version": article.extractor_version,
+        "submitted_at": _utc(article.submitted_at),
+        "processed_at": _utc(article.processed_at),
         "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
     }
 
@@ -119,10 +154,13 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
     description="A unique key per submission (a UUID). A retry with the same key and payload "
-                "within 24 hours answers exactly what the first request did; the same key with a "
-                "different payload answers 422.",
+    "within 24 hours answers exactly what the first request did; the same key with a "
+    "different payload answers 422.",
 )
 
 
@@ -132,28 +170,46 @@ def _payload(request: Request, hint: str) -> Any:
     try:
         return request.data
     except RequestDataTooBig:
-        raise ApplicationError(f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; {hint}.",
-                               code="too_large", status_code=413) from None
+        raise ApplicationError(
+            f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; {hint}.",
+            code="too_large",
+            status_code=413,
+        ) from None
 
 
 def _article_meta(validated: dict[str, Any]) -> dict[str, Any]:
     """An article's title, outlet, URL and publication time, as the submission services take them."""
-    return {"title": validated.get("title", ""), "outlet": validated.get("outlet", ""),
-            "url": validated.get("url", ""), "published_at": validated.get("published_at")}
+    return {
+        "title": validated.get("title", ""),
+        "outlet": validated.get("outlet", ""),
+        "url": validated.get("url", ""),
+        "published_at": validated.get("published_at"),
+    }
 
 
 class ArticleSubmitApi(APIView):
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(operation_id="articles_create", request=ArticleSubmitInput,
-                   parameters=[IDEMPOTENCY_KEY],
-                   responses={202: ArticleStatusOutput, 200: ArticleStatusOutput, 400: ErrorOutput,
-                              413: ErrorOutput, 415: ErrorOutput, 422: ErrorOutput},
-                   summary="Submit an article for extraction",
-                   description="Stores the article as `queued` and answers 202 with its status URL. "
-                               "The same text submitted again answers 200 with the stored article.")
+    @extend_schema(
+        operation_id="articles_create",
+        request=ArticleSubmitInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            202: ArticleStatusOutput,
+            200: ArticleStatusOutput,
+            400: ErrorOutput,
+            413: ErrorOutput,
+            415: ErrorOutput,
+            422: ErrorOutput,
+        },
+        summary="Submit an article for extraction",
+        description="Stores the article as `queued` and answers 202 with its status URL. "
+        "The same text submitted again answers 200 with the stored article.",
+    )
     def post(self, request: Request) -> Response:
-        payload = _payload(request, f"articles are limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text")
+        payload = _payload(
+            request, f"articles are limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text"
+        )
         data = ArticleSubmitInput(data=payload)
         data.is_valid(raise_exception=True)
         meta = _article_meta(data.validated_data)
@@ -164,7 +220,8 @@ class ArticleSubmitApi(APIView):
         if key is not None:
             key = idempotency_key_validate(key)
             request_hash = idempotency_request_hash(
-                payload={**meta, "file": upload is not None}, content=raw)
+                payload={**meta, "file": upload is not None}, content=raw
+            )
             first = idempotency_key_lookup(scope=scope, key=key, request_hash=request_hash)
             if first is not None:
                 return self._answer(request, first.article, first.status_code, replayed=True)
@@ -174,8 +231,13 @@ class ArticleSubmitApi(APIView):
             result = article_submit(body=data.validated_data["body"], **meta)
         code = status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK
         if key is not None:
-            idempotency_key_store(scope=scope, key=key, request_hash=request_hash,
-                                  article=result.article, status_code=code)
+            idempotency_key_store(
+                scope=scope,
+                key=key,
+                request_hash=request_hash,
+                article=result.article,
+                status_code=code,
+            )
         return self._answer(request, result.article, code, replayed=False)
 
     def _answer(self, request: Request, article: Article, code: int, *, replayed: bool) -> Response:
@@ -196,12 +258,16 @@ class ArticleBatchItemInput(ArticleSubmitInput):
 
 
 class ArticleBatchInput(serializers.Serializer):  # type: ignore[type-arg]
-    articles = ArticleBatchItemInput(many=True, help_text="The articles, each as POST /articles takes it.")
+    articles = ArticleBatchItemInput(
+        many=True, help_text="The articles, each as POST /articles takes it."
+    )
 
 
 class ArticleBatchItemOutput(serializers.Serializer):  # type: ignore[type-arg]
-    status = serializers.IntegerField(help_text="202 stored and queued; 200 the same text was stored "
-                                                "before (its article); 4xx this item was refused.")
+    status = serializers.IntegerField(
+        help_text="202 stored and queued; 200 the same text was stored "
+        "before (its article); 4xx this item was refused."
+    )
     article = ArticleStatusOutput(required=False, help_text="Unless refused.")
     error = ErrorDetailOutput(required=False, help_text="If refused: as any error of the API.")
 
@@ -216,33 +282,39 @@ class ArticleBatchOutput(serializers.Serializer):  # type: ignore[type-arg]
 class ArticleBatchApi(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(operation_id="articles_batch_create", request=ArticleBatchInput,
-                   responses={200: ArticleBatchOutput, 400: ErrorOutput, 413: ErrorOutput,
-                              415: ErrorOutput},
-                   summary="Submit many articles at once",
-                   description="Up to ARTICLE_BATCH_MAX_ITEMS (100) articles in one request, for "
-                               "a wire or feed client: each is checked and stored as "
-                               "`POST /articles` would, and answered in `results`, in order. One "
-                               "that is refused does not stop the others; a text stored before "
-                               "(or twice in the batch) answers its stored article with 200, so "
-                               "a retried batch stores nothing twice.")
+    @extend_schema(
+        operation_id="articles_batch_create",
+        request=ArticleBatchInput,
+        responses={200: ArticleBatchOutput, 400: ErrorOutput, 413: ErrorOutput, 415: ErrorOutput},
+        summary="Submit many articles at once",
+        description="Up to ARTICLE_BATCH_MAX_ITEMS (100) articles in one request, for "
+        "a wire or feed client: each is checked and stored as "
+        "`POST /articles` would, and answered in `results`, in order. One "
+        "that is refused does not stop the others; a text stored before "
+        "(or twice in the batch) answers its stored article with 200, so "
+        "a retried batch stores nothing twice.",
+    )
     def post(self, request: Request) -> Response:
         payload = _payload(request, "send fewer articles per batch")
         items = payload.get("articles") if isinstance(payload, dict) else None
         limit = settings.ARTICLE_BATCH_MAX_ITEMS
         if not isinstance(items, list) or not items:
-            raise ApplicationError('Send {"articles": [...]}, a list of at least one article.',
-                                   field="articles")
+            raise ApplicationError(
+                'Send {"articles": [...]}, a list of at least one article.', field="articles"
+            )
         if len(items) > limit:
-            raise ApplicationError(f"{len(items):,} articles in one batch; send at most {limit:,}.",
-                                   field="articles")
+            raise ApplicationError(
+                f"{len(items):,} articles in one batch; send at most {limit:,}.", field="articles"
+            )
         inputs: list[ArticleInput | serializers.ValidationError] = []
         for item in items:
             data = ArticleBatchItemInput(data=item)
             if not data.is_valid():
                 inputs.append(serializers.ValidationError(data.errors))
                 continue
-            inputs.append(ArticleInput(body=data.validated_data["body"], **_article_meta(data.validated_data)))
+            inputs.append(
+                ArticleInput(body=data.validated_data["body"], **_article_meta(data.validated_data))
+            )
         valid = [i for i in inputs if isinstance(i, ArticleInput)]
         stored = iter(articles_submit(items=valid))
         results = []
@@ -251,8 +323,12 @@ class ArticleBatchApi(APIView):
             outcome = next(stored) if isinstance(given, ArticleInput) else given
             if isinstance(outcome, SubmitResult):
                 counts["created" if outcome.created else "existing"] += 1
-                results.append({"status": 202 if outcome.created else 200,
-                                "article": article_status_data(outcome.article, request)})
+                results.append(
+                    {
+                        "status": 202 if outcome.created else 200,
+                        "article": article_status_data(outcome.article, request),
+                    }
+                )
             else:
                 counts["refused"] += 1
                 body, code = error_data(outcome)
@@ -261,31 +337,44 @@ class ArticleBatchApi(APIView):
 
 
 class ArticleListQuery(serializers.Serializer):  # type: ignore[type-arg]
-    status = serializers.ChoiceField(choices=ArticleStatus.values, required=False,
-                                     help_text="Processing status.")
-    outlet = IdOrNameField(required=False, help_text="The publishing outlet: an id, or a name or alias.")
-    published_from = DateOrDateTimeField(required=False,
-                                         help_text="Published at or after: a date (whole day) or a date-time.")
-    published_until = DateOrDateTimeField(required=False,
-                                          help_text="Published at or before: a date (whole day) or a date-time.")
+    status = serializers.ChoiceField(
+        choices=ArticleStatus.values, required=False, help_text="Processing status."
+    )
+    outlet = IdOrNameField(
+        required=False, help_text="The publishing outlet: an id, or a name or alias."
+    )
+    published_from = DateOrDateTimeField(
+        required=False, help_text="Published at or after: a date (whole day) or a date-time."
+    )
+    published_until = DateOrDateTimeField(
+        required=False, help_text="Published at or before: a date (whole day) or a date-time."
+    )
 
 
 class ArticleListApi(APIView):
     pagination_class = KeysetPagination
 
-    @extend_schema(operation_id="articles_list", summary="List articles (newest first)",
-                   parameters=[ArticleListQuery],
-                   responses={200: ArticleStatusOutput(many=True), 400: ErrorOutput})
+    @extend_schema(
+        operation_id="articles_list",
+        summary="List articles (newest first)",
+        parameters=[ArticleListQuery],
+        responses={200: ArticleStatusOutput(many=True), 400: ErrorOutput},
+    )
     def get(self, request: Request) -> Response:
         q = parse_query(ArticleListQuery, request)
         outlet_id, outlet_name = split_id_or_name(q.get("outlet"))
-        filters = ArticleFilters(status=q.get("status"), outlet_id=outlet_id, outlet_name=outlet_name,
-                                 published_from=q.get("published_from"),
-                                 published_until=q.get("published_until"))
+        filters = ArticleFilters(
+            status=q.get("status"),
+            outlet_id=outlet_id,
+            outlet_name=outlet_name,
+            published_from=q.get("published_from"),
+            published_until=q.get("published_until"),
+        )
         paginator = KeysetPagination()
         page = paginator.paginate_queryset(article_list(filters=filters), request, view=self)
         return paginator.get_paginated_response(
-            ArticleStatusOutput(page, many=True, context={"request": request}).data)
+            ArticleStatusOutput(page, many=True, context={"request": request}).data
+        )
 
 
 class ArticlesApi(ArticleListApi, ArticleSubmitApi):
@@ -294,17 +383,22 @@ class ArticlesApi(ArticleListApi, ArticleSubmitApi):
 
 
 class ArticleReextractApi(APIView):
-    @extend_schema(operation_id="articles_reextract", request=None,
-                   responses={202: ArticleStatusOutput, 404: ErrorOutput, 409: ErrorOutput},
-                   summary="Run extraction over an article again",
-                   description="Queues the stored article again (after a failure or with a new "
-                               "extractor); its claims are replaced when the worker is done. "
-                               "409 while it is being processed.")
+    @extend_schema(
+        operation_id="articles_reextract",
+        request=None,
+        responses={202: ArticleStatusOutput, 404: ErrorOutput, 409: ErrorOutput},
+        summary="Run extraction over an article again",
+        description="Queues the stored article again (after a failure or with a new "
+        "extractor); its claims are replaced when the worker is done. "
+        "409 while it is being processed.",
+    )
     def post(self, request: Request, article_id: int) -> Response:
         require_editor(request.user)
         article = article_reextract(article_id=check_path_id(article_id, "article"))
         output = ArticleStatusOutput(article, context={"request": request}).data
-        return Response(output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]})
+        return Response(
+            output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]}
+        )
 
 
 class ClaimBriefOutput(serializers.Serializer):
@@ -323,21 +417,38 @@ class ClaimBriefOutput(serializers.Serializer):
 
     def get_sources(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
         return [
-            {"position": a.position, "mention": a.mention, "name": a.source.name,
-             "kind": a.source.kind, "reliability": a.source.reliability, "cue": a.cue,
-             "source_id": a.source_id}
+            {
+                "position": a.position,
+                "mention": a.mention,
+                "name": a.source.name,
+                "kind": a.source.kind,
+                "reliability": a.source.reliability,
+                "cue": a.cue,
+                "source_id": a.source_id,
+            }
             for a in claim.attributions.all()
         ]
 
     def get_figures(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
         return [
-            {"id": f.pk, "value": f.value, "text": f.text, "unit": f.unit, "approximate": f.approximate,
-             "low": f.low, "high": f.high, "status": f.status}
+            {
+                "id": f.pk,
+                "value": f.value,
+                "text": f.text,
+                "unit": f.unit,
+                "approximate": f.approximate,
+                "low": f.low,
+                "high": f.high,
+                "status": f.status,
+            }
             for f in claim.figures.all()
         ]
 
     def get_dates(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
-        return [{"text": d.text, "value": d.value.isoformat() if d.value else None} for d in claim.dates.all()]
+        return [
+            {"text": d.text, "value": d.value.isoformat() if d.value else None}
+            for d in claim.dates.all()
+        ]
 
 
 class ArticleDetailOutput(ArticleStatusOutput):
@@ -351,16 +462,22 @@ class ArticleDetailOutput(ArticleStatusOutput):
 
 
 class ArticleDetailApi(APIView):
-    @extend_schema(operation_id="articles_retrieve", responses={200: ArticleDetailOutput, 404: ErrorOutput},
-                   summary="An article's status and its claims")
+    @extend_schema(
+        operation_id="articles_retrieve",
+        responses={200: ArticleDetailOutput, 404: ErrorOutput},
+        summary="An article's status and its claims",
+    )
     def get(self, request: Request, article_id: int) -> Response:
         article = article_get(article_id=check_path_id(article_id, "article"))
         if article is None:
-            raise ApplicationError(f"There is no article {article_id}.", code="not_found", status_code=404)
+            raise ApplicationError(
+                f"There is no article {article_id}.", code="not_found", status_code=404
+            )
         return Response(ArticleDetailOutput(article, context={"request": request}).data)
 
 
 # ------------------------------------------------------------------------------ sources
+
 
 class SourceParentOutput(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
@@ -373,17 +490,24 @@ class SourceOutput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
     kind = serializers.CharField()
     country = serializers.CharField()
-    reliability = serializers.ChoiceField(choices=Reliability.choices,
-                                          help_text="Admiralty source reliability, A (best) to F.")
+    reliability = serializers.ChoiceField(
+        choices=Reliability.choices, help_text="Admiralty source reliability, A (best) to F."
+    )
     reliability_reason = serializers.CharField(help_text="Why the source has this grade.")
     in_registry = serializers.BooleanField(help_text="Shipped in the source registry.")
     aliases = serializers.SerializerMethodField()
     parent = SourceParentOutput(allow_null=True)
-    claims_originated = serializers.IntegerField(help_text="Claims this source is the origin of (position 0).")
-    claims_relayed = serializers.IntegerField(help_text="Claims this source relayed (position > 0).")
+    claims_originated = serializers.IntegerField(
+        help_text="Claims this source is the origin of (position 0)."
+    )
+    claims_relayed = serializers.IntegerField(
+        help_text="Claims this source relayed (position > 0)."
+    )
 
     def get_url(self, source: Source) -> str:
-        return self.context["request"].build_absolute_uri(reverse("api:source-detail", args=[source.pk]))
+        return self.context["request"].build_absolute_uri(
+            reverse("api:source-detail", args=[source.pk])
+        )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_aliases(self, source: Source) -> list[str]:
@@ -392,25 +516,39 @@ class SourceOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 class SourceListQuery(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=[k.value for k in SourceKind], required=False)
-    country = serializers.CharField(required=False, max_length=8, help_text="Country code, e.g. KR.")
-    reliability = serializers.ChoiceField(choices=Reliability.values, required=False,
-                                          help_text="Exactly this grade.")
-    search = serializers.CharField(required=False, max_length=300,
-                                   help_text="Part of the name or of an alias, any case.")
+    country = serializers.CharField(
+        required=False, max_length=8, help_text="Country code, e.g. KR."
+    )
+    reliability = serializers.ChoiceField(
+        choices=Reliability.values, required=False, help_text="Exactly this grade."
+    )
+    search = serializers.CharField(
+        required=False, max_length=300, help_text="Part of the name or of an alias, any case."
+    )
 
 
 class SourceListApi(APIView):
     pagination_class = KeysetPagination
 
-    @extend_schema(operation_id="sources_list", summary="List sources by name",
-                   parameters=[SourceListQuery], responses={200: SourceOutput(many=True), 400: ErrorOutput})
+    @extend_schema(
+        operation_id="sources_list",
+        summary="List sources by name",
+        parameters=[SourceListQuery],
+        responses={200: SourceOutput(many=True), 400: ErrorOutput},
+    )
     def get(self, request: Request) -> Response:
         q = parse_query(SourceListQuery, request)
-        filters = SourceFilters(kind=q.get("kind"), country=q.get("country"),
-                                reliability=q.get("reliability"), search=q.get("search"))
+        filters = SourceFilters(
+            kind=q.get("kind"),
+            country=q.get("country"),
+            reliability=q.get("reliability"),
+            search=q.get("search"),
+        )
         paginator = KeysetPagination()
         page = paginator.paginate_queryset(source_list(filters=filters), request, view=self)
-        return paginator.get_paginated_response(SourceOutput(page, many=True, context={"request": request}).data)
+        return paginator.get_paginated_response(
+            SourceOutput(page, many=True, context={"request": request}).data
+        )
 
 
 def _source_or_404(source_id: int) -> Source:
@@ -425,8 +563,11 @@ def _no_source(source_id: int) -> ApplicationError:
 
 
 # On the class, scoped to GET: the editorial API composes this view and wraps `get`.
-@extend_schema(methods=["GET"], summary="One source with its claim counts",
-               responses={200: SourceOutput, 404: ErrorOutput})
+@extend_schema(
+    methods=["GET"],
+    summary="One source with its claim counts",
+    responses={200: SourceOutput, 404: ErrorOutput},
+)
 class SourceDetailApi(APIView):
     def get(self, request: Request, source_id: int) -> Response:
         return Response(SourceOutput(_source_or_404(source_id), context={"request": request}).data)
@@ -439,15 +580,19 @@ class SourceClaimsQuery(ClaimListQuery):
 class SourceClaimsApi(APIView):
     pagination_class = KeysetPagination
 
-    @extend_schema(operation_id="sources_claims", summary="Claims whose chain includes a source",
-                   parameters=[SourceClaimsQuery],
-                   responses={200: ClaimListApiOutput(many=True), 400: ErrorOutput, 404: ErrorOutput},
-                   description="The same filters as /claims; `source_role` narrows to claims the "
-                               "source originated (origin) or relayed (relay).")
+    @extend_schema(
+        operation_id="sources_claims",
+        summary="Claims whose chain includes a source",
+        parameters=[SourceClaimsQuery],
+        responses={200: ClaimListApiOutput(many=True), 400: ErrorOutput, 404: ErrorOutput},
+        description="The same filters as /claims; `source_role` narrows to claims the "
+        "source originated (origin) or relayed (relay).",
+    )
     def get(self, request: Request, source_id: int) -> Response:
         # Only whether the source exists: its counts (source_get) are not on this page.
         if not source_exists(source_id=check_path_id(source_id, "source")):
             raise _no_source(source_id)
         query: dict[str, Any] = parse_query(SourceClaimsQuery, request)
-        return claim_page(request, self, claim_filters(query, source_id=source_id, source_name=None))
-
+        return claim_page(
+            request, self, claim_filters(query, source_id=source_id, source_name=None)
+        )

@@ -18,39 +18,67 @@ from sources.models import Article, Reliability, Source, SourceAlias
 def _source(source_id: int) -> Source:
     source = Source.objects.select_related("parent").filter(pk=source_id).first()
     if source is None:
-        raise ApplicationError(f"There is no source {source_id}.", code="not_found", status_code=404)
+        raise ApplicationError(
+            f"There is no source {source_id}.", code="not_found", status_code=404
+        )
     return source
 
 
 def _claims_of(source_id: int) -> list[int]:
     from claims.models import Claim
 
-    return list(Claim.objects.filter(attributions__source_id=source_id).values_list("pk", flat=True).distinct()) + list(
-        Claim.objects.filter(article__outlet_id=source_id).values_list("pk", flat=True))
+    return list(
+        Claim.objects.filter(attributions__source_id=source_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    ) + list(Claim.objects.filter(article__outlet_id=source_id).values_list("pk", flat=True))
 
 
-def source_rate(*, actor: Any, source_id: int, expected_version: int | None, reliability: str,
-                reason: str, evidence: str = "") -> Source:
+def source_rate(
+    *,
+    actor: Any,
+    source_id: int,
+    expected_version: int | None,
+    reliability: str,
+    reason: str,
+    evidence: str = "",
+) -> Source:
     """Rate a source's reliability (Admiralty A-F) with a reason; its claims' credibility follows."""
     from claims.services import claims_recompute_credibility
 
     require_editor(actor)
     reliability = (reliability or "").strip().upper()
     if reliability not in Reliability.values:
-        raise ApplicationError("Reliability is an Admiralty grade from A (reliable) to F (cannot be judged).",
-                               field="reliability")
+        raise ApplicationError(
+            "Reliability is an Admiralty grade from A (reliable) to F (cannot be judged).",
+            field="reliability",
+        )
     reason = require_reason(reason, "rate the source")
     with audit_context(actor=actor, action="source.rate", reason=reason, evidence=evidence):
-        bump_version(Source.objects, pk=source_id, expected_version=expected_version, label="source",
-              current={"reliability": None, "reliability_reason": None}, reliability=reliability,
-              reliability_reason=reason + (f" Evidence: {evidence.strip()}" if evidence.strip() else ""))
+        bump_version(
+            Source.objects,
+            pk=source_id,
+            expected_version=expected_version,
+            label="source",
+            current={"reliability": None, "reliability_reason": None},
+            reliability=reliability,
+            reliability_reason=reason
+            + (f" Evidence: {evidence.strip()}" if evidence.strip() else ""),
+        )
         claims_recompute_credibility(claim_ids=_claims_of(source_id))
     return _source(source_id)
 
 
-def source_update(*, actor: Any, source_id: int, expected_version: int | None, reason: str,
-                  kind: str | None = None, country: str | None = None,
-                  parent_id: int | None | bool = False) -> Source:
+def source_update(
+    *,
+    actor: Any,
+    source_id: int,
+    expected_version: int | None,
+    reason: str,
+    kind: str | None = None,
+    country: str | None = None,
+    parent_id: int | None | bool = False,
+) -> Source:
     """Set a source's kind, country or parent (parent_id=None clears it; False leaves it)."""
     require_editor(actor)
     reason = require_reason(reason, "change the source")
@@ -71,14 +99,22 @@ def source_update(*, actor: Any, source_id: int, expected_version: int | None, r
                 if node is None:
                     break
                 if node.pk == source_id:
-                    raise ApplicationError("A source cannot be its own parent or ancestor.", field="parent_id")
+                    raise ApplicationError(
+                        "A source cannot be its own parent or ancestor.", field="parent_id"
+                    )
                 node = node.parent
         fields["parent_id"] = parent_id
     if not fields:
         raise ApplicationError("Nothing to change: give a kind, country or parent.")
     with audit_context(actor=actor, action="source.update", reason=reason):
-        bump_version(Source.objects, pk=source_id, expected_version=expected_version, label="source",
-              current={k: None for k in fields}, **fields)
+        bump_version(
+            Source.objects,
+            pk=source_id,
+            expected_version=expected_version,
+            label="source",
+            current={k: None for k in fields},
+            **fields,
+        )
     return _source(source_id)
 
 
@@ -88,14 +124,34 @@ def source_alias_add(*, actor: Any, source_id: int, alias: str, reason: str = ""
     if not alias or len(alias) > 300:
         raise ApplicationError("Give an alias of 1 to 300 characters.", field="alias")
     source = _source(source_id)
-    taken = SourceAlias.objects.annotate(key=Lower("alias")).filter(key=alias.casefold()).select_related("source").first()
+    taken = (
+        SourceAlias.objects.annotate(key=Lower("alias"))
+        .filter(key=alias.casefold())
+        .select_related("source")
+        .first()
+    )
     if taken is not None:
-        raise ApplicationError(f"{alias!r} is already an alias of {taken.source.name}.", code="conflict",
-                               field="alias", status_code=409)
-    if Source.objects.annotate(key=Lower("name")).filter(key=alias.casefold()).exclude(pk=source_id).exists():
-        raise ApplicationError(f"{alias!r} is the name of another source: merge the two instead.",
-                               code="conflict", field="alias", status_code=409)
-    with audit_context(actor=actor, action="source.alias", reason=reason or f"Alias {alias} of {source.name}"):
+        raise ApplicationError(
+            f"{alias!r} is already an alias of {taken.source.name}.",
+            code="conflict",
+            field="alias",
+            status_code=409,
+        )
+    if (
+        Source.objects.annotate(key=Lower("name"))
+        .filter(key=alias.casefold())
+        .exclude(pk=source_id)
+        .exists()
+    ):
+        raise ApplicationError(
+            f"{alias!r} is the name of another source: merge the two instead.",
+            code="conflict",
+            field="alias",
+            status_code=409,
+        )
+    with audit_context(
+        actor=actor, action="source.alias", reason=reason or f"Alias {alias} of {source.name}"
+    ):
         created = SourceAlias.objects.create(source=source, alias=alias)
         Source.objects.filter(pk=source_id).update(version=F("version") + 1)
     return created

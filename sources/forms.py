@@ -6,14 +6,16 @@ from sources.models import Article
 
 
 class ArticleSubmitForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False,
-                           label="Article text", strip=False)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}), required=False, label="Article text", strip=False
+    )
     file = forms.FileField(required=False, label="…or upload a .txt or .html file")
     title = forms.CharField(max_length=500, required=False)
     outlet = forms.CharField(max_length=300, required=False, label="Outlet (publisher)")
     url = forms.URLField(max_length=2000, required=False, assume_scheme="https", label="URL")
-    published_at = forms.DateField(required=False, label="Publication date",
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    published_at = forms.DateField(
+        required=False, label="Publication date", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -40,6 +42,8 @@ class ArticleAdminAddForm(forms.ModelForm):
         from sources.text import clean_text
 
         try:
-            return clean_text(self.cleaned_data.get("body", ""), max_bytes=settings.ARTICLE_MAX_BYTES)
+            return clean_text(
+                self.cleaned_data.get("body", ""), max_bytes=settings.ARTICLE_MAX_BYTES
+            )
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None

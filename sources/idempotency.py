@@ -39,8 +39,8 @@ def idempotency_request_hash(*, payload: dict[str, object], content: bytes) -> s
 def idempotency_key_validate(key: str) -> str:
     if not _KEY_RE.match(key):
         raise ApplicationError(
-            "The Idempotency-Key header must be 1 to 255 visible ASCII characters, "
-            "such as a UUID.", field="Idempotency-Key",
+            "The Idempotency-Key header must be 1 to 255 visible ASCII characters, such as a UUID.",
+            field="Idempotency-Key",
         )
     return key
 
@@ -50,7 +50,8 @@ def idempotency_key_lookup(*, scope: str, key: str, request_hash: str) -> Idempo
     cutoff = timezone.now() - IDEMPOTENCY_KEY_TTL
     row = (
         IdempotencyKey.objects.select_related("article", "article__outlet")
-        .filter(scope=scope, key=key, created_at__gte=cutoff).first()
+        .filter(scope=scope, key=key, created_at__gte=cutoff)
+        .first()
     )
     if row is None:
         return None
@@ -58,20 +59,28 @@ def idempotency_key_lookup(*, scope: str, key: str, request_hash: str) -> Idempo
         raise ApplicationError(
             "This Idempotency-Key was already used for a different submission in the last 24 "
             "hours; send a new key for a new article.",
-            code="idempotency_key_reused", status_code=422, field="Idempotency-Key",
+            code="idempotency_key_reused",
+            status_code=422,
+            field="Idempotency-Key",
         )
     return IdempotentResult(article=row.article, status_code=row.status_code)
 
 
-def idempotency_key_store(*, scope: str, key: str, request_hash: str, article: Article,
-                          status_code: int) -> None:
+def idempotency_key_store(
+    *, scope: str, key: str, request_hash: str, article: Article, status_code: int
+) -> None:
     """Remember the result for this key. An expired row with the same key is replaced."""
     cutoff = timezone.now() - IDEMPOTENCY_KEY_TTL
     try:
         with transaction.atomic():
             IdempotencyKey.objects.filter(scope=scope, key=key, created_at__lt=cutoff).delete()
-            IdempotencyKey.objects.create(scope=scope, key=key, request_hash=request_hash,
-                                          article=article, status_code=status_code)
+            IdempotencyKey.objects.create(
+                scope=scope,
+                key=key,
+                request_hash=request_hash,
+                article=article,
+                status_code=status_code,
+            )
     except IntegrityError:
         # A concurrent retry with the same key stored it first; both point at the same article
         # because the same text dedups to one article.

@@ -29,11 +29,13 @@ class Source(models.Model):
     """Any agent that can say something: an outlet, an agency, a ministry, "officials"."""
 
     name = models.CharField(max_length=300)
-    kind = models.CharField(max_length=32, choices=SOURCE_KIND_CHOICES,
-                            default=SourceKind.OTHER.value)
+    kind = models.CharField(
+        max_length=32, choices=SOURCE_KIND_CHOICES, default=SourceKind.OTHER.value
+    )
     country = models.CharField(max_length=8, blank=True, default="")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_reason = models.TextField(blank=True, default="")
     in_registry = models.BooleanField(default=False, help_text="Shipped in the source registry.")
@@ -86,20 +88,29 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
 
 class Article(models.Model):
-    outlet = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="articles")
+    outlet = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
     url = models.URLField(max_length=2000, blank=True, default="")
     title = models.CharField(max_length=500, blank=True, default="")
     body = models.TextField()
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
-    content_hash = models.CharField(max_length=64, unique=True,
-                                    help_text="sha256 of the normalised body; duplicates are refused.")
-    status = models.CharField(max_length=16, choices=ArticleStatus.choices,
-                              default=ArticleStatus.QUEUED)
+    content_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="sha256 of the normalised body; duplicates are refused.",
+    )
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.QUEUED
+    )
     attempts = models.PositiveIntegerField(default=0)
-    lease_owner = models.CharField(max_length=64, blank=True, default="",
-                                   help_text="Who holds the processing lease (a task id).")
+    lease_owner = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Who holds the processing lease (a task id).",
+    )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")

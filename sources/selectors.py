@@ -59,7 +59,9 @@ def article_list(*, filters: ArticleFilters | None = None) -> QuerySet[Article]:
         qs = qs.filter(outlet_id=f.outlet_id)
     if f.outlet_name:
         qs = qs.filter(outlet__in=sources_named(f.outlet_name))
-    return qs.filter(published_between("published_at", f.published_from, f.published_until)).order_by("-id")
+    return qs.filter(
+        published_between("published_at", f.published_from, f.published_until)
+    ).order_by("-id")
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,20 @@ def _with_counts(qs: QuerySet[Source]) -> QuerySet[Source]:
     # one claim at two later positions, so that count does.
     def count(distinct: bool, **where: object) -> Coalesce:
         links = Attribution.objects.filter(source=OuterRef("pk"), **where).order_by()
-        return Coalesce(Subquery(links.values("source").annotate(n=Count("claim", distinct=distinct)).values("n")),
-                        0)
+        return Coalesce(
+            Subquery(
+                links.values("source").annotate(n=Count("claim", distinct=distinct)).values("n")
+            ),
+            0,
+        )
 
-    return qs.select_related("parent").prefetch_related(
-        Prefetch("aliases", queryset=SourceAlias.objects.order_by("alias"))
-    ).annotate(claims_originated=count(False, position=0), claims_relayed=count(True, position__gt=0))
+    return (
+        qs.select_related("parent")
+        .prefetch_related(Prefetch("aliases", queryset=SourceAlias.objects.order_by("alias")))
+        .annotate(
+            claims_originated=count(False, position=0), claims_relayed=count(True, position__gt=0)
+        )
+    )
 
 
 def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
@@ -100,8 +110,10 @@ def source_list(*, filters: SourceFilters | None = None) -> QuerySet[Source]:
         qs = qs.filter(reliability=f.reliability.upper())
     if f.search and f.search.strip():
         term = f.search.strip()
-        qs = qs.filter(Q(name__icontains=term)
-                       | Q(pk__in=SourceAlias.objects.filter(alias__icontains=term).values("source")))
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(pk__in=SourceAlias.objects.filter(alias__icontains=term).values("source"))
+        )
     return _with_counts(qs).order_by("name", "id")
 
 
@@ -122,7 +134,9 @@ def source_cited_most(*, source_id: int, limit: int = 10) -> list[tuple[Source, 
         claim=OuterRef("claim"), source_id=source_id, position=OuterRef("position") + 1
     )
     counts = list(
-        Attribution.objects.filter(Exists(relays)).values("source").annotate(n=Count("id"))
+        Attribution.objects.filter(Exists(relays))
+        .values("source")
+        .annotate(n=Count("id"))
         .order_by("-n", "source")[:limit]
     )
     sources = Source.objects.in_bulk([row["source"] for row in counts])

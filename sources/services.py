@@ -71,8 +71,12 @@ def _registry() -> dict[str, RegistryRow]:
     index: dict[str, RegistryRow] = {}
     for entry in load_registry():
         row = RegistryRow(
-            name=entry.name, kind=str(entry.kind), country=entry.country or "",
-            aliases=tuple(entry.aliases), reliability=entry.reliability, reason=entry.reason,
+            name=entry.name,
+            kind=str(entry.kind),
+            country=entry.country or "",
+            aliases=tuple(entry.aliases),
+            reliability=entry.reliability,
+            reason=entry.reason,
             parent=entry.parent,
         )
         for key in (entry.name, *entry.aliases):
@@ -104,17 +108,27 @@ def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
         for key in missing:
             row = rows[key]
             if row is not None:
-                new_sources.append(Source(
-                    name=row.name, kind=row.kind, country=row.country, reliability=row.reliability,
-                    reliability_reason=row.reason, in_registry=True,
-                ))
+                new_sources.append(
+                    Source(
+                        name=row.name,
+                        kind=row.kind,
+                        country=row.country,
+                        reliability=row.reliability,
+                        reliability_reason=row.reason,
+                        in_registry=True,
+                    )
+                )
             else:
                 spec = wanted[key]
-                new_sources.append(Source(
-                    name=spec.name.strip()[:300], kind=spec.kind, country=spec.country[:8],
-                    reliability=DEFAULT_RELIABILITY.get(spec.kind, Reliability.F),
-                    reliability_reason=f"Default for a source of kind '{spec.kind}'; not yet rated.",
-                ))
+                new_sources.append(
+                    Source(
+                        name=spec.name.strip()[:300],
+                        kind=spec.kind,
+                        country=spec.country[:8],
+                        reliability=DEFAULT_RELIABILITY.get(spec.kind, Reliability.F),
+                        reliability_reason=f"Default for a source of kind '{spec.kind}'; not yet rated.",
+                    )
+                )
         # Another worker may create the same source at the same moment; the case-insensitive
         # unique constraint makes that a no-op here and the re-read below finds its row. Rows go
         # in name order whoever inserts them: two workers inserting A, B and B, A would each wait
@@ -164,7 +178,9 @@ def _sources_by_key(keys: Iterable[str]) -> dict[str, Source]:
     rest = [k for k in keys if k not in result]
     canonical = {k: row.name.casefold() for k in rest if (row := _registry_row(k)) is not None}
     if canonical:
-        for source in Source.objects.annotate(key=Lower("name")).filter(key__in=set(canonical.values())):
+        for source in Source.objects.annotate(key=Lower("name")).filter(
+            key__in=set(canonical.values())
+        ):
             for key, name in canonical.items():
                 if name == source.name.casefold():
                     result[key] = source
@@ -172,13 +188,22 @@ def _sources_by_key(keys: Iterable[str]) -> dict[str, Source]:
 
 
 def _registry_aliases_create(rows: list[RegistryRow]) -> None:
-    by_name = {s.name.casefold(): s for s in Source.objects.annotate(key=Lower("name")).filter(
-        key__in=[row.name.casefold() for row in rows])}
-    aliases = sorted((
-        SourceAlias(source=by_name[row.name.casefold()], alias=alias)
-        for row in rows if row.name.casefold() in by_name
-        for alias in row.aliases if alias.casefold() != row.name.casefold()
-    ), key=lambda alias: alias.alias.casefold())  # in one order, as the sources above
+    by_name = {
+        s.name.casefold(): s
+        for s in Source.objects.annotate(key=Lower("name")).filter(
+            key__in=[row.name.casefold() for row in rows]
+        )
+    }
+    aliases = sorted(
+        (
+            SourceAlias(source=by_name[row.name.casefold()], alias=alias)
+            for row in rows
+            if row.name.casefold() in by_name
+            for alias in row.aliases
+            if alias.casefold() != row.name.casefold()
+        ),
+        key=lambda alias: alias.alias.casefold(),
+    )  # in one order, as the sources above
     SourceAlias.objects.bulk_create(aliases, ignore_conflicts=True)
 
 
@@ -198,6 +223,7 @@ def sources_sync_registry() -> int:
 
 
 # ------------------------------------------------------------------------------ articles
+
 
 @dataclass(frozen=True)
 class SubmitResult:
@@ -258,9 +284,15 @@ def _article_prepare(item: ArticleInput) -> _Prepared:
             _url_validator(url)
         except ValidationError:
             raise ApplicationError(f"{url[:200]!r} is not an http(s) URL.", field="url") from None
-    return _Prepared(text=text, title=title, outlet=outlet, url=url,
-                     published_at=_published_at(item.published_at), language=item.language[:16],
-                     digest=content_hash(text))
+    return _Prepared(
+        text=text,
+        title=title,
+        outlet=outlet,
+        url=url,
+        published_at=_published_at(item.published_at),
+        language=item.language[:16],
+        digest=content_hash(text),
+    )
 
 
 def article_submit(
@@ -277,8 +309,16 @@ def article_submit(
     The same text submitted again returns the stored article (created=False) instead of a copy.
     Bad input raises ApplicationError and stores nothing.
     """
-    item = _article_prepare(ArticleInput(body=body, title=title, outlet=outlet, url=url,
-                                         published_at=published_at, language=language))
+    item = _article_prepare(
+        ArticleInput(
+            body=body,
+            title=title,
+            outlet=outlet,
+            url=url,
+            published_at=published_at,
+            language=language,
+        )
+    )
     key = item.outlet.casefold()
     outlet_source = _sources_by_key([key]).get(key) if item.outlet else None
     new_outlet = bool(item.outlet) and outlet_source is None
@@ -307,9 +347,16 @@ def article_submit(
 
 
 def _article_new(item: _Prepared, outlet: Source | None) -> Article:
-    return Article(outlet=outlet, url=item.url, title=item.title[:500], body=item.text,
-                   published_at=item.published_at, language=item.language,
-                   content_hash=item.digest, enqueued_at=timezone.now())
+    return Article(
+        outlet=outlet,
+        url=item.url,
+        title=item.title[:500],
+        body=item.text,
+        published_at=item.published_at,
+        language=item.language,
+        content_hash=item.digest,
+        enqueued_at=timezone.now(),
+    )
 
 
 def articles_submit(*, items: list[ArticleInput]) -> list[SubmitResult | ApplicationError]:
@@ -346,7 +393,11 @@ def articles_submit(*, items: list[ArticleInput]) -> list[SubmitResult | Applica
     for i, item in prepared.items():
         # Two items of the same text: the first is the one created.
         result = stored[item.digest]
-        results[i] = result if item.digest not in answered else SubmitResult(article=result.article, created=False)
+        results[i] = (
+            result
+            if item.digest not in answered
+            else SubmitResult(article=result.article, created=False)
+        )
         answered.add(item.digest)
     return [r for r in results if r is not None]
 
@@ -368,17 +419,21 @@ def _articles_store(items: list[_Prepared]) -> dict[str, SubmitResult]:
     for item in new.values():
         if item.outlet:
             names.setdefault(item.outlet.casefold(), item.outlet)  # the first spelling names it
-    outlets = sources_resolve(specs=[SourceSpec(name=name, kind=SourceKind.OUTLET.value)
-                                     for name in names.values()])
+    outlets = sources_resolve(
+        specs=[SourceSpec(name=name, kind=SourceKind.OUTLET.value) for name in names.values()]
+    )
     # In digest order whoever inserts them: two batches sharing texts in other orders would
     # each wait on a row the other inserted first (a deadlock), as sources_resolve sorts names.
     articles = Article.objects.bulk_create(
-        [_article_new(item, outlets[item.outlet.casefold()] if item.outlet else None)
-         for _, item in sorted(new.items())]
+        [
+            _article_new(item, outlets[item.outlet.casefold()] if item.outlet else None)
+            for _, item in sorted(new.items())
+        ]
     )
     _enqueue_on_commit([article.pk for article in articles])
-    stored.update({article.content_hash: SubmitResult(article=article, created=True)
-                   for article in articles})
+    stored.update(
+        {article.content_hash: SubmitResult(article=article, created=True) for article in articles}
+    )
     return stored
 
 
@@ -388,7 +443,9 @@ def article_submit_file(*, data: bytes, filename: str = "", **meta: object) -> S
     if name and not name.endswith((".txt", ".text", ".html", ".htm", ".md")):
         raise ApplicationError(
             f"{filename!r} is not a text or HTML file; upload .txt or .html.",
-            code="unsupported_type", field="file", status_code=415,
+            code="unsupported_type",
+            field="file",
+            status_code=415,
         )
     text = decode_upload(data, max_bytes=settings.ARTICLE_MAX_BYTES)
     return article_submit(body=text, **meta)  # type: ignore[arg-type]

@@ -12,11 +12,43 @@ from provenance.errors import ApplicationError
 # Characters that never occur in an article's text but always in binary files.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "article",
-    "section", "blockquote", "tr", "table", "pre", "hr", "title", "figure",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "article",
+    "section",
+    "blockquote",
+    "tr",
+    "table",
+    "pre",
+    "hr",
+    "title",
+    "figure",
 }
-_SKIP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-              "form", "button", "svg", "iframe", "figcaption"}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "iframe",
+    "figcaption",
+}
 
 
 def decode_upload(data: bytes, *, max_bytes: int) -> str:
@@ -25,26 +57,37 @@ def decode_upload(data: bytes, *, max_bytes: int) -> str:
         raise ApplicationError(
             f"The file is {len(data):,} bytes; articles are limited to {max_bytes:,} bytes. "
             "Split it or submit the article's text only.",
-            code="too_large", field="file", status_code=413,
+            code="too_large",
+            field="file",
+            status_code=413,
         )
     if not data.strip():
-        raise ApplicationError("The file is empty. Upload a .txt or .html file with the article's text.",
-                               code="empty", field="file")
+        raise ApplicationError(
+            "The file is empty. Upload a .txt or .html file with the article's text.",
+            code="empty",
+            field="file",
+        )
     if b"\x00" in data:
-        raise ApplicationError("The file looks binary (it contains NUL bytes). Upload plain text or HTML.",
-                               code="binary", field="file")
+        raise ApplicationError(
+            "The file looks binary (it contains NUL bytes). Upload plain text or HTML.",
+            code="binary",
+            field="file",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApplicationError(
             f"The file is not valid UTF-8 (byte {exc.start}). Save it as UTF-8 and upload it again.",
-            code="undecodable", field="file",
+            code="undecodable",
+            field="file",
         ) from None
 
 
 def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:500].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(p|body|article|div)[\s>]", head))
+    return head.startswith(("<!doctype html", "<html")) or bool(
+        re.search(r"<(p|body|article|div)[\s>]", head)
+    )
 
 
 class _TextParser(HTMLParser):
@@ -94,17 +137,23 @@ def clean_text(text: str, *, max_bytes: int, field: str = "body") -> str:
     if _CONTROL.search(text):
         raise ApplicationError(
             "The text contains control characters (it looks binary). Submit plain text.",
-            code="binary", field=field,
+            code="binary",
+            field=field,
         )
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise ApplicationError("The article text is empty. Paste the article or upload a file.",
-                               code="empty", field=field)
+        raise ApplicationError(
+            "The article text is empty. Paste the article or upload a file.",
+            code="empty",
+            field=field,
+        )
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise ApplicationError(
             f"The article is {size:,} bytes; the limit is {max_bytes:,} bytes.",
-            code="too_large", field=field, status_code=413,
+            code="too_large",
+            field=field,
+            status_code=413,
         )
     return text
 

@@ -43,9 +43,15 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     if article is None:
         raise Http404("No such article.")
     claims = list(claim_list_for_article(article_id=article.pk))
-    return render(request, "sources/article_detail.html", {
-        "article": article, "claims": claims, "segments": highlight_segments(article.body, claims),
-    })
+    return render(
+        request,
+        "sources/article_detail.html",
+        {
+            "article": article,
+            "claims": claims,
+            "segments": highlight_segments(article.body, claims),
+        },
+    )
 
 
 @require_POST
@@ -79,9 +85,13 @@ def article_submit_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             if result.created:
-                messages.success(request, "Article received; its claims appear below as soon as it is processed.")
+                messages.success(
+                    request, "Article received; its claims appear below as soon as it is processed."
+                )
             else:
-                messages.info(request, "This text was already submitted; here is the stored article.")
+                messages.info(
+                    request, "This text was already submitted; here is the stored article."
+                )
             return redirect("article-detail", article_id=result.article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "sources/submit.html", {"form": form}, status=status)
@@ -90,32 +100,58 @@ def article_submit_view(request: HttpRequest) -> HttpResponse:
 def source_list_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     ordering = SOURCE_SORTS.get(sort, SOURCE_SORTS["name"])
-    filters = SourceFilters(search=request.GET.get("q") or None, kind=request.GET.get("kind") or None,
-                            reliability=request.GET.get("reliability") or None)
+    filters = SourceFilters(
+        search=request.GET.get("q") or None,
+        kind=request.GET.get("kind") or None,
+        reliability=request.GET.get("reliability") or None,
+    )
     from django.core.paginator import Paginator
 
     paginator = Paginator(source_list(filters=filters).order_by(*ordering), 50)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "sources/source_list.html", {
-        "page": page, "sort": sort, "q": filters.search or "", "sorts": SOURCE_SORTS,
-    })
+    return render(
+        request,
+        "sources/source_list.html",
+        {
+            "page": page,
+            "sort": sort,
+            "q": filters.search or "",
+            "sorts": SOURCE_SORTS,
+        },
+    )
 
 
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     source = source_get(source_id=source_id)
     if source is None:
         raise Http404("No such source.")
-    originated = list(claim_list(filters=ClaimFilters(source_id=source.pk, source_role=SourceRole.ORIGIN,
-                                                      ordering=ClaimOrdering.NEWEST))[:20])
-    relayed = list(claim_list(filters=ClaimFilters(source_id=source.pk, source_role=SourceRole.RELAY,
-                                                   ordering=ClaimOrdering.NEWEST))[:20])
-    return render(request, "sources/source_detail.html", {
-        "source": source, "originated": originated, "relayed": relayed,
-        "cited": source_cited_most(source_id=source.pk), "history": source_history(source.pk),
-        "grades": Reliability.choices, "kinds": [(k.value, k.value.replace("_", " ")) for k in SourceKind],
-    })
-
-
+    originated = list(
+        claim_list(
+            filters=ClaimFilters(
+                source_id=source.pk, source_role=SourceRole.ORIGIN, ordering=ClaimOrdering.NEWEST
+            )
+        )[:20]
+    )
+    relayed = list(
+        claim_list(
+            filters=ClaimFilters(
+                source_id=source.pk, source_role=SourceRole.RELAY, ordering=ClaimOrdering.NEWEST
+            )
+        )[:20]
+    )
+    return render(
+        request,
+        "sources/source_detail.html",
+        {
+            "source": source,
+            "originated": originated,
+            "relayed": relayed,
+            "cited": source_cited_most(source_id=source.pk),
+            "history": source_history(source.pk),
+            "grades": Reliability.choices,
+            "kinds": [(k.value, k.value.replace("_", " ")) for k in SourceKind],
+        },
+    )
 
 
 @require_POST
@@ -128,26 +164,48 @@ def source_edit_view(request: HttpRequest, source_id: int) -> HttpResponse:
     target = source_id
     try:
         if op == "rate":
-            source_editorial.source_rate(actor=user, source_id=source_id, expected_version=version,
-                                         reliability=p.get("reliability", ""), reason=reason,
-                                         evidence=p.get("evidence", ""))
+            source_editorial.source_rate(
+                actor=user,
+                source_id=source_id,
+                expected_version=version,
+                reliability=p.get("reliability", ""),
+                reason=reason,
+                evidence=p.get("evidence", ""),
+            )
         elif op == "update":
             parent = p.get("parent", "").strip()
             parent_id: int | None | bool = False
             if parent == "-":
                 parent_id = None
             elif parent:
-                found = source_list(filters=SourceFilters(search=parent)).filter(name__iexact=parent).first()
+                found = (
+                    source_list(filters=SourceFilters(search=parent))
+                    .filter(name__iexact=parent)
+                    .first()
+                )
                 if found is None:
                     raise ApplicationError(f"There is no source named {parent!r}.", field="parent")
                 parent_id = found.pk
-            source_editorial.source_update(actor=user, source_id=source_id, expected_version=version, reason=reason,
-                                           kind=p.get("kind") or None, country=p.get("country"), parent_id=parent_id)
+            source_editorial.source_update(
+                actor=user,
+                source_id=source_id,
+                expected_version=version,
+                reason=reason,
+                kind=p.get("kind") or None,
+                country=p.get("country"),
+                parent_id=parent_id,
+            )
         elif op == "alias":
-            source_editorial.source_alias_add(actor=user, source_id=source_id, alias=p.get("alias", ""), reason=reason)
+            source_editorial.source_alias_add(
+                actor=user, source_id=source_id, alias=p.get("alias", ""), reason=reason
+            )
         elif op == "merge":
-            source_editorial.source_merge(actor=user, source_id=source_id, other_id=_int(p.get("other_id")) or 0,
-                                          reason=reason)
+            source_editorial.source_merge(
+                actor=user,
+                source_id=source_id,
+                other_id=_int(p.get("other_id")) or 0,
+                reason=reason,
+            )
         else:
             raise ApplicationError(f"Unknown action {op!r}.")
     except ApplicationError as exc:

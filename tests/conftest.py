@@ -31,7 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
     here (pytest-django sets Django up before conftests load), so the name goes to the settings,
     the Celery app and the environment that every worker started by the tests inherits.
     """
-    queue = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    queue = (
+        os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    )
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     from provenance.celery import app
@@ -50,8 +52,13 @@ def broker_forget_queue(url: str) -> None:
     from claims.dispatch import batch_pending_key
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    keys = [queue, *(f"{queue}\x06\x16{step}" for step in range(1, 10)), f"_kombu.binding.{queue}",
-            f"_kombu.binding_permanent.{queue}", batch_pending_key()]
+    keys = [
+        queue,
+        *(f"{queue}\x06\x16{step}" for step in range(1, 10)),
+        f"_kombu.binding.{queue}",
+        f"_kombu.binding_permanent.{queue}",
+        batch_pending_key(),
+    ]
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         client.delete(*keys)
@@ -85,7 +92,9 @@ def test_database_url(django_db_setup: None, django_db_blocker) -> str:  # type:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker_process(
+    test_database_url: str, broker_url: str
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process (prefork, one child) on the test database and broker,
     reading this run's queue (inherited from the environment, see pytest_configure)."""
     broker_forget_queue(broker_url)
@@ -99,10 +108,26 @@ def celery_worker_process(test_database_url: str, broker_url: str) -> Iterator[s
     log_path = WORKER_LOG
     log = open(log_path, "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "provenance", "worker", "--concurrency=1",
-         "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", WORKER_NODE],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "provenance",
+            "worker",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            WORKER_NODE,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     ready = False
@@ -144,7 +169,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does."
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
     # between page actions are still synchronous, so Django's async guard can stand down.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -152,9 +179,16 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -25,7 +25,10 @@ def test_the_home_page_tells_a_new_user_what_to_do_when_there_are_no_claims(clie
 
 
 def test_the_home_page_lists_claims_with_their_chain(client: Client) -> None:
-    nis, yonhap = make_source(name="National Intelligence Service", reliability="B"), make_source(name="Yonhap")
+    nis, yonhap = (
+        make_source(name="National Intelligence Service", reliability="B"),
+        make_source(name="Yonhap"),
+    )
     make_claim(text="Thousands of soldiers were relocated.", sources=[nis, yonhap])
     page = client.get("/").content.decode()
     assert "Thousands of soldiers were relocated." in page
@@ -33,7 +36,9 @@ def test_the_home_page_lists_claims_with_their_chain(client: Client) -> None:
     assert "rel-B" in page
 
 
-def test_the_home_page_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(client: Client) -> None:
+def test_the_home_page_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(
+    client: Client,
+) -> None:
     make_claim(sources=[make_source()])
     one = _queries(client, "/")
     for _ in range(6):
@@ -41,7 +46,9 @@ def test_the_home_page_runs_a_fixed_number_of_queries_whatever_the_number_of_cla
     assert _queries(client, "/") == one
 
 
-def test_the_article_page_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(client: Client) -> None:
+def test_the_article_page_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(
+    client: Client,
+) -> None:
     article = make_article()
     make_claim(article=article, sources=[make_source()])
     one = _queries(client, f"/articles/{article.pk}")
@@ -68,8 +75,14 @@ def test_article_text_and_claims_are_escaped_not_rendered_as_html(client: Client
 
 
 def test_submitting_the_form_stores_the_article_and_redirects_to_its_page(client: Client) -> None:
-    response = client.post("/articles/new", {"body": "The army said 12 drones were downed on Sunday.",
-                                             "title": "Drones", "outlet": "Demo Wire"})
+    response = client.post(
+        "/articles/new",
+        {
+            "body": "The army said 12 drones were downed on Sunday.",
+            "title": "Drones",
+            "outlet": "Demo Wire",
+        },
+    )
     article = Article.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/articles/{article.pk}"
@@ -83,7 +96,9 @@ def test_submitting_the_form_stores_the_article_and_redirects_to_its_page(client
         ({"body": "ok text", "url": "not a url"}, "Enter a valid URL"),
     ],
 )
-def test_the_form_shows_a_clear_error_and_stores_nothing(client: Client, data: dict, message: str) -> None:  # type: ignore[type-arg]
+def test_the_form_shows_a_clear_error_and_stores_nothing(
+    client: Client, data: dict, message: str
+) -> None:  # type: ignore[type-arg]
     response = client.post("/articles/new", data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -94,22 +109,40 @@ def test_healthz_answers_ok_when_the_database_is_reachable(client: Client) -> No
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_the_claim_page_shows_the_chain_picture_origin_first_and_the_sentence_in_context(client: Client) -> None:
+def test_the_claim_page_shows_the_chain_picture_origin_first_and_the_sentence_in_context(
+    client: Client,
+) -> None:
     body = "Intro line.\nThe agency said 300 troops moved. Another sentence follows."
-    article = make_article(body=body, outlet=make_source(name="Demo Wire", kind="outlet", reliability="B"))
-    nis, yonhap = make_source(name="National Intelligence Service", reliability="B"), make_source(name="Yonhap", reliability="B")
+    article = make_article(
+        body=body, outlet=make_source(name="Demo Wire", kind="outlet", reliability="B")
+    )
+    nis, yonhap = (
+        make_source(name="National Intelligence Service", reliability="B"),
+        make_source(name="Yonhap", reliability="B"),
+    )
     start = body.index("The agency")
-    claim = make_claim(article=article, text="The agency said 300 troops moved.", sources=[nis, yonhap])
+    claim = make_claim(
+        article=article, text="The agency said 300 troops moved.", sources=[nis, yonhap]
+    )
     claim.start, claim.end = start, start + len(claim.text)
     claim.sentence_start, claim.sentence_end = claim.start, claim.end
     claim.save()
     page = client.get(f"/claims/{claim.pk}").content.decode()
     assert "<svg" in page
-    assert page.index("National Intelligence Service") < page.index(">Yonhap<") < page.index(">Demo Wire<")
-    assert "<mark class=\"cred-6\">The agency said 300 troops moved.</mark> Another sentence follows." in page
+    assert (
+        page.index("National Intelligence Service")
+        < page.index(">Yonhap<")
+        < page.index(">Demo Wire<")
+    )
+    assert (
+        '<mark class="cred-6">The agency said 300 troops moved.</mark> Another sentence follows.'
+        in page
+    )
 
 
-def test_the_claim_page_runs_a_fixed_number_of_queries_whatever_the_chain_length(client: Client) -> None:
+def test_the_claim_page_runs_a_fixed_number_of_queries_whatever_the_chain_length(
+    client: Client,
+) -> None:
     short = make_claim(sources=[make_source()])
     long = make_claim(sources=[make_source(), make_source(), make_source()], figures=3)
     assert _queries(client, f"/claims/{short.pk}") == _queries(client, f"/claims/{long.pk}")
@@ -122,7 +155,9 @@ def test_an_unknown_claim_is_a_404(client: Client) -> None:
 def test_the_claims_browser_keeps_its_filters_in_the_url_and_applies_them(client: Client) -> None:
     good, weak = make_source(reliability="A"), make_source(reliability="E")
     outlet = make_source(name="Good Outlet", kind="outlet", reliability="A")
-    kept = make_claim(article=make_article(outlet=outlet), text="Reliable claim text.", sources=[good])
+    kept = make_claim(
+        article=make_article(outlet=outlet), text="Reliable claim text.", sources=[good]
+    )
     make_claim(article=make_article(outlet=outlet), text="Weak claim text.", sources=[good, weak])
     page = client.get("/", {"min_reliability": "B"}).content.decode()
     assert "Reliable claim text." in page
@@ -137,7 +172,9 @@ def test_the_claims_browser_pages_with_a_cursor(client: Client) -> None:
         make_claim(article=article, text=f"Claim number {i:02d}.")
     first = client.get("/", {"sort": "-id"}).content.decode()
     assert "Claim number 29." in first and "Claim number 04." not in first
-    next_link = first.split('rel="next"')[0].rsplit('href="?', 1)[1].split('"')[0].replace("&amp;", "&")
+    next_link = (
+        first.split('rel="next"')[0].rsplit('href="?', 1)[1].split('"')[0].replace("&amp;", "&")
+    )
     second = client.get("/?" + next_link).content.decode()
     assert "Claim number 04." in second and "Claim number 29." not in second
 
@@ -150,7 +187,10 @@ def test_a_forged_cursor_gets_a_clear_message_not_an_error(client: Client) -> No
 
 
 def test_the_sources_page_lists_sources_sortably_with_counts(client: Client) -> None:
-    a, b = make_source(name="Alpha Agency", reliability="A"), make_source(name="Beta Ministry", reliability="D")
+    a, b = (
+        make_source(name="Alpha Agency", reliability="A"),
+        make_source(name="Beta Ministry", reliability="D"),
+    )
     make_claim(sources=[a, b])
     page = client.get("/sources", {"sort": "reliability"}).content.decode()
     assert page.index("Alpha Agency") < page.index("Beta Ministry")
@@ -169,7 +209,9 @@ def test_the_sources_page_sorts_by_claims_originated_and_relayed(client: Client)
     assert page.index("Alpha Agency") < page.index("Beta Ministry")
 
 
-def test_the_sources_page_runs_a_fixed_number_of_queries_whatever_the_number_of_sources(client: Client) -> None:
+def test_the_sources_page_runs_a_fixed_number_of_queries_whatever_the_number_of_sources(
+    client: Client,
+) -> None:
     make_claim(sources=[make_source()])
     one = _queries(client, "/sources")
     for _ in range(5):

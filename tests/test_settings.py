@@ -14,8 +14,11 @@ def _django_setup(**env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env={**base, "DJANGO_SETTINGS_MODULE": "provenance.settings", **env},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "provenance.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -34,7 +37,10 @@ def test_it_starts_with_a_real_secret_key_and_debug_off() -> None:
     ("env", "named"),
     [
         ({"DEBUG": "maybe"}, "DEBUG='maybe'"),
-        ({"DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/x"}, "DATABASE_URL must point to PostgreSQL"),
+        (
+            {"DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/x"},
+            "DATABASE_URL must point to PostgreSQL",
+        ),
         ({"DEBUG": "1", "EXTRACTION_LEASE_SECONDS": "soon"}, "EXTRACTION_LEASE_SECONDS='soon'"),
         ({"DEBUG": "0", "SECRET_KEY": "short"}, "SECRET_KEY must be a real secret"),
     ],
@@ -56,7 +62,9 @@ def test_a_database_outage_answers_503_with_retry_after_in_the_error_shape() -> 
     assert response.data["error"]["code"] == "database_unavailable"
 
 
-def test_an_oversized_request_to_any_endpoint_answers_413_in_the_error_shape(client, settings, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_request_to_any_endpoint_answers_413_in_the_error_shape(
+    client, settings, db
+) -> None:  # type: ignore[no-untyped-def]
     from provenance.access import Role
     from tests.editorial.conftest import make_user
 
@@ -76,9 +84,20 @@ def test_database_sessions_plan_without_parallel_workers_unless_asked() -> None:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.DATABASES['default']['OPTIONS']['options'])"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "provenance.settings", "DB_PARALLEL_WORKERS": "2"},
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['OPTIONS']['options'])",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "provenance.settings",
+            "DB_PARALLEL_WORKERS": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.strip() == "-c max_parallel_workers_per_gather=2", result.stderr

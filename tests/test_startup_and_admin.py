@@ -37,10 +37,25 @@ def test_the_extract_command_fails_clearly_when_the_model_is_missing(settings) -
 def test_the_extract_command_prints_contract_1_json_lines_without_a_database() -> None:
     # A subprocess with an unreachable database proves the command never connects to one.
     result = subprocess.run(
-        [sys.executable, "manage.py", "extract", "demo/seed.txt", "demo/demo-aid.txt", "--published", "2024-11-08"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
-             "HOME": str(ROOT / "var")},
+        [
+            sys.executable,
+            "manage.py",
+            "extract",
+            "demo/seed.txt",
+            "demo/demo-aid.txt",
+            "--published",
+            "2024-11-08",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+            "HOME": str(ROOT / "var"),
+        },
     )
     assert result.returncode == 0, result.stderr
     import json
@@ -51,20 +66,38 @@ def test_the_extract_command_prints_contract_1_json_lines_without_a_database() -
     assert seed["extractor"]["model"] == "en_core_web_sm-3.8.0"
     text = (ROOT / "demo" / "seed.txt").read_text(encoding="utf-8")
     troops = next(c for c in seed["claims"] if "5,000 North Korean engineering troops" in c["text"])
-    assert text[troops["start"]:troops["end"]] == troops["text"]
+    assert text[troops["start"] : troops["end"]] == troops["text"]
     assert troops["hedged"] and troops["quantities"][0]["value"] == 5000
-    assert {"text", "start", "end", "sentence", "kind", "sources", "cue", "hedged", "hedge_cues",
-            "quantities", "dates"} <= troops.keys()
+    assert {
+        "text",
+        "start",
+        "end",
+        "sentence",
+        "kind",
+        "sources",
+        "cue",
+        "hedged",
+        "hedge_cues",
+        "quantities",
+        "dates",
+    } <= troops.keys()
 
 
 @pytest.mark.django_db
 def test_the_admin_submits_articles_through_the_submission_service() -> None:
     client = Client()
     client.force_login(make_user(Role.ADMIN, "root"))
-    response = client.post("/admin/sources/article/add/", {
-        "title": "From the admin", "outlet_name": "Demo Wire", "url": "", "published_at_0": "", "published_at_1": "",
-        "body": "The navy said 3 ships docked on Monday.",
-    })
+    response = client.post(
+        "/admin/sources/article/add/",
+        {
+            "title": "From the admin",
+            "outlet_name": "Demo Wire",
+            "url": "",
+            "published_at_0": "",
+            "published_at_1": "",
+            "body": "The navy said 3 ships docked on Monday.",
+        },
+    )
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.status == "queued" and article.outlet is not None and article.content_hash
@@ -74,15 +107,19 @@ def test_the_admin_submits_articles_through_the_submission_service() -> None:
 def test_the_admin_shows_bad_article_text_as_a_form_error_and_stores_nothing() -> None:
     client = Client()
     client.force_login(make_user(Role.ADMIN, "root"))
-    response = client.post("/admin/sources/article/add/", {"title": "x", "body": "bad \x01 text",
-                                                           "published_at_0": "", "published_at_1": ""})
+    response = client.post(
+        "/admin/sources/article/add/",
+        {"title": "x", "body": "bad \x01 text", "published_at_0": "", "published_at_1": ""},
+    )
     assert response.status_code == 200
     assert "control characters" in response.content.decode()
     assert not Article.objects.exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "requeued"), [(Role.ANONYMOUS, False), (Role.ANALYST, False), (Role.EDITOR, True)])
+@pytest.mark.parametrize(
+    ("role", "requeued"), [(Role.ANONYMOUS, False), (Role.ANALYST, False), (Role.EDITOR, True)]
+)
 def test_only_editors_can_retry_a_failed_article(role: Role, requeued: bool) -> None:
     article = make_article(status="failed", error="boom")
     client = Client()

@@ -22,7 +22,10 @@ def _when(day: int) -> dt.datetime:
 
 # ------------------------------------------------------------------------------ idempotency
 
-def test_a_retried_submit_with_the_same_idempotency_key_answers_the_first_result(api: APIClient) -> None:
+
+def test_a_retried_submit_with_the_same_idempotency_key_answers_the_first_result(
+    api: APIClient,
+) -> None:
     first = api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     again = api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 202
@@ -34,8 +37,9 @@ def test_a_retried_submit_with_the_same_idempotency_key_answers_the_first_result
 
 def test_reusing_an_idempotency_key_for_another_payload_is_refused_with_422(api: APIClient) -> None:
     api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
-    response = api.post("/api/v1/articles", {"body": BODY + " Another."}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="k-2")
+    response = api.post(
+        "/api/v1/articles", {"body": BODY + " Another."}, format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "idempotency_key_reused"
     assert Article.objects.count() == 1
@@ -44,8 +48,9 @@ def test_reusing_an_idempotency_key_for_another_payload_is_refused_with_422(api:
 def test_an_idempotency_key_expires_after_24_hours(api: APIClient) -> None:
     api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
     IdempotencyKey.objects.update(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
-    response = api.post("/api/v1/articles", {"body": BODY + " New."}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="k-3")
+    response = api.post(
+        "/api/v1/articles", {"body": BODY + " New."}, format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
     assert response.status_code == 202
     assert Article.objects.count() == 2
     assert IdempotencyKey.objects.get().article_id == response.json()["id"]
@@ -54,20 +59,23 @@ def test_an_idempotency_key_expires_after_24_hours(api: APIClient) -> None:
 def test_idempotency_keys_are_scoped_per_user(api: APIClient, django_user_model) -> None:  # type: ignore[no-untyped-def]
     api.post("/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="shared")
     api.force_authenticate(django_user_model.objects.create(username="ana"))
-    response = api.post("/api/v1/articles", {"body": BODY + " Other."}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="shared")
+    response = api.post(
+        "/api/v1/articles", {"body": BODY + " Other."}, format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
     assert response.status_code == 202
     assert IdempotencyKey.objects.count() == 2
 
 
 def test_a_malformed_idempotency_key_is_refused(api: APIClient) -> None:
-    response = api.post("/api/v1/articles", {"body": BODY}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="x" * 300)
+    response = api.post(
+        "/api/v1/articles", {"body": BODY}, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300
+    )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "Idempotency-Key"
 
 
 # ------------------------------------------------------------------------------ list
+
 
 @pytest.fixture
 def articles() -> dict[str, Article]:
@@ -75,8 +83,12 @@ def articles() -> dict[str, Article]:
     tass = make_source(name="TASS", kind="state_media")
     return {
         "a": make_article(outlet=voa, published_at=_when(5), title="a"),
-        "b": make_article(outlet=tass, published_at=_when(7), title="b", status=ArticleStatus.QUEUED),
-        "c": make_article(outlet=voa, published_at=_when(9), title="c", status=ArticleStatus.FAILED),
+        "b": make_article(
+            outlet=tass, published_at=_when(7), title="b", status=ArticleStatus.QUEUED
+        ),
+        "c": make_article(
+            outlet=voa, published_at=_when(9), title="c", status=ArticleStatus.FAILED
+        ),
         "d": make_article(title="d"),
     }
 
@@ -112,9 +124,20 @@ def test_articles_list_pages_through_every_article_once(api: APIClient) -> None:
     assert [r["id"] for r in rows] == sorted((a.pk for a in Article.objects.all()), reverse=True)
 
 
-@pytest.mark.parametrize("query", ["status=nope", "published_from=yesterday", "page_size=0",
-                                   "page_size=500", "cursor=not-a-cursor", "outlet=99999999999999999999"])
-def test_articles_list_rejects_bad_parameters_in_the_error_shape(api: APIClient, query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=nope",
+        "published_from=yesterday",
+        "page_size=0",
+        "page_size=500",
+        "cursor=not-a-cursor",
+        "outlet=99999999999999999999",
+    ],
+)
+def test_articles_list_rejects_bad_parameters_in_the_error_shape(
+    api: APIClient, query: str
+) -> None:
     response = api.get(f"/api/v1/articles?{query}")
     assert response.status_code == 400
     error = response.json()["error"]
@@ -133,6 +156,7 @@ def test_articles_list_runs_the_same_queries_for_one_or_many_articles(
 
 
 # ------------------------------------------------------------------------------ reextract
+
 
 @pytest.fixture
 def editor_api() -> APIClient:
@@ -174,6 +198,7 @@ def test_reextract_of_an_unknown_article_answers_404(editor_api: APIClient) -> N
 
 # ------------------------------------------------------------------------------ detail
 
+
 def test_article_detail_runs_the_same_queries_for_one_or_many_claims(
     api: APIClient, queries: Callable[[str], int]
 ) -> None:
@@ -193,19 +218,24 @@ def test_article_detail_of_an_id_beyond_bigint_answers_404(api: APIClient) -> No
 
 # ------------------------------------------------------------------------------ submission
 
+
 @pytest.mark.parametrize("where", [0, 200, 9_000])
 def test_a_body_with_a_lone_surrogate_is_refused_with_its_code_point_and_nothing_is_stored(
-    api: APIClient, where: int,
+    api: APIClient,
+    where: int,
 ) -> None:
     text = ("x" * 10_000)[:where] + "\udc41" + " " + BODY
     # JSON can carry a lone surrogate only escaped (json.dumps writes it as \udc41).
-    response = api.post("/api/v1/articles", data=json.dumps({"body": text}), content_type="application/json")
+    response = api.post(
+        "/api/v1/articles", data=json.dumps({"body": text}), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "Surrogate characters are not allowed: U+DC41." in str(response.json())
     assert Article.objects.count() == 0
 
 
 # ------------------------------------------------------------------------------ batch
+
 
 def _batch(api: APIClient, articles: list[dict]) -> dict:  # type: ignore[type-arg]
     response = api.post("/api/v1/articles/batch", {"articles": articles}, format="json")
@@ -214,10 +244,16 @@ def _batch(api: APIClient, articles: list[dict]) -> dict:  # type: ignore[type-a
 
 
 def test_a_batch_stores_each_article_queued_and_answers_each_in_order(api: APIClient) -> None:
-    body = _batch(api, [
-        {"body": BODY, "outlet": "Demo Wire", "title": "Troops", "published_at": "2024-11-07"},
-        {"body": "Officials said 12 ships had docked in Odesa.", "url": "https://example.org/ships"},
-    ])
+    body = _batch(
+        api,
+        [
+            {"body": BODY, "outlet": "Demo Wire", "title": "Troops", "published_at": "2024-11-07"},
+            {
+                "body": "Officials said 12 ships had docked in Odesa.",
+                "url": "https://example.org/ships",
+            },
+        ],
+    )
     assert (body["created"], body["existing"], body["refused"]) == (2, 0, 0)
     first, second = body["results"]
     assert first["status"] == second["status"] == 202
@@ -234,14 +270,17 @@ def test_a_batch_stores_each_article_queued_and_answers_each_in_order(api: APICl
 
 
 def test_a_refused_item_gets_its_error_and_the_others_are_stored(api: APIClient) -> None:
-    body = _batch(api, [
-        {"body": BODY},
-        {"body": ""},
-        {"body": "Officials said 3 ships docked.", "url": "javascript:alert(1)"},
-        {"title": "no text"},
-        {"body": "text with a NUL \x00 byte"},
-        {"body": "Officials said 40 people were evacuated."},
-    ])
+    body = _batch(
+        api,
+        [
+            {"body": BODY},
+            {"body": ""},
+            {"body": "Officials said 3 ships docked.", "url": "javascript:alert(1)"},
+            {"title": "no text"},
+            {"body": "text with a NUL \x00 byte"},
+            {"body": "Officials said 40 people were evacuated."},
+        ],
+    )
     assert [r["status"] for r in body["results"]] == [202, 400, 400, 400, 400, 202]
     assert (body["created"], body["existing"], body["refused"]) == (2, 0, 4)
     assert body["results"][1]["error"]["field"] == "body"
@@ -251,7 +290,9 @@ def test_a_refused_item_gets_its_error_and_the_others_are_stored(api: APIClient)
     assert Article.objects.count() == 2
 
 
-def test_a_text_stored_before_or_twice_in_a_batch_answers_the_stored_article(api: APIClient) -> None:
+def test_a_text_stored_before_or_twice_in_a_batch_answers_the_stored_article(
+    api: APIClient,
+) -> None:
     first = api.post("/api/v1/articles", {"body": BODY}, format="json").json()
     other = "Officials said 40 people were evacuated from the town."
     body = _batch(api, [{"body": "  " + BODY}, {"body": other}, {"body": other + "\n"}])
@@ -269,8 +310,13 @@ def test_a_text_stored_before_or_twice_in_a_batch_answers_the_stored_article(api
 def test_a_new_outlet_named_by_several_items_is_created_once(api: APIClient) -> None:
     from sources.models import Source
 
-    _batch(api, [{"body": f"{BODY} ({k})", "outlet": name}
-                 for k, name in enumerate(["Harbour Wire", "harbour wire", "Yonhap", "HARBOUR WIRE"])])
+    _batch(
+        api,
+        [
+            {"body": f"{BODY} ({k})", "outlet": name}
+            for k, name in enumerate(["Harbour Wire", "harbour wire", "Yonhap", "HARBOUR WIRE"])
+        ],
+    )
     names = sorted(Source.objects.values_list("name", flat=True))
     assert names[0] == "Harbour Wire" and len(names) == 2
     assert Article.objects.filter(outlet__name="Harbour Wire").count() == 3
@@ -286,7 +332,10 @@ def test_a_new_outlet_named_by_several_items_is_created_once(api: APIClient) -> 
     ],
 )
 def test_a_malformed_or_oversized_batch_is_refused_whole_and_stores_nothing(
-    api: APIClient, settings, payload: object, message: str,  # type: ignore[no-untyped-def]
+    api: APIClient,
+    settings,
+    payload: object,
+    message: str,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.ARTICLE_BATCH_MAX_ITEMS = 3
     response = api.post("/api/v1/articles/batch", payload, format="json")
@@ -298,15 +347,19 @@ def test_a_malformed_or_oversized_batch_is_refused_whole_and_stores_nothing(
 
 def test_a_batch_over_the_request_size_limit_answers_413(api: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
-    response = api.post("/api/v1/articles/batch",
-                        {"articles": [{"body": f"{BODY} {k}"} for k in range(40)]}, format="json")
+    response = api.post(
+        "/api/v1/articles/batch",
+        {"articles": [{"body": f"{BODY} {k}"} for k in range(40)]},
+        format="json",
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
     assert Article.objects.count() == 0
 
 
 def test_a_batch_takes_the_same_number_of_queries_for_five_articles_or_fifty(
-    api: APIClient, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    api: APIClient,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -316,8 +369,13 @@ def test_a_batch_takes_the_same_number_of_queries_for_five_articles_or_fifty(
     make_source(name="Demo Wire", kind="outlet")
     counts = []
     for n in (5, 50):
-        items = [{"body": f"{BODY} Batch of {n}, item {k}.", "outlet": "Demo Wire"} for k in range(n)]
-        with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as ctx:
+        items = [
+            {"body": f"{BODY} Batch of {n}, item {k}.", "outlet": "Demo Wire"} for k in range(n)
+        ]
+        with (
+            django_capture_on_commit_callbacks() as callbacks,
+            CaptureQueriesContext(connection) as ctx,
+        ):
             _batch(api, items)
         counts.append(len(ctx.captured_queries))
         assert len(callbacks) == 1  # one enqueue for the whole batch

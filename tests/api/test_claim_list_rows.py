@@ -21,11 +21,24 @@ def varied() -> list[Claim]:
     outlet = make_source(name="Example Wire", kind="agency", reliability="B")
     origin = make_source(name="Ministry of Defence", reliability="A")
     relay = make_source(name="Tass", kind="state_media", reliability="D")
-    dated = make_article(outlet=outlet, published_at=dt.datetime(2024, 11, 8, 12, 30, 15, 250, tzinfo=dt.UTC),
-                         title="Troops moved", url="https://example.org/a")
-    chained = make_claim(article=dated, sources=[origin, relay], figures=2, hedged=True,
-                         hedge_cues=["reportedly"], credibility_override=2, verification_status="disputed")
-    Figure.objects.filter(claim=chained).update(low=90.5, high=None, approximate=True, qualifier="about")
+    dated = make_article(
+        outlet=outlet,
+        published_at=dt.datetime(2024, 11, 8, 12, 30, 15, 250, tzinfo=dt.UTC),
+        title="Troops moved",
+        url="https://example.org/a",
+    )
+    chained = make_claim(
+        article=dated,
+        sources=[origin, relay],
+        figures=2,
+        hedged=True,
+        hedge_cues=["reportedly"],
+        credibility_override=2,
+        verification_status="disputed",
+    )
+    Figure.objects.filter(claim=chained).update(
+        low=90.5, high=None, approximate=True, qualifier="about"
+    )
     ClaimDate.objects.filter(claim=chained).update(value=dt.date(2024, 11, 4))
     bare = make_claim(article=make_article(), sources=[], figures=0)
     ClaimDate.objects.filter(claim=bare).delete()
@@ -65,7 +78,9 @@ def test_a_cursor_walks_the_whole_list_once_in_order(varied: list[Claim]) -> Non
     for _ in range(4):
         make_claim(article=make_article(published_at=dt.datetime(2023, 5, 1, tzinfo=dt.UTC)))
     api = APIClient()
-    expected = list(claim_list(filters=ClaimFilters(ordering="reliability")).values_list("pk", flat=True))
+    expected = list(
+        claim_list(filters=ClaimFilters(ordering="reliability")).values_list("pk", flat=True)
+    )
     seen, url = [], "/api/v1/claims?ordering=reliability&page_size=2"
     while url:
         body = api.get(url).json()
@@ -85,7 +100,9 @@ def test_the_detail_sends_what_the_documented_serializer_would(varied: list[Clai
     from claims.selectors import claim_get
 
     chained, bare, linked = varied
-    make_claim_link(from_claim=bare, to_claim=linked, kind="contradicts", evidence={"similarity": 0.4})
+    make_claim_link(
+        from_claim=bare, to_claim=linked, kind="contradicts", evidence={"similarity": 0.4}
+    )
     api = APIClient()
     request = APIRequestFactory().get("/")
     request.META["HTTP_HOST"] = "testserver"
@@ -93,10 +110,18 @@ def test_the_detail_sends_what_the_documented_serializer_would(varied: list[Clai
 
     for claim in (chained, bare, linked):
         sent = api.get(f"/api/v1/claims/{claim.pk}").json()
-        documented = _plain(ClaimDetailOutput(claim_get(claim_id=claim.pk), context={"request": Request(request)}).data)
+        documented = _plain(
+            ClaimDetailOutput(
+                claim_get(claim_id=claim.pk), context={"request": Request(request)}
+            ).data
+        )
         assert sent == documented, claim.pk
-    origins = api.get(f"/api/v1/claims/{chained.pk}").json()["origins"]  # linked as the same: one component
+    origins = api.get(f"/api/v1/claims/{chained.pk}").json()[
+        "origins"
+    ]  # linked as the same: one component
     assert sorted(c for o in origins for c in o["claims"]) == sorted([chained.pk, linked.pk])
     lone = api.get(f"/api/v1/claims/{bare.pk}").json()
     assert lone["origins"] == [{"key": "unknown", "name": "Unknown", "claims": [bare.pk]}]
-    assert lone["links"][0]["direction"] == "out" and lone["links"][0]["evidence"] == {"similarity": 0.4}
+    assert lone["links"][0]["direction"] == "out" and lone["links"][0]["evidence"] == {
+        "similarity": 0.4
+    }

@@ -27,16 +27,26 @@ def world() -> dict[str, Claim]:
     good = make_source(name="Good Paper", kind="outlet", reliability="A")
     poor = make_source(name="Poor Paper", kind="outlet", reliability="E")
     relayed = make_claim(
-        article=make_article(outlet=good, published_at=_when(5)), sources=[nis, yonhap],
-        text="North Korea had begun relocating thousands of soldiers to Russia", hedged=True,
+        article=make_article(outlet=good, published_at=_when(5)),
+        sources=[nis, yonhap],
+        text="North Korea had begun relocating thousands of soldiers to Russia",
+        hedged=True,
         credibility=4,
     )
     unnamed = make_claim(
-        article=make_article(outlet=poor, published_at=_when(7)), sources=[officials],
-        text="Officials said the bridge was destroyed", credibility=6, verification_status="disputed",
+        article=make_article(outlet=poor, published_at=_when(7)),
+        sources=[officials],
+        text="Officials said the bridge was destroyed",
+        credibility=6,
+        verification_status="disputed",
     )
-    own = make_claim(article=make_article(outlet=good, published_at=_when(9)), sources=[],
-                     text="The ministry opened a new depot", credibility=3, credibility_override=2)
+    own = make_claim(
+        article=make_article(outlet=good, published_at=_when(9)),
+        sources=[],
+        text="The ministry opened a new depot",
+        credibility=3,
+        credibility_override=2,
+    )
     Figure.objects.filter(claim=unnamed).update(status="unconfirmed")
     make_claim_link(from_claim=own, to_claim=relayed, kind="corroborates")
     make_claim_link(from_claim=unnamed, to_claim=relayed, kind="same")
@@ -90,7 +100,10 @@ def test_claim_list_filters_by_source_id_article_and_outlet(world: dict[str, Cla
     origin = relayed.attributions.get(position=0).source
     assert _texts(ClaimFilters(source_id=origin.pk)) == {relayed.text}
     assert _texts(ClaimFilters(article_id=relayed.article_id)) == {relayed.text}
-    assert _texts(ClaimFilters(outlet_id=relayed.article.outlet_id)) == {relayed.text, world["own"].text}
+    assert _texts(ClaimFilters(outlet_id=relayed.article.outlet_id)) == {
+        relayed.text,
+        world["own"].text,
+    }
 
 
 @pytest.mark.parametrize(
@@ -111,7 +124,9 @@ def test_claim_list_orders_by_date_reliability_and_corroboration(
     assert [c.text for c in rows] == [world[name].text for name in expected]
 
 
-def test_claim_list_annotates_the_weakest_link_and_the_corroboration_count(world: dict[str, Claim]) -> None:
+def test_claim_list_annotates_the_weakest_link_and_the_corroboration_count(
+    world: dict[str, Claim],
+) -> None:
     rows = {c.pk: c for c in claim_list(filters=ClaimFilters())}
     relayed = rows[world["relayed"].pk]
     assert relayed.weakest_reliability == "B"

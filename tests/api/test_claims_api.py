@@ -13,8 +13,10 @@ from tests.factories import make_article, make_claim, make_claim_link, make_sour
 
 pytestmark = pytest.mark.django_db
 
-SEED_SENTENCE = ("The NIS alleged that North Korea had begun relocating thousands of soldiers to "
-                 "Russia, ostensibly for infrastructure restoration work.")
+SEED_SENTENCE = (
+    "The NIS alleged that North Korea had begun relocating thousands of soldiers to "
+    "Russia, ostensibly for infrastructure restoration work."
+)
 
 
 def _when(day: int) -> dt.datetime:
@@ -32,16 +34,32 @@ def world() -> dict[str, Claim]:
     body = "Earlier text. " + SEED_SENTENCE + " Later text."
     article = make_article(outlet=good, published_at=_when(5), body=body, title="Seed")
     start = body.index("North Korea")
-    relayed = make_claim(article=article, sources=[nis, yonhap], hedged=True, credibility=4,
-                         text="North Korea had begun relocating thousands of soldiers to Russia")
+    relayed = make_claim(
+        article=article,
+        sources=[nis, yonhap],
+        hedged=True,
+        credibility=4,
+        text="North Korea had begun relocating thousands of soldiers to Russia",
+    )
     Claim.objects.filter(pk=relayed.pk).update(
-        start=start, end=start + len(relayed.text), sentence_start=body.index("The NIS"),
-        sentence_end=body.index(" Later"))
-    unnamed = make_claim(article=make_article(outlet=poor, published_at=_when(7)), sources=[officials],
-                         text="Officials said the bridge was destroyed", credibility=6,
-                         verification_status="disputed")
-    own = make_claim(article=make_article(outlet=good, published_at=_when(9)), sources=[],
-                     text="The ministry opened a new depot", credibility=3)
+        start=start,
+        end=start + len(relayed.text),
+        sentence_start=body.index("The NIS"),
+        sentence_end=body.index(" Later"),
+    )
+    unnamed = make_claim(
+        article=make_article(outlet=poor, published_at=_when(7)),
+        sources=[officials],
+        text="Officials said the bridge was destroyed",
+        credibility=6,
+        verification_status="disputed",
+    )
+    own = make_claim(
+        article=make_article(outlet=good, published_at=_when(9)),
+        sources=[],
+        text="The ministry opened a new depot",
+        credibility=3,
+    )
     Figure.objects.filter(claim=unnamed).update(status="unconfirmed")
     make_claim_link(from_claim=own, to_claim=relayed, kind="corroborates")
     make_claim_link(from_claim=unnamed, to_claim=relayed, kind="same")
@@ -92,19 +110,27 @@ def test_claims_list_filters_and_orders(
     assert _ids(api, f"/api/v1/claims?{query}") == [world[name].pk for name in expected]
 
 
-def test_claims_list_filters_by_source_outlet_and_article_ids(api: APIClient, world: dict[str, Claim]) -> None:
+def test_claims_list_filters_by_source_outlet_and_article_ids(
+    api: APIClient, world: dict[str, Claim]
+) -> None:
     relayed = world["relayed"]
     origin_id = relayed.attributions.get(position=0).source_id
     assert _ids(api, f"/api/v1/claims?source={origin_id}") == [relayed.pk]
     assert _ids(api, f"/api/v1/claims?article={relayed.article_id}") == [relayed.pk]
-    assert _ids(api, f"/api/v1/claims?outlet={relayed.article.outlet_id}") == [world["own"].pk, relayed.pk]
+    assert _ids(api, f"/api/v1/claims?outlet={relayed.article.outlet_id}") == [
+        world["own"].pk,
+        relayed.pk,
+    ]
 
 
 def test_a_claims_list_row_shows_its_chain_origin_first_and_its_reliability(
     api: APIClient, world: dict[str, Claim]
 ) -> None:
     row = api.get(f"/api/v1/claims?article={world['relayed'].article_id}").json()["results"][0]
-    assert [link["source"]["name"] for link in row["chain"]] == ["National Intelligence Service", "Yonhap"]
+    assert [link["source"]["name"] for link in row["chain"]] == [
+        "National Intelligence Service",
+        "Yonhap",
+    ]
     assert row["chain"][0]["position"] == 0
     assert row["article"]["outlet"]["name"] == "Good Paper"
     assert row["weakest_reliability"] == "B"
@@ -130,7 +156,9 @@ def test_a_claims_list_row_shows_its_chain_origin_first_and_its_reliability(
         ("page_size=1000", "page_size"),
     ],
 )
-def test_claims_list_explains_a_bad_parameter_in_the_error_shape(api: APIClient, query: str, field: str) -> None:
+def test_claims_list_explains_a_bad_parameter_in_the_error_shape(
+    api: APIClient, query: str, field: str
+) -> None:
     response = api.get(f"/api/v1/claims?{query}")
     assert response.status_code == 400
     error = response.json()["error"]
@@ -138,9 +166,22 @@ def test_claims_list_explains_a_bad_parameter_in_the_error_shape(api: APIClient,
     assert error["message"]
 
 
-@pytest.mark.parametrize("ordering", ["-published", "published", "reliability", "-reliability",
-                                      "-corroboration", "corroboration", "id", "-id"])
-def test_claims_list_pages_through_every_claim_exactly_once_in_any_ordering(api: APIClient, ordering: str) -> None:
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        "-published",
+        "published",
+        "reliability",
+        "-reliability",
+        "-corroboration",
+        "corroboration",
+        "id",
+        "-id",
+    ],
+)
+def test_claims_list_pages_through_every_claim_exactly_once_in_any_ordering(
+    api: APIClient, ordering: str
+) -> None:
     sources = [make_source(reliability=grade) for grade in "ABCF"]
     outlet = make_source(kind="outlet", reliability="B")
     for i in range(13):
@@ -174,7 +215,9 @@ def test_the_previous_link_goes_back_to_the_page_before(api: APIClient) -> None:
     assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
 
 
-def test_a_deep_page_runs_the_same_queries_as_the_first(api: APIClient, queries: Callable[[str], int]) -> None:
+def test_a_deep_page_runs_the_same_queries_as_the_first(
+    api: APIClient, queries: Callable[[str], int]
+) -> None:
     for _ in range(30):
         make_claim(sources=[make_source()])
     url = "/api/v1/claims?page_size=3"
@@ -192,24 +235,34 @@ def test_claims_list_runs_the_same_queries_for_one_or_many_claims(
     make_claim(sources=[make_source()])
     one = queries("/api/v1/claims")
     for _ in range(8):
-        claim = make_claim(article=make_article(outlet=make_source()), sources=[make_source(), make_source()],
-                           figures=3)
+        claim = make_claim(
+            article=make_article(outlet=make_source()),
+            sources=[make_source(), make_source()],
+            figures=3,
+        )
         make_claim_link(from_claim=claim, to_claim=Claim.objects.order_by("id").first())
     assert queries("/api/v1/claims") == one
 
 
 # ------------------------------------------------------------------------------ detail
 
+
 def test_claim_detail_shows_the_whole_chain_outlet_last_and_the_sentence_in_context(
     api: APIClient, world: dict[str, Claim]
 ) -> None:
     body = api.get(f"/api/v1/claims/{world['relayed'].pk}").json()
     assert [(s["source"]["name"], s["implicit"]) for s in body["full_chain"]] == [
-        ("National Intelligence Service", False), ("Yonhap", False), ("Good Paper", True)]
+        ("National Intelligence Service", False),
+        ("Yonhap", False),
+        ("Good Paper", True),
+    ]
     assert body["context"]["sentence"] == SEED_SENTENCE
     assert body["context"]["before"] == "Earlier text. "
     assert body["context"]["after"] == " Later text."
-    assert {(link["direction"], link["kind"]) for link in body["links"]} == {("in", "corroborates"), ("in", "same")}
+    assert {(link["direction"], link["kind"]) for link in body["links"]} == {
+        ("in", "corroborates"),
+        ("in", "same"),
+    }
     assert body["figures"][0]["value"] == 100
     assert body["dates"] == [{"text": "Monday", "value": None}]
     assert body["graph_url"].endswith(f"/api/v1/claims/{world['relayed'].pk}/graph")
@@ -219,13 +272,18 @@ def test_claim_detail_runs_the_same_queries_for_a_bare_or_a_rich_claim(
     api: APIClient, queries: Callable[[str], int]
 ) -> None:
     bare = make_claim(figures=0)
-    rich = make_claim(article=make_article(outlet=make_source()), sources=[make_source() for _ in range(4)],
-                      figures=5)
+    rich = make_claim(
+        article=make_article(outlet=make_source()),
+        sources=[make_source() for _ in range(4)],
+        figures=5,
+    )
     for _ in range(3):
         make_claim_link(from_claim=rich, to_claim=make_claim())
         make_claim_link(from_claim=make_claim(), to_claim=rich)
     make_claim_link(from_claim=bare, to_claim=make_claim())
-    plain = make_claim(article=make_article(outlet=make_source()), sources=[make_source()], figures=1)
+    plain = make_claim(
+        article=make_article(outlet=make_source()), sources=[make_source()], figures=1
+    )
     make_claim_link(from_claim=plain, to_claim=make_claim())
     # More sources, figures and links add no query, and a claim with none of them needs as many.
     assert queries(f"/api/v1/claims/{plain.pk}") == queries(f"/api/v1/claims/{rich.pk}")
@@ -241,14 +299,16 @@ def test_an_unknown_claim_answers_404_in_the_error_shape(api: APIClient, url: st
 
 # ------------------------------------------------------------------------------ figures
 
+
 @pytest.fixture
 def figures() -> dict[str, Figure]:
     claim = make_claim(figures=0, text="5,000 engineering troops and 1,000 soldiers")
     other = make_claim(figures=0, text="300 civilians were evacuated")
 
     def figure(claim: Claim, value: float, unit: str, status: str = "unreviewed") -> Figure:
-        return Figure.objects.create(claim=claim, value=value, unit=unit, text=str(value), start=0, end=3,
-                                     status=status)
+        return Figure.objects.create(
+            claim=claim, value=value, unit=unit, text=str(value), start=0, end=3, status=status
+        )
 
     return {
         "troops": figure(claim, 5000, "North Korean engineering troops", "unconfirmed"),
@@ -275,12 +335,17 @@ def test_figures_list_filters_by_unit_value_and_status(
     assert _ids(api, f"/api/v1/figures?{query}") == [figures[name].pk for name in expected]
 
 
-def test_figures_list_filters_by_claim_and_article(api: APIClient, figures: dict[str, Figure]) -> None:
+def test_figures_list_filters_by_claim_and_article(
+    api: APIClient, figures: dict[str, Figure]
+) -> None:
     civilians = figures["civilians"]
     assert _ids(api, f"/api/v1/figures?claim={civilians.claim_id}") == [civilians.pk]
     assert _ids(api, f"/api/v1/figures?article={civilians.claim.article_id}") == [civilians.pk]
     row = api.get(f"/api/v1/figures?claim={civilians.claim_id}").json()["results"][0]
-    assert (row["claim_text"], row["article_id"]) == ("300 civilians were evacuated", civilians.claim.article_id)
+    assert (row["claim_text"], row["article_id"]) == (
+        "300 civilians were evacuated",
+        civilians.claim.article_id,
+    )
 
 
 def test_figures_list_pages_and_runs_the_same_queries_for_one_or_many(

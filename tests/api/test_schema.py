@@ -42,28 +42,62 @@ def test_the_schema_generates_without_warnings() -> None:
 @pytest.mark.parametrize(
     ("path", "method", "params"),
     [
-        ("/api/v1/articles", "get", {"status", "outlet", "published_from", "published_until", "cursor", "page_size"}),
+        (
+            "/api/v1/articles",
+            "get",
+            {"status", "outlet", "published_from", "published_until", "cursor", "page_size"},
+        ),
         ("/api/v1/articles", "post", {"Idempotency-Key"}),
         ("/api/v1/articles/{article_id}/reextract", "post", {"article_id"}),
-        ("/api/v1/claims", "get", {"source", "source_role", "source_kind", "min_reliability", "max_credibility",
-                                   "hedged", "verification_status", "flagged_figures", "article", "outlet",
-                                   "published_from", "published_until", "search", "ordering", "cursor"}),
+        (
+            "/api/v1/claims",
+            "get",
+            {
+                "source",
+                "source_role",
+                "source_kind",
+                "min_reliability",
+                "max_credibility",
+                "hedged",
+                "verification_status",
+                "flagged_figures",
+                "article",
+                "outlet",
+                "published_from",
+                "published_until",
+                "search",
+                "ordering",
+                "cursor",
+            },
+        ),
         ("/api/v1/claims/{claim_id}", "get", {"claim_id"}),
         ("/api/v1/claims/{claim_id}/graph", "get", {"claim_id", "depth", "format"}),
         ("/api/v1/graph", "get", {"source", "article", "since", "until", "format"}),
-        ("/api/v1/figures", "get", {"unit", "value_min", "value_max", "status", "claim", "article"}),
+        (
+            "/api/v1/figures",
+            "get",
+            {"unit", "value_min", "value_max", "status", "claim", "article"},
+        ),
         ("/api/v1/sources", "get", {"kind", "country", "reliability", "search"}),
         ("/api/v1/sources/{source_id}", "get", {"source_id"}),
-        ("/api/v1/sources/{source_id}/claims", "get", {"source_id", "source_role", "min_reliability", "search"}),
+        (
+            "/api/v1/sources/{source_id}/claims",
+            "get",
+            {"source_id", "source_role", "min_reliability", "search"},
+        ),
     ],
 )
-def test_every_endpoint_and_parameter_is_documented(path: str, method: str, params: set[str]) -> None:
+def test_every_endpoint_and_parameter_is_documented(
+    path: str, method: str, params: set[str]
+) -> None:
     operation = _schema()["paths"][path][method]
     assert operation.get("summary")
     documented = {p["name"]: p for p in operation.get("parameters", [])}
     assert params <= set(documented)
     for name in params - {"claim_id", "article_id", "source_id"}:
-        assert documented[name].get("description"), f"{name} of {method.upper()} {path} has no description"
+        assert documented[name].get("description"), (
+            f"{name} of {method.upper()} {path} has no description"
+        )
 
 
 @pytest.mark.django_db
@@ -74,9 +108,9 @@ def test_the_schema_and_its_docs_are_served_by_the_app(path: str) -> None:
 
 # ------------------------------------------------------------------------------ schemathesis
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema?format=json", get_wsgi_application()).include(
-    path_regex=OURS, method=["GET", "POST", "PATCH", "PUT"]
-)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema?format=json", get_wsgi_application()
+).include(path_regex=OURS, method=["GET", "POST", "PATCH", "PUT"])
 
 
 @pytest.fixture
@@ -102,21 +136,36 @@ def _editor_token() -> str:
 @pytest.fixture
 def seeded(in_process: None) -> None:
     """A little of everything, so generated ids and filters sometimes hit real rows."""
-    nis = make_source(name="National Intelligence Service", kind="intelligence", reliability="B",
-                      parent=make_source(name="Government", reliability="B"))
+    nis = make_source(
+        name="National Intelligence Service",
+        kind="intelligence",
+        reliability="B",
+        parent=make_source(name="Government", reliability="B"),
+    )
     SourceAlias.objects.create(source=nis, alias="NIS")
     outlet = make_source(name="Voice of America", kind="outlet")
-    first = make_claim(article=make_article(outlet=outlet), sources=[nis, make_source(name="Yonhap")])
+    first = make_claim(
+        article=make_article(outlet=outlet), sources=[nis, make_source(name="Yonhap")]
+    )
     second = make_claim(sources=[nis])
     Figure.objects.filter(claim=second).update(status="unconfirmed")
     make_claim_link(from_claim=second, to_claim=first)
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 def test_no_generated_request_gets_a_server_error(case: schemathesis.Case, seeded: None) -> None:
     # As an editor, so the editorial writes run their logic instead of stopping at 401.
     response = case.call(headers={"Authorization": f"Token {_editor_token()}"})
-    assert response.status_code < 500, f"{response.status_code} for {case.as_curl_command()}\n{response.text[:2000]}"
+    assert response.status_code < 500, (
+        f"{response.status_code} for {case.as_curl_command()}\n{response.text[:2000]}"
+    )

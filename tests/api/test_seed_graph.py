@@ -20,9 +20,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def relocation_claim() -> Claim:
-    article = make_article(body=SEED.read_text(), status=ArticleStatus.QUEUED, title="Kursk",
-                           outlet=make_source(name="Demo Wire", kind="outlet", reliability="C"),
-                           published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC))
+    article = make_article(
+        body=SEED.read_text(),
+        status=ArticleStatus.QUEUED,
+        title="Kursk",
+        outlet=make_source(name="Demo Wire", kind="outlet", reliability="C"),
+        published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC),
+    )
     assert claims_extract_for_article(article_id=article.pk, owner="t") == ExtractOutcome.DONE
     return Claim.objects.get(article=article, text__icontains="relocating thousands of soldiers")
 
@@ -33,13 +37,21 @@ def test_the_seed_relocation_claim_is_attributed_to_the_nis_relayed_by_yonhap(
     graph = api.get(f"/api/v1/claims/{relocation_claim.pk}/graph").json()
     names = {n["id"]: n.get("name") for n in graph["nodes"] if n["type"] == "source"}
     claim = f"claim:{relocation_claim.pk}"
-    origin = [e for e in graph["edges"] if e["type"] == "attributed_to" and e["from"] == claim and e["position"] == 0]
+    origin = [
+        e
+        for e in graph["edges"]
+        if e["type"] == "attributed_to" and e["from"] == claim and e["position"] == 0
+    ]
     assert [names[e["to"]] for e in origin] == ["National Intelligence Service"]
-    relays = {(names[e["from"]], names[e["to"]]) for e in graph["edges"] if e["type"] == "relayed_by"}
+    relays = {
+        (names[e["from"]], names[e["to"]]) for e in graph["edges"] if e["type"] == "relayed_by"
+    }
     # The registry's canonical name for Yonhap is "Yonhap News Agency".
     assert ("National Intelligence Service", "Yonhap News Agency") in relays
     assert ("Yonhap News Agency", "Demo Wire") in relays
-    published = [e["to"] for e in graph["edges"] if e["type"] == "published_in" and e["from"] == claim]
+    published = [
+        e["to"] for e in graph["edges"] if e["type"] == "published_in" and e["from"] == claim
+    ]
     assert published == [f"article:{relocation_claim.article_id}"]
 
 
@@ -55,5 +67,11 @@ def test_the_seed_graph_exports_to_prov_json_that_the_prov_library_reads_back(
     assert set(again["agent"]) == set(response.json()["agent"])
     labels = {record.get("prov:label") for record in again["agent"].values()}
     assert {"National Intelligence Service", "Yonhap News Agency", "Demo Wire"} <= labels
-    origin = [r for r in again["wasAttributedTo"].values() if r["prov:entity"] == f"pv:claim-{relocation_claim.pk}"]
-    assert [again["agent"][r["prov:agent"]]["prov:label"] for r in origin] == ["National Intelligence Service"]
+    origin = [
+        r
+        for r in again["wasAttributedTo"].values()
+        if r["prov:entity"] == f"pv:claim-{relocation_claim.pk}"
+    ]
+    assert [again["agent"][r["prov:agent"]]["prov:label"] for r in origin] == [
+        "National Intelligence Service"
+    ]

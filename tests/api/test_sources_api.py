@@ -15,11 +15,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agencies() -> dict[str, Source]:
     owner = make_source(name="Rossiya Segodnya", kind="state_media", country="RU", reliability="D")
-    ria = make_source(name="RIA Novosti", kind="state_media", country="RU", reliability="D",
-                      parent=owner, reliability_reason="State-owned agency.")
+    ria = make_source(
+        name="RIA Novosti",
+        kind="state_media",
+        country="RU",
+        reliability="D",
+        parent=owner,
+        reliability_reason="State-owned agency.",
+    )
     SourceAlias.objects.create(source=ria, alias="RIA")
-    nis = make_source(name="National Intelligence Service", kind="intelligence", country="KR",
-                      reliability="B")
+    nis = make_source(
+        name="National Intelligence Service", kind="intelligence", country="KR", reliability="B"
+    )
     yonhap = make_source(name="Yonhap", kind="news_agency", country="KR", reliability="B")
     make_claim(sources=[nis, yonhap])
     make_claim(sources=[nis, ria])
@@ -111,9 +118,12 @@ def test_claims_by_source_lists_claims_it_originated_or_relayed(
     originated = api.get(f"/api/v1/sources/{ria.pk}/claims?source_role=origin").json()["results"]
     relayed = api.get(f"/api/v1/sources/{ria.pk}/claims?source_role=relay").json()["results"]
     assert len(everything) == 2
-    assert [[link["source"]["name"] for link in r["chain"]] for r in originated] == [["RIA Novosti"]]
+    assert [[link["source"]["name"] for link in r["chain"]] for r in originated] == [
+        ["RIA Novosti"]
+    ]
     assert [[link["source"]["name"] for link in r["chain"]] for r in relayed] == [
-        ["National Intelligence Service", "RIA Novosti"]]
+        ["National Intelligence Service", "RIA Novosti"]
+    ]
 
 
 def test_claims_by_an_outlet_include_the_claims_it_published(api: APIClient) -> None:
@@ -135,8 +145,14 @@ def test_claims_by_source_runs_the_same_queries_for_one_or_many_claims(
     assert queries(url) == one
 
 
-@pytest.mark.parametrize("url", ["/api/v1/sources/987654", "/api/v1/sources/987654/claims",
-                                 "/api/v1/sources/99999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/sources/987654",
+        "/api/v1/sources/987654/claims",
+        "/api/v1/sources/99999999999999999999",
+    ],
+)
 def test_an_unknown_source_answers_404(api: APIClient, url: str) -> None:
     response = api.get(url)
     assert response.status_code == 404

@@ -43,7 +43,9 @@ def test_the_bare_source_page_has_the_api_source_pages_rows() -> None:
     synthetic_generate(claims=300, articles=30, sources=20)
     source = ClaimSource.objects.values_list("source_id", flat=True).order_by("source_id").first()
     api = APIClient().get(f"/api/v1/claims?source={source}").json()["results"]
-    bare = orjson.loads(claims_bare(RequestFactory().get("/", {"source": source})).content)["results"]
+    bare = orjson.loads(claims_bare(RequestFactory().get("/", {"source": source})).content)[
+        "results"
+    ]
     assert len(api) > 1
     assert [c["id"] for c in bare] == [c["id"] for c in api]
     assert [[x["source"]["id"] for x in c["chain"]] for c in bare] == [

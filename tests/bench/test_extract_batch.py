@@ -188,7 +188,9 @@ def _leased(articles: list[Article], owner: str) -> dict[int, object]:
 
 
 def test_storing_a_batch_takes_as_many_queries_for_six_articles_as_for_two() -> None:
-    claims_store_extractions(owner="warm", results=_leased(queued(2), "warm"))  # its sources exist now
+    claims_store_extractions(
+        owner="warm", results=_leased(queued(2), "warm")
+    )  # its sources exist now
     counts = []
     for n in (2, 6):
         results = _leased(queued(n), f"b{n}")
@@ -212,7 +214,9 @@ def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_pa
     link = make_claim_link(from_claim=other, to_claim=replaced)
     Article.objects.filter(pk__in=[relinked.pk, plain.pk]).update(status=ArticleStatus.QUEUED)
     enqueued: list[dict[int, list[int]]] = []
-    monkeypatch.setattr("claims.dispatch.enqueue_matching", lambda *, articles: enqueued.append(articles))
+    monkeypatch.setattr(
+        "claims.dispatch.enqueue_matching", lambda *, articles: enqueued.append(articles)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         outcomes = claims_extract_for_articles(article_ids=[relinked.pk, plain.pk], owner="again")
     assert outcomes == {relinked.pk: ExtractOutcome.DONE, plain.pk: ExtractOutcome.DONE}
@@ -243,16 +247,21 @@ def _in_another_connection(work) -> tuple[threading.Thread, list[object]]:  # ty
 def test_a_batch_commits_its_new_sources_before_it_waits_on_its_articles() -> None:
     # Regression: sources were created inside the batch's transaction, so a second worker
     # creating the same new source waited on its unique index until the whole batch committed.
-    article = make_article(body="The Lowland Water Authority said on Monday that 40 pumps had failed.",
-                           status=ArticleStatus.QUEUED)
+    article = make_article(
+        body="The Lowland Water Authority said on Monday that 40 pumps had failed.",
+        status=ArticleStatus.QUEUED,
+    )
     results = _leased([article], "b1")
     [name] = {ref.name for claim in results[article.pk].claims for ref in claim.sources}  # type: ignore[attr-defined]
-    assert "Lowland Water Authority" in name and not Source.objects.filter(name__iexact=name).exists()
+    assert (
+        "Lowland Water Authority" in name and not Source.objects.filter(name__iexact=name).exists()
+    )
     with transaction.atomic():
         # Another transaction holds the article's row, so the batch's transaction waits on it.
         Article.objects.select_for_update().get(pk=article.pk)
         worker, outcome = _in_another_connection(
-            lambda: claims_store_extractions(owner="b1", results=results)[article.pk])
+            lambda: claims_store_extractions(owner="b1", results=results)[article.pk]
+        )
         wait_for(lambda: Source.objects.filter(name__iexact=name).exists(), timeout=15)
         assert worker.is_alive() and not outcome
     worker.join(30)
@@ -286,9 +295,13 @@ def test_the_reconciler_skips_an_article_a_worker_holds_instead_of_waiting_for_i
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_skips_a_given_article_another_transaction_holds_instead_of_waiting_for_it() -> None:
+def test_a_batch_skips_a_given_article_another_transaction_holds_instead_of_waiting_for_it() -> (
+    None
+):
     held, free = queued(2)
-    [taken] = _runs_while_held(held, lambda: articles_claim_batch_for_extraction(
-        article_ids=[held.pk, free.pk], owner="b1"))
+    [taken] = _runs_while_held(
+        held,
+        lambda: articles_claim_batch_for_extraction(article_ids=[held.pk, free.pk], owner="b1"),
+    )
     assert [a.pk for a in taken] == [free.pk]  # type: ignore[attr-defined]
     assert Article.objects.get(pk=held.pk).status == ArticleStatus.QUEUED

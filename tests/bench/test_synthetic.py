@@ -155,8 +155,24 @@ def test_the_stored_sort_keys_and_vector_are_what_the_services_would_compute(gen
     ids = list(Claim.objects.values_list("pk", flat=True))
     assert scalar("SELECT count(*) FROM claims_claim WHERE corroboration > 0") > 0
     assert scalar("SELECT count(DISTINCT weakest_reliability) FROM claims_claim") > 1
-    entries = set(ClaimSource.objects.values_list("claim_id", "source_id", "published_sort", "origin", "relay"))
+    entries = set(
+        ClaimSource.objects.values_list(
+            "claim_id", "source_id", "published_sort", "origin", "relay"
+        )
+    )
     assert len(entries) > len(ids)
     assert claims_refresh_sort_keys(claim_ids=ids) == 0
-    assert set(ClaimSource.objects.values_list("claim_id", "source_id", "published_sort", "origin", "relay")) == entries
-    assert scalar("SELECT count(*) FROM claims_claim WHERE search_vector IS NULL OR search_vector = ''") == 0
+    assert (
+        set(
+            ClaimSource.objects.values_list(
+                "claim_id", "source_id", "published_sort", "origin", "relay"
+            )
+        )
+        == entries
+    )
+    assert (
+        scalar(
+            "SELECT count(*) FROM claims_claim WHERE search_vector IS NULL OR search_vector = ''"
+        )
+        == 0
+    )

@@ -29,7 +29,10 @@ def test_an_analyst_submits_the_seed_article_and_follows_a_claim_to_its_chain(
     # The status updates live, then the page reloads itself with the claims.
     page.wait_for_url("**/articles/*")
     article = Article.objects.get()
-    wait_for(lambda: Article.objects.filter(pk=article.pk, status=ArticleStatus.DONE).exists(), timeout=90)
+    wait_for(
+        lambda: Article.objects.filter(pk=article.pk, status=ArticleStatus.DONE).exists(),
+        timeout=90,
+    )
     page.get_by_text("Status: Done").wait_for(timeout=30_000)
     highlights = page.locator("mark.hl")
     assert highlights.count() == Claim.objects.filter(article=article).count() > 0
@@ -77,8 +80,12 @@ def test_article_text_full_of_html_and_script_renders_as_text(live_server, page)
 
     evil = '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2"> Officials said 5 boats sank.'
     article = make_article(body=evil, title="<script>window.pwned=3</script>")
-    make_claim(article=article, text=evil, sources=[make_source(name="<b onmouseover=alert(1)>Agency</b>")])
+    make_claim(
+        article=article, text=evil, sources=[make_source(name="<b onmouseover=alert(1)>Agency</b>")]
+    )
     for path in ("/", f"/articles/{article.pk}"):
         page.goto(live_server.url + path)
         assert page.evaluate("window.pwned") is None
-        assert "<script>window.pwned = 1</script>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
+        assert "<script>window.pwned = 1</script>" in page.content().replace("&lt;", "<").replace(
+            "&gt;", ">"
+        )

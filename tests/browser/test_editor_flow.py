@@ -27,8 +27,11 @@ def _sign_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
 
 def test_an_editor_flags_a_figure_from_the_review_queue(live_server, page, shot) -> None:  # type: ignore[no-untyped-def]
     officials = make_source(name="Officials", kind="unnamed", reliability="F")
-    claim = make_claim(article=make_article(body="Officials said 5,000 troops arrived."),
-                       text="Officials said 5,000 troops arrived.", sources=[officials])
+    claim = make_claim(
+        article=make_article(body="Officials said 5,000 troops arrived."),
+        text="Officials said 5,000 troops arrived.",
+        sources=[officials],
+    )
     figure = claim.figures.get()
     _sign_in(page, live_server)
     page.get_by_role("link", name="Review queue").click()
@@ -52,7 +55,9 @@ def test_an_editor_rates_a_source_and_sees_it_in_the_history(live_server, page, 
     shot(page, "08-source-rated")
     assert Source.objects.get(pk=source.pk).reliability == "E"
     history = page.locator(".history").inner_text()
-    assert "source.rate" in history and "Repeatedly published fabricated casualty figures" in history
+    assert (
+        "source.rate" in history and "Repeatedly published fabricated casualty figures" in history
+    )
 
 
 def test_an_editor_corrects_a_chain_on_the_claim_page(live_server, page, shot) -> None:  # type: ignore[no-untyped-def]
@@ -67,5 +72,9 @@ def test_an_editor_corrects_a_chain_on_the_claim_page(live_server, page, shot) -
     labels = page.locator("svg.chain-svg .node-label").all_text_contents()
     shot(page, "09-chain-corrected")
     assert labels[0] == "the NIS" and labels[1] == "Yonhap"
-    chain = list(Attribution.objects.filter(claim=claim).order_by("position").values_list("mention", flat=True))
+    chain = list(
+        Attribution.objects.filter(claim=claim)
+        .order_by("position")
+        .values_list("mention", flat=True)
+    )
     assert chain == ["the NIS", "Yonhap"]

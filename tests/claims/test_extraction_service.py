@@ -40,7 +40,7 @@ def test_extracting_an_article_stores_its_claims_and_marks_it_done() -> None:
     claims = list(Claim.objects.filter(article=article).order_by("start"))
     assert claims
     assert all(c.extractor_version == article.extractor_version for c in claims)
-    assert all(article.body[c.start:c.end] == c.text for c in claims)
+    assert all(article.body[c.start : c.end] == c.text for c in claims)
     assert Figure.objects.filter(claim__article=article, value=1200).exists()
 
 
@@ -48,7 +48,11 @@ def test_the_seed_article_claim_about_relocating_soldiers_has_the_nis_then_yonha
     article = _queued(body=SEED.read_text(encoding="utf-8"))
     claims_extract_for_article(article_id=article.pk, owner="t1")
     claim = Claim.objects.get(article=article, text__contains="relocating thousands of soldiers")
-    chain = list(Attribution.objects.filter(claim=claim).order_by("position").values_list("source__name", flat=True))
+    chain = list(
+        Attribution.objects.filter(claim=claim)
+        .order_by("position")
+        .values_list("source__name", flat=True)
+    )
     assert len(chain) == 2
     assert "Intelligence" in chain[0] or chain[0] == "NIS"
     assert "Yonhap" in chain[1]
@@ -106,12 +110,20 @@ def test_an_expired_lease_can_be_taken_over_and_the_old_worker_cannot_write() ->
 
     article = _queued()
     assert article_claim_for_extraction(article_id=article.pk, owner="slow") is not None
-    Article.objects.filter(pk=article.pk).update(lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
+    Article.objects.filter(pk=article.pk).update(
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert article_claim_for_extraction(article_id=article.pk, owner="fast") is not None
     result = get_extractor().extract(article.body)
-    assert claims_store_extraction(article_id=article.pk, owner="slow", result=result) == ExtractOutcome.LOST_LEASE
+    assert (
+        claims_store_extraction(article_id=article.pk, owner="slow", result=result)
+        == ExtractOutcome.LOST_LEASE
+    )
     assert not Claim.objects.filter(article=article).exists()
-    assert claims_store_extraction(article_id=article.pk, owner="fast", result=result) == ExtractOutcome.DONE
+    assert (
+        claims_store_extraction(article_id=article.pk, owner="fast", result=result)
+        == ExtractOutcome.DONE
+    )
 
 
 class _BrokenExtractor:
@@ -119,7 +131,9 @@ class _BrokenExtractor:
         raise RuntimeError("model exploded")
 
 
-def test_a_failed_extraction_records_the_error_and_requeues_while_attempts_remain(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_extraction_records_the_error_and_requeues_while_attempts_remain(
+    monkeypatch,
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("claims.services.get_extractor", lambda: _BrokenExtractor())
     article = _queued()
     with pytest.raises(RetryableExtractionError):
@@ -149,8 +163,14 @@ def test_the_store_gives_every_field_it_does_not_write_its_model_default() -> No
     claim = Claim.objects.filter(article=article).order_by("start").first()
     assert claim is not None
     defaults = Claim(article=article)
-    for field in ("verification_status", "version", "edited", "credibility_override",
-                  "independent_origins", "corroboration"):
+    for field in (
+        "verification_status",
+        "version",
+        "edited",
+        "credibility_override",
+        "independent_origins",
+        "corroboration",
+    ):
         assert getattr(claim, field) == getattr(defaults, field), field
     assert claim.created_at >= before
     assert Claim.objects.filter(pk=claim.pk, search_vector="troops").exists()
@@ -158,8 +178,10 @@ def test_the_store_gives_every_field_it_does_not_write_its_model_default() -> No
 
 
 def test_the_store_writes_quotes_percent_signs_and_backslashes_as_written() -> None:
-    body = ("The ministry said on Monday that 40% of the 1,200 troops in O'Brien\\Ridge had left.\n"
-            'According to Reuters, the "withdrawal" was expected to last several weeks.')
+    body = (
+        "The ministry said on Monday that 40% of the 1,200 troops in O'Brien\\Ridge had left.\n"
+        'According to Reuters, the "withdrawal" was expected to last several weeks.'
+    )
     article = _queued(body=body)
     claims_extract_for_article(article_id=article.pk, owner="t1")
     texts = list(Claim.objects.filter(article=article).values_list("text", flat=True))
@@ -174,7 +196,10 @@ def test_the_extraction_writes_each_claims_source_entries_as_the_refresh_derives
 
     # A dated article of an outlet, the seed's two-hop chains under another outlet, an undated
     # article of none.
-    reuters, yonhap = make_source(name="Reuters", kind="news_agency"), make_source(name="Yonhap", kind="news_agency")
+    reuters, yonhap = (
+        make_source(name="Reuters", kind="news_agency"),
+        make_source(name="Yonhap", kind="news_agency"),
+    )
     articles = [
         _queued(outlet=reuters, published_at=dt.datetime(2024, 11, 8, 12, tzinfo=dt.UTC)),
         _queued(body=SEED.read_text(encoding="utf-8"), outlet=yonhap),
@@ -186,7 +211,9 @@ def test_the_extraction_writes_each_claims_source_entries_as_the_refresh_derives
     written = set(ClaimSource.objects.values_list(*columns))
     assert len(written) > 10
     assert {(source, origin, relay) for _, source, _, origin, relay in written} >= {
-        (yonhap.pk, False, True), (reuters.pk, False, True)}
+        (yonhap.pk, False, True),
+        (reuters.pk, False, True),
+    }
     ClaimSource.objects.all().delete()
     claims_refresh_sources(claim_ids=Claim.objects.values_list("pk", flat=True))
     assert set(ClaimSource.objects.values_list(*columns)) == written

@@ -25,9 +25,13 @@ def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     return calls
 
 
-def test_it_reenqueues_articles_left_queued_past_the_grace_period(enqueued: list[int], settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_reenqueues_articles_left_queued_past_the_grace_period(
+    enqueued: list[int], settings
+) -> None:  # type: ignore[no-untyped-def]
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 60
-    old = make_article(status=ArticleStatus.QUEUED, enqueued_at=timezone.now() - dt.timedelta(minutes=5))
+    old = make_article(
+        status=ArticleStatus.QUEUED, enqueued_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     fresh = make_article(status=ArticleStatus.QUEUED, enqueued_at=timezone.now())
     make_article(status=ArticleStatus.DONE)
     report = articles_reconcile()
@@ -36,12 +40,20 @@ def test_it_reenqueues_articles_left_queued_past_the_grace_period(enqueued: list
     assert fresh.pk not in enqueued
 
 
-def test_it_releases_expired_leases_and_reenqueues_those_articles(enqueued: list[int], settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_releases_expired_leases_and_reenqueues_those_articles(
+    enqueued: list[int], settings
+) -> None:  # type: ignore[no-untyped-def]
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
-    stuck = make_article(status=ArticleStatus.PROCESSING, lease_owner="dead-worker",
-                         lease_expires_at=timezone.now() - dt.timedelta(seconds=1))
-    live = make_article(status=ArticleStatus.PROCESSING, lease_owner="live-worker",
-                        lease_expires_at=timezone.now() + dt.timedelta(minutes=5))
+    stuck = make_article(
+        status=ArticleStatus.PROCESSING,
+        lease_owner="dead-worker",
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    live = make_article(
+        status=ArticleStatus.PROCESSING,
+        lease_owner="live-worker",
+        lease_expires_at=timezone.now() + dt.timedelta(minutes=5),
+    )
     report = articles_reconcile()
     assert report.requeued == 1
     assert enqueued == [stuck.pk]

@@ -56,13 +56,22 @@ def test_rating_a_source_moves_its_claims_in_the_reliability_filter(editor: User
     best = set(claim_list(filters=ClaimFilters(min_reliability="B")).values_list("pk", flat=True))
     assert {in_chain.pk, published.pk} <= best
 
-    source_rate(actor=editor, source_id=source.pk, expected_version=None, reliability="E",
-                reason="Repeatedly wrong about casualty figures.")
+    source_rate(
+        actor=editor,
+        source_id=source.pk,
+        expected_version=None,
+        reliability="E",
+        reason="Repeatedly wrong about casualty figures.",
+    )
 
-    assert set(Claim.objects.filter(pk__in=[in_chain.pk, published.pk]).values_list(
-        "weakest_reliability", flat=True)) == {"E"}
+    assert set(
+        Claim.objects.filter(pk__in=[in_chain.pk, published.pk]).values_list(
+            "weakest_reliability", flat=True
+        )
+    ) == {"E"}
     assert not {in_chain.pk, published.pk} & set(
-        claim_list(filters=ClaimFilters(min_reliability="B")).values_list("pk", flat=True))
+        claim_list(filters=ClaimFilters(min_reliability="B")).values_list("pk", flat=True)
+    )
 
 
 def test_rejecting_a_link_lowers_the_corroboration_of_both_claims(editor: User) -> None:
@@ -74,14 +83,19 @@ def test_rejecting_a_link_lowers_the_corroboration_of_both_claims(editor: User) 
 
     assert link.__class__.objects.get(pk=link.pk).status == LinkStatus.REJECTED
     assert Claim.objects.get(pk=a.pk).corroboration == Claim.objects.get(pk=b.pk).corroboration == 0
-    ordered = list(claim_list(filters=ClaimFilters(ordering="-corroboration")).values_list("pk", flat=True))
+    ordered = list(
+        claim_list(filters=ClaimFilters(ordering="-corroboration")).values_list("pk", flat=True)
+    )
     assert ordered[:2] == sorted([a.pk, b.pk], reverse=True)  # ties: newest publication, then id
 
 
 def test_changing_an_articles_publication_time_moves_its_claims_in_the_list() -> None:
     old = make_claim(article=make_article(published_at=WHEN))
     new = make_claim(article=make_article(published_at=WHEN + dt.timedelta(days=1)))
-    assert list(claim_list(filters=ClaimFilters()).values_list("pk", flat=True))[:2] == [new.pk, old.pk]
+    assert list(claim_list(filters=ClaimFilters()).values_list("pk", flat=True))[:2] == [
+        new.pk,
+        old.pk,
+    ]
 
     later = WHEN + dt.timedelta(days=30)
     Article.objects.filter(pk=old.article_id).update(published_at=later)
@@ -89,7 +103,10 @@ def test_changing_an_articles_publication_time_moves_its_claims_in_the_list() ->
 
     moved = Claim.objects.get(pk=old.pk)
     assert (moved.published_sort, moved.published_on) == (later, later.date())
-    assert list(claim_list(filters=ClaimFilters()).values_list("pk", flat=True))[:2] == [old.pk, new.pk]
+    assert list(claim_list(filters=ClaimFilters()).values_list("pk", flat=True))[:2] == [
+        old.pk,
+        new.pk,
+    ]
     in_range = ClaimFilters(published_from=later.date(), published_until=later.date())
     assert list(claim_list(filters=in_range).values_list("pk", flat=True)) == [old.pk]
 
@@ -102,7 +119,9 @@ def test_an_undated_claim_is_in_no_publication_range() -> None:
     assert undated.pk in set(claim_list(filters=ClaimFilters()).values_list("pk", flat=True))
 
 
-def test_recomputing_sort_keys_leaves_no_audit_rows_and_audit_rows_leave_out_the_vector(editor: User) -> None:
+def test_recomputing_sort_keys_leaves_no_audit_rows_and_audit_rows_leave_out_the_vector(
+    editor: User,
+) -> None:
     a, b = make_claim(), make_claim()
     make_claim_link(from_claim=a, to_claim=b)
     before = AuditChange.objects.count()
@@ -117,7 +136,9 @@ def test_recomputing_sort_keys_leaves_no_audit_rows_and_audit_rows_leave_out_the
 
 def test_search_reads_the_stored_vector_which_follows_the_text() -> None:
     claim = make_claim(text="Officials said the ceasefire held overnight.")
-    assert list(claim_list(filters=ClaimFilters(search="ceasefire")).values_list("pk", flat=True)) == [claim.pk]
+    assert list(
+        claim_list(filters=ClaimFilters(search="ceasefire")).values_list("pk", flat=True)
+    ) == [claim.pk]
     Claim.objects.filter(pk=claim.pk).update(text="Officials said the truce held overnight.")
     assert not claim_list(filters=ClaimFilters(search="ceasefire")).exists()
     assert claim_list(filters=ClaimFilters(search="truce")).exists()
@@ -135,11 +156,28 @@ def test_every_list_ordering_has_an_index_in_its_exact_order() -> None:
         assert fields in indexes or reversed_(fields) in indexes, ordering
 
 
-@pytest.mark.parametrize("query", ["ceasefire", '"grain exports" Odesa', "ceasefire -Gaza", "hostages OR prisoners",
-                                   "nothing-like-this"])
-def test_search_finds_the_same_claims_whether_it_walks_the_list_or_reads_the_index(query: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    texts = ["The ceasefire held in Gaza.", "The ceasefire held in Kherson.", "Grain exports from Odesa resumed.",
-             "Odesa saw grain and exports.", "Hostages were freed.", "Prisoners were exchanged.", "Nothing happened."]
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ceasefire",
+        '"grain exports" Odesa',
+        "ceasefire -Gaza",
+        "hostages OR prisoners",
+        "nothing-like-this",
+    ],
+)
+def test_search_finds_the_same_claims_whether_it_walks_the_list_or_reads_the_index(
+    query: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    texts = [
+        "The ceasefire held in Gaza.",
+        "The ceasefire held in Kherson.",
+        "Grain exports from Odesa resumed.",
+        "Odesa saw grain and exports.",
+        "Hostages were freed.",
+        "Prisoners were exchanged.",
+        "Nothing happened.",
+    ]
     for day, text in enumerate(texts, start=1):
         make_claim(article=make_article(published_at=WHEN + dt.timedelta(days=day)), text=text)
 

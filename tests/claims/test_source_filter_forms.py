@@ -18,7 +18,11 @@ EXPECTED = {  # which of the four claims below each role finds for Yonhap
 
 @pytest.mark.parametrize("role", list(SourceRole))
 def test_one_source_and_a_name_shared_by_several_find_the_same_claims(role: SourceRole) -> None:
-    nis, yonhap, other = make_source(name="NIS"), make_source(name="Yonhap"), make_source(name="Other")
+    nis, yonhap, other = (
+        make_source(name="NIS"),
+        make_source(name="Yonhap"),
+        make_source(name="Other"),
+    )
     claims = {
         "nis-yonhap": make_claim(sources=[nis, yonhap]),
         "yonhap": make_claim(sources=[yonhap]),
@@ -28,7 +32,11 @@ def test_one_source_and_a_name_shared_by_several_find_the_same_claims(role: Sour
     expected = {claims[name].pk for name in EXPECTED[role]}
 
     def found(**filters: object) -> list[int]:
-        return list(claim_list(filters=ClaimFilters(source_role=role, **filters)).values_list("pk", flat=True))
+        return list(
+            claim_list(filters=ClaimFilters(source_role=role, **filters)).values_list(
+                "pk", flat=True
+            )
+        )
 
     by_id = found(source_id=yonhap.pk)  # one source: the ordered join
     assert set(by_id) == expected and len(by_id) == len(expected)
@@ -44,7 +52,9 @@ def test_a_source_twice_in_one_chain_lists_the_claim_once() -> None:
     assert ClaimSource.objects.filter(claim=claim, source=officials).count() == 1
     entry = ClaimSource.objects.get(claim=claim, source=officials)
     assert entry.origin and entry.relay
-    assert list(claim_list(filters=ClaimFilters(source_id=officials.pk)).values_list("pk", flat=True)) == [claim.pk]
+    assert list(
+        claim_list(filters=ClaimFilters(source_id=officials.pk)).values_list("pk", flat=True)
+    ) == [claim.pk]
 
 
 def test_the_source_list_is_newest_first_and_pages_with_the_cursor() -> None:
@@ -54,8 +64,13 @@ def test_the_source_list_is_newest_first_and_pages_with_the_cursor() -> None:
 
     source = make_source(name="Tass")
     days = [5, 1, 9, 3, 7]
-    made = {day: make_claim(article=make_article(published_at=dt.datetime(2024, 1, day, tzinfo=dt.UTC)),
-                            sources=[source]) for day in days}
+    made = {
+        day: make_claim(
+            article=make_article(published_at=dt.datetime(2024, 1, day, tzinfo=dt.UTC)),
+            sources=[source],
+        )
+        for day in days
+    }
     api, seen, url = APIClient(), [], f"/api/v1/claims?source={source.pk}&page_size=2"
     while url:
         body = api.get(url).json()

@@ -25,23 +25,36 @@ def _client(role: Role) -> Client:
 def _actions(claim: Claim, source: Source) -> list[tuple[str, dict[str, str]]]:
     figure = claim.figures.get()
     return [
-        (f"/claims/{claim.pk}/edit", {"op": "verification", "status": "disputed", "reason": "r", "version": "1"}),
-        (f"/claims/{claim.pk}/edit", {"op": "chain", "chain": "Yonhap\nReuters", "reason": "r", "version": "1"}),
+        (
+            f"/claims/{claim.pk}/edit",
+            {"op": "verification", "status": "disputed", "reason": "r", "version": "1"},
+        ),
+        (
+            f"/claims/{claim.pk}/edit",
+            {"op": "chain", "chain": "Yonhap\nReuters", "reason": "r", "version": "1"},
+        ),
         (f"/figures/{figure.pk}/review", {"action": "flag", "reason": "r", "version": "1"}),
-        (f"/sources/{source.pk}/edit", {"op": "rate", "reliability": "A", "reason": "r", "version": "1"}),
+        (
+            f"/sources/{source.pk}/edit",
+            {"op": "rate", "reliability": "A", "reason": "r", "version": "1"},
+        ),
         (f"/sources/{source.pk}/edit", {"op": "alias", "alias": "The Agency", "reason": "r"}),
     ]
 
 
-@pytest.mark.parametrize(("role", "allowed", "message"), [
-    (Role.ANONYMOUS, False, "Sign in as an editor"),
-    (Role.ANALYST, False, "Only editors"),
-    (Role.EDITOR, True, "Saved"),
-    (Role.ADMIN, True, "Saved"),
-])
+@pytest.mark.parametrize(
+    ("role", "allowed", "message"),
+    [
+        (Role.ANONYMOUS, False, "Sign in as an editor"),
+        (Role.ANALYST, False, "Only editors"),
+        (Role.EDITOR, True, "Saved"),
+        (Role.ADMIN, True, "Saved"),
+    ],
+)
 @pytest.mark.parametrize("index", range(5))
-def test_page_actions_are_allowed_to_editors_only_with_a_clear_message(role: Role, allowed: bool, message: str,
-                                                                       index: int) -> None:
+def test_page_actions_are_allowed_to_editors_only_with_a_clear_message(
+    role: Role, allowed: bool, message: str, index: int
+) -> None:
     source = make_source(name="Agency X", reliability="C")
     claim = make_claim(sources=[source])
     url, data = _actions(claim, source)[index]
@@ -49,8 +62,11 @@ def test_page_actions_are_allowed_to_editors_only_with_a_clear_message(role: Rol
     assert response.status_code == 302
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(message in t or (allowed and "Figure" in t) for t in texts), texts
-    changed = (Claim.objects.get(pk=claim.pk).version > 1 or Source.objects.get(pk=source.pk).version > 1
-               or Figure.objects.filter(status="unconfirmed").exists())
+    changed = (
+        Claim.objects.get(pk=claim.pk).version > 1
+        or Source.objects.get(pk=source.pk).version > 1
+        or Figure.objects.filter(status="unconfirmed").exists()
+    )
     assert changed == allowed
 
 
@@ -70,17 +86,28 @@ def test_a_stale_form_shows_the_newer_value() -> None:
     client = _client(Role.EDITOR)
     data = {"op": "verification", "status": "disputed", "reason": "first", "version": "1"}
     client.post(f"/claims/{claim.pk}/edit", data)
-    response = client.post(f"/claims/{claim.pk}/edit", {**data, "status": "confirmed", "reason": "second"})
+    response = client.post(
+        f"/claims/{claim.pk}/edit", {**data, "status": "confirmed", "reason": "second"}
+    )
     texts = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("changed by someone else" in t and "verification status: disputed" in t for t in texts), texts
+    assert any(
+        "changed by someone else" in t and "verification status: disputed" in t for t in texts
+    ), texts
     assert Claim.objects.get(pk=claim.pk).verification_status == "disputed"
 
 
 def test_the_claim_page_shows_its_history_with_before_and_after() -> None:
     claim = make_claim()
     client = _client(Role.EDITOR)
-    client.post(f"/claims/{claim.pk}/edit", {"op": "verification", "status": "disputed",
-                                             "reason": "The army denied it", "version": "1"})
+    client.post(
+        f"/claims/{claim.pk}/edit",
+        {
+            "op": "verification",
+            "status": "disputed",
+            "reason": "The army denied it",
+            "version": "1",
+        },
+    )
     page = client.get(f"/claims/{claim.pk}").content.decode()
     assert "claim.verification" in page and "The army denied it" in page
     assert "<del>unverified</del> → <ins>disputed</ins>" in page
@@ -105,8 +132,10 @@ def test_the_review_queue_runs_a_fixed_number_of_queries_whatever_its_length() -
 def test_a_redirect_after_review_never_leaves_the_site() -> None:
     claim = make_claim(sources=[make_source(kind="unnamed")])
     figure = claim.figures.get()
-    response = _client(Role.EDITOR).post(f"/figures/{figure.pk}/review", {
-        "action": "dismiss", "version": "1", "next": "https://evil.example/phish"})
+    response = _client(Role.EDITOR).post(
+        f"/figures/{figure.pk}/review",
+        {"action": "dismiss", "version": "1", "next": "https://evil.example/phish"},
+    )
     assert response["Location"] == "/review"
 
 

@@ -34,7 +34,11 @@ def private_pg() -> Iterator[PrivatePostgres]:
         pg.init()
         pg.start()
         pg.execute("CREATE DATABASE faults_template")
-        manage("migrate", "--no-input", env=app_env(database_url=pg.url("faults_template"), broker_url=""))
+        manage(
+            "migrate",
+            "--no-input",
+            env=app_env(database_url=pg.url("faults_template"), broker_url=""),
+        )
         yield pg
     finally:
         pg.destroy()

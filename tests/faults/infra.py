@@ -38,8 +38,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], object], *, timeout: float, interval: float = 0.2,
-               what: str = "condition") -> object:
+def wait_until(
+    predicate: Callable[[], object],
+    *,
+    timeout: float,
+    interval: float = 0.2,
+    what: str = "condition",
+) -> object:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -71,9 +76,23 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(self.ping, timeout=15, what="private Redis up")
 
@@ -114,22 +133,53 @@ class PrivatePostgres:
 
     def _run(self, *args: str, timeout: float = 60) -> None:
         kwargs: dict[str, object] = {"user": PG_USER} if self._as_user else {}
-        subprocess.run([str(PG_BIN / args[0]), *args[1:]], check=True, timeout=timeout,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir, **kwargs)  # type: ignore[call-overload]
+        subprocess.run(
+            [str(PG_BIN / args[0]), *args[1:]],
+            check=True,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.dir,
+            **kwargs,
+        )  # type: ignore[call-overload]
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.pgdata), "--auth=trust", "-U", "postgres",
-                  "--encoding=UTF8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.pgdata),
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "--encoding=UTF8",
+            "--no-sync",
+        )
         with open(self.pgdata / "postgresql.conf", "a") as conf:
-            conf.write("\nfsync = off\nfull_page_writes = off\nmax_connections = 60\n"
-                       "shared_buffers = 32MB\n")
+            conf.write(
+                "\nfsync = off\nfull_page_writes = off\nmax_connections = 60\n"
+                "shared_buffers = 32MB\n"
+            )
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-l", str(self.log),
-                  "-o", f"-p {self.port} -h 127.0.0.1 -k {self.dir}", "start", timeout=90)
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.pgdata),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.log),
+            "-o",
+            f"-p {self.port} -h 127.0.0.1 -k {self.dir}",
+            "start",
+            timeout=90,
+        )
 
     def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop", timeout=90)
+        self._run(
+            "pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "-m", mode, "stop", timeout=90
+        )
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
@@ -160,25 +210,41 @@ def app_env(*, database_url: str, broker_url: str, **extra: str) -> dict[str, st
     # Inherits CELERY_TASK_DEFAULT_QUEUE, this test run's own queue (tests/conftest.py), so a
     # worker on the shared Redis db takes only this run's tasks.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_ALLOW"))}
-    env.update({"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url, "DEBUG": "1",
-                "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "DEBUG": "1",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra)
     return env
 
 
 def manage(*args: str, env: Mapping[str, str], timeout: float = 300) -> str:
-    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=dict(env), timeout=timeout,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=dict(env),
+        timeout=timeout,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
-        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+        raise AssertionError(
+            f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
     return done.stdout
 
 
 class Worker:
     """A real Celery worker (prefork) in its own process group, so the whole of it can be killed."""
 
-    def __init__(self, *, env: Mapping[str, str], log: Path, concurrency: int = 1,
-                 name: str = "faults") -> None:
+    def __init__(
+        self, *, env: Mapping[str, str], log: Path, concurrency: int = 1, name: str = "faults"
+    ) -> None:
         self.env, self.log, self.concurrency, self.name = dict(env), log, concurrency, name
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -189,21 +255,37 @@ class Worker:
         out = open(self.log, "ab")  # noqa: SIM115 - the child process owns it
         # With FAULTS_CELERY_CONF in the environment the launcher overrides the broker's
         # configuration (a tiny visibility timeout, task routes); otherwise the plain celery command.
-        command = ([PYTHON, "-m", "tests.faults.launch_worker"]
-                   if "FAULTS_CELERY_CONF" in self.env
-                   else [PYTHON, "-m", "celery", "-A", "provenance", "worker"])
+        command = (
+            [PYTHON, "-m", "tests.faults.launch_worker"]
+            if "FAULTS_CELERY_CONF" in self.env
+            else [PYTHON, "-m", "celery", "-A", "provenance", "worker"]
+        )
         self.proc = subprocess.Popen(
-            [*command, f"--concurrency={self.concurrency}",
-             "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"{self.name}-{os.getpid()}-{self.starts}@%h"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                *command,
+                f"--concurrency={self.concurrency}",
+                "--pool=prefork",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.name}-{os.getpid()}-{self.starts}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         out.close()
 
         def ready() -> bool:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise AssertionError("The worker exited:\n" + self.log.read_text(errors="replace")[-3000:])
+                raise AssertionError(
+                    "The worker exited:\n" + self.log.read_text(errors="replace")[-3000:]
+                )
             with open(self.log, "rb") as f:
                 f.seek(offset)
                 return b" ready." in f.read()
@@ -254,7 +336,9 @@ class Worker:
 class Server:
     """gunicorn serving the app on a loopback port."""
 
-    def __init__(self, *, env: Mapping[str, str], log: Path, workers: int = 2, threads: int = 1) -> None:
+    def __init__(
+        self, *, env: Mapping[str, str], log: Path, workers: int = 2, threads: int = 1
+    ) -> None:
         self.env, self.log = dict(env), log
         self.port = free_port()
         self.workers, self.threads = workers, threads
@@ -267,17 +351,34 @@ class Server:
     def start(self) -> None:
         out = open(self.log, "ab")  # noqa: SIM115 - the child process owns it
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "provenance.wsgi:application", "-b", f"127.0.0.1:{self.port}",
-             "-w", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
-             "--graceful-timeout", "5"],
-            cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(VENV_BIN / "gunicorn"),
+                "provenance.wsgi:application",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         out.close()
 
         def up() -> bool:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise AssertionError("gunicorn exited:\n" + self.log.read_text(errors="replace")[-3000:])
+                raise AssertionError(
+                    "gunicorn exited:\n" + self.log.read_text(errors="replace")[-3000:]
+                )
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return True
@@ -297,16 +398,30 @@ class Server:
             self.proc = None
 
 
-def http(method: str, url: str, *, body: object = None, headers: Mapping[str, str] | None = None,
-         timeout: float = 30) -> tuple[int, object]:
+def http(
+    method: str,
+    url: str,
+    *,
+    body: object = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, object]:
     """One request; (status, parsed JSON or text). A connection failure is status 0."""
     import json
     import urllib.error
     import urllib.request
 
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={
-        "Content-Type": "application/json", "Accept": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **(headers or {}),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, raw = response.status, response.read()

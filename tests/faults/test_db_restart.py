@@ -34,8 +34,12 @@ RESTARTS = 3
 def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(
     private_pg: PrivatePostgres, private_db: str, private_redis: PrivateRedis, logs: Path
 ) -> None:
-    env = app_env(database_url=private_pg.url(private_db), broker_url=private_redis.url(),
-                  RECONCILE_QUEUED_AFTER_SECONDS="0", EXTRACTION_LEASE_SECONDS="10")
+    env = app_env(
+        database_url=private_pg.url(private_db),
+        broker_url=private_redis.url(),
+        RECONCILE_QUEUED_AFTER_SECONDS="0",
+        EXTRACTION_LEASE_SECONDS="10",
+    )
     token, source_id = manage("shell", "-c", SETUP, env=env).split("SETUP")[-1].split()
     auth = {"Authorization": f"Token {token}"}
     server = Server(env=env, log=logs / "db-restart-gunicorn.log", workers=2, threads=4)
@@ -55,7 +59,9 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(
         while not stop.is_set():
             n += 1
             text = f"The ministry said on Monday that {k * 100000 + n} people were evacuated (item {k}-{n})."
-            status, body = http("POST", f"{server.base}/api/v1/articles", body={"body": text}, timeout=20)
+            status, body = http(
+                "POST", f"{server.base}/api/v1/articles", body={"body": text}, timeout=20
+            )
             with lock:
                 statuses[f"article {status}"] += 1
                 if status in (200, 202):
@@ -66,8 +72,13 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(
         while not stop.is_set():
             n += 1
             alias = f"FM-{k}-{n}"
-            status, _ = http("POST", f"{server.base}/api/v1/sources/{source_id}/aliases",
-                             body={"alias": alias, "reason": "fault test"}, headers=auth, timeout=20)
+            status, _ = http(
+                "POST",
+                f"{server.base}/api/v1/sources/{source_id}/aliases",
+                body={"alias": alias, "reason": "fault test"},
+                headers=auth,
+                timeout=20,
+            )
             with lock:
                 statuses[f"alias {status}"] += 1
                 if 200 <= status < 300:
@@ -92,27 +103,40 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(
             acked_after = len(acked_articles)
         # The live server answers without a restart of its own.
         assert http("GET", f"{server.base}/healthz")[0] == 200
-        status, _ = http("POST", f"{server.base}/api/v1/articles",
-                         body={"body": "Officials said 12 ferries resumed service after the outage."})
+        status, _ = http(
+            "POST",
+            f"{server.base}/api/v1/articles",
+            body={"body": "Officials said 12 ferries resumed service after the outage."},
+        )
         assert status == 202
         assert server.proc.pid == server_pid and server.proc.poll() is None  # type: ignore[union-attr]
 
-        stored = dict(private_pg.execute(
-            f"SELECT id, body FROM sources_article WHERE id IN ({','.join(map(str, acked_articles))})",
-            private_db))
+        stored = dict(
+            private_pg.execute(
+                f"SELECT id, body FROM sources_article WHERE id IN ({','.join(map(str, acked_articles))})",
+                private_db,
+            )
+        )
         assert {pk: stored.get(pk) for pk in acked_articles} == acked_articles
-        aliases = {row[0] for row in private_pg.execute(
-            f"SELECT alias FROM sources_sourcealias WHERE source_id = {int(source_id)}", private_db)}
+        aliases = {
+            row[0]
+            for row in private_pg.execute(
+                f"SELECT alias FROM sources_sourcealias WHERE source_id = {int(source_id)}",
+                private_db,
+            )
+        }
         assert acked_aliases <= aliases
         # Every alias acknowledged has its audit record: the write and its trail are one transaction.
         audited = private_pg.execute(
-            "SELECT count(*) FROM audit_auditcontext WHERE action LIKE '%alias%'", private_db)[0][0]
+            "SELECT count(*) FROM audit_auditcontext WHERE action LIKE '%alias%'", private_db
+        )[0][0]
         assert audited >= len(acked_aliases)
 
         def all_done() -> bool:
             manage("reconcile", env=env, timeout=120)
             left = private_pg.execute(
-                "SELECT count(*) FROM sources_article WHERE status <> 'done'", private_db)[0][0]
+                "SELECT count(*) FROM sources_article WHERE status <> 'done'", private_db
+            )[0][0]
             return left == 0
 
         wait_until(all_done, timeout=400, interval=5, what="every article done after the restarts")
@@ -122,7 +146,13 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts_under_load(
         worker.stop()
         server.stop()
     assert acked_after > 20 and len(acked_aliases) > 10, statuses
-    unexpected = {k: v for k, v in statuses.items() if not k.endswith((" 200", " 201", " 202", " 500", " 503", " 0"))}
+    unexpected = {
+        k: v
+        for k, v in statuses.items()
+        if not k.endswith((" 200", " 201", " 202", " 500", " 503", " 0"))
+    }
     assert not unexpected, statuses
-    print(f"\ndb restart x{RESTARTS}: {len(acked_articles)} articles and {len(acked_aliases)} aliases "
-          f"acknowledged, all stored; answers {dict(statuses)}")
+    print(
+        f"\ndb restart x{RESTARTS}: {len(acked_articles)} articles and {len(acked_aliases)} aliases "
+        f"acknowledged, all stored; answers {dict(statuses)}"
+    )

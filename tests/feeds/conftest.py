@@ -69,11 +69,21 @@ class LocalServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def route(self, path: str, body: bytes | str = b"", *, status: int = 200,
-              content_type: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None,
-              delay: float = 0.0, drip: float = 0.0) -> str:
+    def route(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        drip: float = 0.0,
+    ) -> str:
         data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(data, status, {"Content-Type": content_type, **(headers or {})}, delay, drip)
+        self.routes[path] = Route(
+            data, status, {"Content-Type": content_type, **(headers or {})}, delay, drip
+        )
         return self.url(path)
 
     def hits(self, path: str) -> int:
@@ -97,9 +107,28 @@ def tls_server(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServe
     if openssl is None:
         pytest.fail("openssl is needed to make a test certificate: apt-get install openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-                    "-out", str(cert), "-days", "1", "-subj", "/CN=news.test",
-                    "-addext", "subjectAltName=DNS:news.test"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=news.test",
+            "-addext",
+            "subjectAltName=DNS:news.test",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     monkeypatch.setattr("certifi.where", lambda: str(cert))
@@ -123,12 +152,18 @@ def _fetch_settings(settings) -> None:  # type: ignore[no-untyped-def]
 def enqueued(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     """Record what would be handed to a worker instead of sending it to the broker."""
     calls: dict[str, list[int]] = {"articles": [], "feeds": [], "urls": []}
-    monkeypatch.setattr("claims.dispatch.enqueue_extraction",
-                        lambda *, article_id: calls["articles"].append(article_id) or True)
-    monkeypatch.setattr("feeds.dispatch.enqueue_feed_poll",
-                        lambda *, feed_id: calls["feeds"].append(feed_id) or True)
-    monkeypatch.setattr("feeds.dispatch.enqueue_url_submission",
-                        lambda *, submission_id: calls["urls"].append(submission_id) or True)
+    monkeypatch.setattr(
+        "claims.dispatch.enqueue_extraction",
+        lambda *, article_id: calls["articles"].append(article_id) or True,
+    )
+    monkeypatch.setattr(
+        "feeds.dispatch.enqueue_feed_poll",
+        lambda *, feed_id: calls["feeds"].append(feed_id) or True,
+    )
+    monkeypatch.setattr(
+        "feeds.dispatch.enqueue_url_submission",
+        lambda *, submission_id: calls["urls"].append(submission_id) or True,
+    )
     return calls
 
 

@@ -13,8 +13,11 @@ PARAGRAPHS = [
 ]
 
 
-def article_page(title: str = "Troops move to the border", paragraphs: list[str] | None = None,
-                 published: str = "2024-11-07T10:00:00+00:00") -> str:
+def article_page(
+    title: str = "Troops move to the border",
+    paragraphs: list[str] | None = None,
+    published: str = "2024-11-07T10:00:00+00:00",
+) -> str:
     body = "".join(f"<p>{p}</p>" for p in (paragraphs or PARAGRAPHS))
     return (
         "<!doctype html><html><head>"
@@ -54,13 +57,17 @@ def rss(items: list[dict[str, str]], title: str = "Demo Wire: World") -> str:
         '<?xml version="1.0" encoding="utf-8"?>'
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
         f"<title>{title}</title><link>https://demo.example/</link><description>News</description>"
-        + "".join(rendered) + "</channel></rss>"
+        + "".join(rendered)
+        + "</channel></rss>"
     )
 
 
 def full_item(n: int) -> dict[str, str]:
     return {
-        "title": f"Story {n}", "guid": f"story-{n}", "link": f"https://demo.example/story-{n}",
-        "description": "A teaser.", "date": "Thu, 07 Nov 2024 10:00:00 GMT",
+        "title": f"Story {n}",
+        "guid": f"story-{n}",
+        "link": f"https://demo.example/story-{n}",
+        "description": "A teaser.",
+        "date": "Thu, 07 Nov 2024 10:00:00 GMT",
         "content": f"<p>Story {n}.</p><p>{LONG_TEXT}</p>",
     }

@@ -18,14 +18,27 @@ def api(editor_api: APIClient) -> APIClient:
     return editor_api
 
 
-def test_a_feed_is_registered_with_201_and_its_location(api: APIClient, enqueued, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_feed_is_registered_with_201_and_its_location(
+    api: APIClient, enqueued, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post("/api/v1/feeds", {"url": "https://demo.example/feed.xml", "outlet": "Demo Wire",
-                                              "poll_interval_minutes": 15}, format="json")
+        response = api.post(
+            "/api/v1/feeds",
+            {
+                "url": "https://demo.example/feed.xml",
+                "outlet": "Demo Wire",
+                "poll_interval_minutes": 15,
+            },
+            format="json",
+        )
     assert response.status_code == 201
     feed = Feed.objects.get()
     body = response.json()
-    assert body["id"] == feed.pk and body["outlet"] == "Demo Wire" and body["poll_interval_minutes"] == 15
+    assert (
+        body["id"] == feed.pk
+        and body["outlet"] == "Demo Wire"
+        and body["poll_interval_minutes"] == 15
+    )
     assert body["is_active"] is True and body["healthy"] is True and body["articles_added"] == 0
     assert response["Location"].endswith(f"/api/v1/feeds/{feed.pk}")
     assert enqueued["feeds"] == [feed.pk]
@@ -45,10 +58,15 @@ def test_registering_the_same_feed_twice_answers_409(api: APIClient) -> None:
         ({}, "url"),
         ({"url": "ftp://demo.example/feed"}, "url"),
         ({"url": "https://demo.example/f", "poll_interval_minutes": 1}, "poll_interval_minutes"),
-        ({"url": "https://demo.example/f", "poll_interval_minutes": 999999}, "poll_interval_minutes"),
+        (
+            {"url": "https://demo.example/f", "poll_interval_minutes": 999999},
+            "poll_interval_minutes",
+        ),
     ],
 )
-def test_bad_feeds_are_refused_with_the_field_named(api: APIClient, payload: dict, field: str) -> None:  # type: ignore[type-arg]
+def test_bad_feeds_are_refused_with_the_field_named(
+    api: APIClient, payload: dict, field: str
+) -> None:  # type: ignore[type-arg]
     response = api.post("/api/v1/feeds", payload, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["field"] == field
@@ -57,7 +75,9 @@ def test_bad_feeds_are_refused_with_the_field_named(api: APIClient, payload: dic
 
 def test_a_feed_reads_back_with_its_health(api: APIClient) -> None:
     feed = feed_create(url="https://demo.example/feed.xml")
-    Feed.objects.filter(pk=feed.pk).update(last_error="demo.example answered HTTP 500.", consecutive_failures=2)
+    Feed.objects.filter(pk=feed.pk).update(
+        last_error="demo.example answered HTTP 500.", consecutive_failures=2
+    )
     body = api.get(f"/api/v1/feeds/{feed.pk}").json()
     assert body["healthy"] is False and body["consecutive_failures"] == 2
     assert body["last_error"] == "demo.example answered HTTP 500."
@@ -72,22 +92,34 @@ def test_an_unknown_feed_answers_404(api: APIClient) -> None:
 def test_patch_changes_only_the_fields_sent(api: APIClient) -> None:
     feed = feed_create(url="https://demo.example/feed.xml", name="Demo", outlet="Demo Wire")
     Feed.objects.filter(pk=feed.pk).update(articles_added=7)
-    response = api.patch(f"/api/v1/feeds/{feed.pk}", {"poll_interval_minutes": 120, "is_active": False},
-                         format="json")
+    response = api.patch(
+        f"/api/v1/feeds/{feed.pk}",
+        {"poll_interval_minutes": 120, "is_active": False},
+        format="json",
+    )
     assert response.status_code == 200
     feed.refresh_from_db()
-    assert (feed.poll_interval_minutes, feed.is_active, feed.name, feed.outlet) == (120, False, "Demo", "Demo Wire")
+    assert (feed.poll_interval_minutes, feed.is_active, feed.name, feed.outlet) == (
+        120,
+        False,
+        "Demo",
+        "Demo Wire",
+    )
     assert feed.articles_added == 7  # the poller's counters are not written back by an edit
 
 
 def test_patch_cannot_move_a_feed_onto_another_feeds_url(api: APIClient) -> None:
     feed_create(url="https://demo.example/a.xml")
     other = feed_create(url="https://demo.example/b.xml")
-    response = api.patch(f"/api/v1/feeds/{other.pk}", {"url": "https://demo.example/a.xml"}, format="json")
+    response = api.patch(
+        f"/api/v1/feeds/{other.pk}", {"url": "https://demo.example/a.xml"}, format="json"
+    )
     assert response.status_code == 409
 
 
-def test_the_feed_list_runs_a_fixed_number_of_queries_whatever_the_number_of_feeds(api: APIClient) -> None:
+def test_the_feed_list_runs_a_fixed_number_of_queries_whatever_the_number_of_feeds(
+    api: APIClient,
+) -> None:
     feed_create(url="https://demo.example/0.xml")
     with CaptureQueriesContext(connection) as one:
         assert api.get("/api/v1/feeds").status_code == 200
@@ -112,11 +144,18 @@ def test_the_schema_documents_the_feed_and_url_endpoints(api: APIClient) -> None
     response = api.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.content.decode()
-    for path in ("/api/v1/feeds", "/api/v1/feeds/{feed_id}", "/api/v1/urls", "/api/v1/urls/{submission_id}"):
+    for path in (
+        "/api/v1/feeds",
+        "/api/v1/feeds/{feed_id}",
+        "/api/v1/urls",
+        "/api/v1/urls/{submission_id}",
+    ):
         assert f'"{path}"' in schema or f"{path}:" in schema
 
 
-def test_poll_now_through_the_api_answers_202_and_enqueues_the_poll(api: APIClient, enqueued, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_poll_now_through_the_api_answers_202_and_enqueues_the_poll(
+    api: APIClient, enqueued, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     feed = feed_create(url="https://demo.example/feed.xml")
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/v1/feeds/{feed.pk}/poll")

@@ -14,12 +14,18 @@ from provenance.celery import app
 pytestmark = pytest.mark.django_db
 
 
-def test_the_beat_schedule_polls_feeds_and_reconciles_url_submissions_with_registered_tasks() -> None:
+def test_the_beat_schedule_polls_feeds_and_reconciles_url_submissions_with_registered_tasks() -> (
+    None
+):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"feeds.poll_due_feeds", "feeds.reconcile_url_submissions"} <= scheduled
     app.loader.import_default_modules()
-    for name in ("feeds.poll_due_feeds", "feeds.poll_feed", "feeds.fetch_url_submission",
-                 "feeds.reconcile_url_submissions"):
+    for name in (
+        "feeds.poll_due_feeds",
+        "feeds.poll_feed",
+        "feeds.fetch_url_submission",
+        "feeds.reconcile_url_submissions",
+    ):
         assert name in app.tasks
 
 

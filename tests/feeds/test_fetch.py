@@ -23,8 +23,13 @@ def _resolve_as(monkeypatch: pytest.MonkeyPatch, names: dict[str, list[str]]) ->
         asked.append(host)
         if host in names:
             return [
-                (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "",
-                 (a, port, 0, 0) if ":" in a else (a, port))
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port, 0, 0) if ":" in a else (a, port),
+                )
                 for a in names[host]
             ]
         return _real_getaddrinfo(host, port, *args, **kwargs)
@@ -56,8 +61,15 @@ def test_it_fetches_a_page_from_an_allowed_local_server(server) -> None:  # type
     assert result.headers["etag"] == '"v1"'
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/feed.xml", "file:///etc/passwd",
-                                 "gopher://example.org/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/feed.xml",
+        "file:///etc/passwd",
+        "gopher://example.org/",
+        "javascript:alert(1)",
+    ],
+)
 def test_it_refuses_schemes_other_than_http_and_https(url: str, no_connections: None) -> None:
     error = _error(url)
     assert error.code == "fetch_refused"
@@ -87,7 +99,10 @@ def test_it_refuses_schemes_other_than_http_and_https(url: str, no_connections: 
     ],
 )
 def test_a_host_resolving_to_a_non_public_address_is_refused_without_connecting(
-    address: str, reason: str, monkeypatch: pytest.MonkeyPatch, no_connections: None,
+    address: str,
+    reason: str,
+    monkeypatch: pytest.MonkeyPatch,
+    no_connections: None,
 ) -> None:
     _resolve_as(monkeypatch, {"news.example": [address]})
     error = _error("https://news.example/feed.xml")
@@ -98,7 +113,8 @@ def test_a_host_resolving_to_a_non_public_address_is_refused_without_connecting(
 
 
 def test_a_host_is_refused_when_any_one_of_its_addresses_is_private(
-    monkeypatch: pytest.MonkeyPatch, no_connections: None,
+    monkeypatch: pytest.MonkeyPatch,
+    no_connections: None,
 ) -> None:
     _resolve_as(monkeypatch, {"news.example": ["93.184.216.34", "10.0.0.7"]})
     error = _error("http://news.example/")
@@ -116,7 +132,9 @@ def test_public_addresses_pass_the_check(address: str) -> None:
 
 
 def test_it_connects_to_the_address_it_checked_and_resolves_the_name_only_once(
-    server, settings, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    server,
+    settings,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     # A rebinding DNS server answers the check with one address and the connection with
     # another; resolving once and connecting to that IP leaves it no second answer to give.
@@ -132,15 +150,24 @@ def test_it_connects_to_the_address_it_checked_and_resolves_the_name_only_once(
 
 @pytest.mark.parametrize(
     "target",
-    ["http://169.254.169.254/latest/meta-data/iam/", "http://metadata.example/", "http://localhost:{port}/secret",
-     "http://[::1]:{port}/secret", "file:///etc/passwd"],
+    [
+        "http://169.254.169.254/latest/meta-data/iam/",
+        "http://metadata.example/",
+        "http://localhost:{port}/secret",
+        "http://[::1]:{port}/secret",
+        "file:///etc/passwd",
+    ],
 )
 def test_a_redirect_to_a_refused_address_is_refused(
-    target: str, server, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    target: str,
+    server,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     _resolve_as(monkeypatch, {"metadata.example": ["169.254.169.254"]})
     server.route("/secret", "the secret")
-    start = server.route("/go", "", status=302, headers={"Location": target.format(port=server.port)})
+    start = server.route(
+        "/go", "", status=302, headers={"Location": target.format(port=server.port)}
+    )
     error = _error(start)
     assert error.code == "fetch_refused"
     assert server.hits("/go") == 1 and server.hits("/secret") == 0
@@ -181,8 +208,12 @@ def test_a_slow_server_times_out_with_a_retryable_error(server, settings) -> Non
     assert error.details["retryable"] is True
 
 
-@pytest.mark.parametrize(("status", "retryable"), [(500, True), (503, True), (429, True), (404, False), (403, False)])
-def test_an_error_status_is_reported_and_says_whether_to_retry(server, status: int, retryable: bool) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("status", "retryable"), [(500, True), (503, True), (429, True), (404, False), (403, False)]
+)
+def test_an_error_status_is_reported_and_says_whether_to_retry(
+    server, status: int, retryable: bool
+) -> None:  # type: ignore[no-untyped-def]
     url = server.route("/x", "nope", status=status)
     error = _error(url)
     assert error.code == "fetch_http_status"
@@ -213,7 +244,9 @@ def test_a_server_dripping_its_body_is_cut_off_at_the_deadline(server, settings)
 
 
 def test_https_connects_to_the_checked_address_and_verifies_the_certificate_for_the_host_name(
-    tls_server, settings, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    tls_server,
+    settings,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.FETCH_ALLOWED_HOSTS = ["news.test"]
     asked = _resolve_as(monkeypatch, {"news.test": ["127.0.0.1"]})
@@ -224,7 +257,9 @@ def test_https_connects_to_the_checked_address_and_verifies_the_certificate_for_
     assert tls_server.requests[-1][1]["Host"] == f"news.test:{tls_server.port}"
 
 
-def test_https_refuses_a_certificate_for_another_name(tls_server, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_https_refuses_a_certificate_for_another_name(
+    tls_server, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     settings.FETCH_ALLOWED_HOSTS = ["other.test"]
     _resolve_as(monkeypatch, {"other.test": ["127.0.0.1"]})
     tls_server.route("/feed", "secure", content_type="text/plain")

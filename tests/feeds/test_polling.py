@@ -20,6 +20,7 @@ from tests.feeds.pages import LONG_TEXT, article_page, full_item, rss
 
 pytestmark = pytest.mark.django_db
 
+
 def make_feed(url: str, **fields: object) -> Feed:
     fields.setdefault("outlet", "Demo Wire")
     return feed_create(url=url, **fields)  # type: ignore[arg-type]
@@ -30,10 +31,15 @@ def poll(feed: Feed, **kwargs: object):  # type: ignore[no-untyped-def]
 
 
 def test_new_entries_become_queued_articles_and_their_extraction_is_enqueued(
-    server, enqueued, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    server,
+    enqueued,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    feed = make_feed(server.route("/feed.xml", rss([full_item(1), full_item(2)]),
-                                  content_type="application/rss+xml"))
+    feed = make_feed(
+        server.route(
+            "/feed.xml", rss([full_item(1), full_item(2)]), content_type="application/rss+xml"
+        )
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report = poll(feed)
     assert (report.ok, report.added, report.duplicates, report.failed) == (True, 2, 0, 0)
@@ -52,7 +58,9 @@ def test_new_entries_become_queued_articles_and_their_extraction_is_enqueued(
     assert feed.name == "Demo Wire: World"
     assert feed.lease_expires_at is None
     assert feed.next_poll_at is not None
-    assert feed.next_poll_at - feed.last_success_at == dt.timedelta(minutes=feed.poll_interval_minutes)
+    assert feed.next_poll_at - feed.last_success_at == dt.timedelta(
+        minutes=feed.poll_interval_minutes
+    )
 
 
 def test_a_second_poll_adds_nothing(server) -> None:  # type: ignore[no-untyped-def]
@@ -71,18 +79,25 @@ def test_a_feed_that_is_not_due_is_not_polled(server) -> None:  # type: ignore[n
     assert server.hits("/feed.xml") == 1
 
 
-def test_an_entry_with_a_new_guid_but_the_same_text_is_a_duplicate_not_a_new_article(server) -> None:  # type: ignore[no-untyped-def]
+def test_an_entry_with_a_new_guid_but_the_same_text_is_a_duplicate_not_a_new_article(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
     item = full_item(1)
     feed = make_feed(server.route("/feed.xml", rss([item])))
     poll(feed)
-    server.route("/feed.xml", rss([{**item, "guid": "story-1-updated", "link": "https://demo.example/s1?utm=x"}]))
+    server.route(
+        "/feed.xml",
+        rss([{**item, "guid": "story-1-updated", "link": "https://demo.example/s1?utm=x"}]),
+    )
     report = poll(feed, force=True)
     assert (report.added, report.duplicates) == (0, 1)
     assert Article.objects.count() == 1
     assert FeedEntry.objects.get(guid="story-1-updated").status == FeedEntryStatus.DUPLICATE
 
 
-def test_an_entry_already_stored_through_another_feed_is_skipped_by_its_url_without_fetching(server) -> None:  # type: ignore[no-untyped-def]
+def test_an_entry_already_stored_through_another_feed_is_skipped_by_its_url_without_fetching(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
     page = server.route("/story", article_page())
     item = {"title": "Troops", "guid": "a-1", "link": page}
     poll(make_feed(server.route("/one.xml", rss([item]))))
@@ -95,8 +110,21 @@ def test_an_entry_already_stored_through_another_feed_is_skipped_by_its_url_with
 
 def test_a_teaser_entry_gets_its_text_from_the_linked_page_without_the_navigation(server) -> None:  # type: ignore[no-untyped-def]
     page = server.route("/world/troops", article_page())
-    feed = make_feed(server.route("/feed.xml", rss([{"title": "Troops move", "guid": "t-1", "link": page,
-                                                     "description": "Troops were moved. Read more"}])))
+    feed = make_feed(
+        server.route(
+            "/feed.xml",
+            rss(
+                [
+                    {
+                        "title": "Troops move",
+                        "guid": "t-1",
+                        "link": page,
+                        "description": "Troops were moved. Read more",
+                    }
+                ]
+            ),
+        )
+    )
     report = poll(feed)
     assert report.added == 1
     article = Article.objects.get()
@@ -125,7 +153,11 @@ def test_an_atom_feed_is_read_like_rss(server) -> None:  # type: ignore[no-untyp
 
 def test_an_entry_whose_page_fails_is_recorded_and_retried_at_the_next_poll(server) -> None:  # type: ignore[no-untyped-def]
     server.route("/gone", "down", status=503)
-    feed = make_feed(server.route("/feed.xml", rss([{"title": "Gone", "guid": "g", "link": server.url("/gone")}])))
+    feed = make_feed(
+        server.route(
+            "/feed.xml", rss([{"title": "Gone", "guid": "g", "link": server.url("/gone")}])
+        )
+    )
     report = poll(feed)
     assert report.ok and report.failed == 1
     entry = FeedEntry.objects.get()
@@ -140,13 +172,18 @@ def test_an_entry_whose_page_fails_is_recorded_and_retried_at_the_next_poll(serv
     ("route", "message"),
     [
         ({"body": "oops", "status": 500}, "HTTP 500"),
-        ({"body": "this is not xml <<<", "content_type": "application/xml"}, "is not an RSS or Atom feed"),
+        (
+            {"body": "this is not xml <<<", "content_type": "application/xml"},
+            "is not an RSS or Atom feed",
+        ),
         ({"body": "<html><body><p>A web page</p></body></html>"}, "is not an RSS or Atom feed"),
         ({"body": "late", "delay": 2.5}, "took longer than"),
     ],
     ids=["http-500", "malformed-xml", "html-page", "timeout"],
 )
-def test_a_broken_feed_records_the_error_and_backs_off(server, settings, route: dict, message: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+def test_a_broken_feed_records_the_error_and_backs_off(
+    server, settings, route: dict, message: str
+) -> None:  # type: ignore[no-untyped-def,type-arg]
     settings.FETCH_TIMEOUT_SECONDS = 1
     feed = make_feed(server.route("/feed.xml", **route), poll_interval_minutes=30)
     before = timezone.now()
@@ -165,8 +202,13 @@ def test_a_broken_feed_records_the_error_and_backs_off(server, settings, route: 
 def test_each_failure_in_a_row_doubles_the_wait_up_to_the_cap(settings) -> None:  # type: ignore[no-untyped-def]
     settings.FEED_BACKOFF_MAX_SECONDS = 6 * 3600
     waits = [feed_backoff(interval_minutes=30, failures=n) for n in (1, 2, 3, 4, 50)]
-    assert waits == [dt.timedelta(hours=1), dt.timedelta(hours=2), dt.timedelta(hours=4),
-                     dt.timedelta(hours=6), dt.timedelta(hours=6)]
+    assert waits == [
+        dt.timedelta(hours=1),
+        dt.timedelta(hours=2),
+        dt.timedelta(hours=4),
+        dt.timedelta(hours=6),
+        dt.timedelta(hours=6),
+    ]
 
 
 def test_a_feed_that_recovers_is_healthy_again(server) -> None:  # type: ignore[no-untyped-def]
@@ -181,7 +223,11 @@ def test_a_feed_that_recovers_is_healthy_again(server) -> None:  # type: ignore[
 
 
 def test_a_feed_url_redirecting_to_a_private_address_is_refused_and_recorded(server) -> None:  # type: ignore[no-untyped-def]
-    feed = make_feed(server.route("/feed.xml", status=302, headers={"Location": "http://169.254.169.254/latest/"}))
+    feed = make_feed(
+        server.route(
+            "/feed.xml", status=302, headers={"Location": "http://169.254.169.254/latest/"}
+        )
+    )
     report = poll(feed)
     assert not report.ok and "Refused to fetch" in report.error
     feed.refresh_from_db()
@@ -210,7 +256,8 @@ def test_only_due_active_feeds_are_enqueued_by_beat(server, enqueued) -> None:  
 
 
 def test_registering_an_active_feed_enqueues_its_first_poll_after_commit(
-    enqueued, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    enqueued,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         feed = feed_create(url="https://demo.example/feed.xml")
@@ -220,15 +267,22 @@ def test_registering_an_active_feed_enqueues_its_first_poll_after_commit(
 
 def test_an_entry_date_in_rfc822_is_stored_in_utc(server) -> None:  # type: ignore[no-untyped-def]
     when = dt.datetime(2024, 11, 7, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
-    feed = make_feed(server.route("/feed.xml", rss([{**full_item(1), "date": format_datetime(when)}])))
+    feed = make_feed(
+        server.route("/feed.xml", rss([{**full_item(1), "date": format_datetime(when)}]))
+    )
     poll(feed)
     assert Article.objects.get().published_at == when
 
 
 def test_a_feed_with_a_failed_entry_is_read_again_in_full_not_answered_304(server) -> None:  # type: ignore[no-untyped-def]
     server.route("/gone", "down", status=503)
-    feed = make_feed(server.route("/feed.xml", rss([{"title": "Gone", "guid": "g", "link": server.url("/gone")}]),
-                                  headers={"ETag": '"v1"'}))
+    feed = make_feed(
+        server.route(
+            "/feed.xml",
+            rss([{"title": "Gone", "guid": "g", "link": server.url("/gone")}]),
+            headers={"ETag": '"v1"'},
+        )
+    )
     poll(feed)
     feed.refresh_from_db()
     assert feed.etag == ""
@@ -244,7 +298,9 @@ def test_a_feed_article_is_processed_into_claims_by_the_extraction_service(serve
     claims_extract_for_article(article_id=article.pk, owner="test")
     article.refresh_from_db()
     assert article.status == ArticleStatus.DONE
-    assert Claim.objects.filter(article=article, text__contains="5,000 North Korean engineering troops").exists()
+    assert Claim.objects.filter(
+        article=article, text__contains="5,000 North Korean engineering troops"
+    ).exists()
 
 
 def test_only_one_of_two_workers_given_the_same_feed_polls_it() -> None:
@@ -255,11 +311,16 @@ def test_only_one_of_two_workers_given_the_same_feed_polls_it() -> None:
 
 
 def test_entries_not_reached_before_the_time_budget_runs_out_are_read_at_the_next_poll(
-    server, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    server,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    feed = make_feed(server.route("/feed.xml", rss([full_item(1), full_item(2)]), headers={"ETag": '"v1"'}))
+    feed = make_feed(
+        server.route("/feed.xml", rss([full_item(1), full_item(2)]), headers={"ETag": '"v1"'})
+    )
     ticks = iter([0.0, 1.0])  # the budget is set at 0, entry 1 starts in time, entry 2 is late
-    monkeypatch.setattr("feeds.services.time", types.SimpleNamespace(monotonic=lambda: next(ticks, 1e9)))
+    monkeypatch.setattr(
+        "feeds.services.time", types.SimpleNamespace(monotonic=lambda: next(ticks, 1e9))
+    )
     report = poll(feed)
     assert (report.added, report.unfinished) == (1, 1)
     feed.refresh_from_db()

@@ -33,7 +33,9 @@ def submit(api: APIClient, url: str):  # type: ignore[no-untyped-def]
 
 
 def test_submitting_a_url_answers_202_with_its_status_url_and_enqueues_the_fetch_after_commit(
-    api: APIClient, enqueued, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    api: APIClient,
+    enqueued,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(api, "https://demo.example/world/troops")
@@ -47,7 +49,10 @@ def test_submitting_a_url_answers_202_with_its_status_url_and_enqueues_the_fetch
 
 
 def test_the_worker_fetches_the_page_and_submits_its_main_text_as_an_article(
-    api: APIClient, server, enqueued, django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    api: APIClient,
+    server,
+    enqueued,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     url = server.route("/world/troops", article_page())
     submission_id = submit(api, url).json()["id"]
@@ -56,7 +61,12 @@ def test_the_worker_fetches_the_page_and_submits_its_main_text_as_an_article(
     article = Article.objects.select_related("outlet").get()
     assert article.title == "Troops move to the border"
     assert "approximately 5,000 North Korean engineering troops" in article.body
-    for boilerplate in ("Subscribe to our newsletter", "Celebrity chef", "All rights reserved", "Most read"):
+    for boilerplate in (
+        "Subscribe to our newsletter",
+        "Celebrity chef",
+        "All rights reserved",
+        "Most read",
+    ):
         assert boilerplate not in article.body
     assert not article.body.startswith("Troops move to the border")
     assert article.url == url
@@ -69,7 +79,9 @@ def test_the_worker_fetches_the_page_and_submits_its_main_text_as_an_article(
     assert status["article_url"].endswith(f"/api/v1/articles/{article.pk}")
 
 
-def test_a_page_whose_text_is_already_stored_points_to_the_stored_article(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_whose_text_is_already_stored_points_to_the_stored_article(
+    api: APIClient, server
+) -> None:  # type: ignore[no-untyped-def]
     server.route("/a", article_page())
     server.route("/b", article_page())
     first = submit(api, server.url("/a")).json()["id"]
@@ -96,10 +108,13 @@ def test_a_bad_url_gets_a_clear_error_and_stores_nothing(api: APIClient, url: st
 
 
 @pytest.mark.parametrize(
-    "url", ["http://169.254.169.254/latest/meta-data/", "http://localhost:6379/", "http://10.0.0.8/admin"],
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "http://localhost:6379/", "http://10.0.0.8/admin"],
 )
 def test_a_url_to_a_private_address_fails_with_the_reason_and_is_not_retried(
-    api: APIClient, settings, url: str,  # type: ignore[no-untyped-def]
+    api: APIClient,
+    settings,
+    url: str,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.FETCH_ALLOWED_HOSTS = []
     submission_id = submit(api, url).json()["id"]
@@ -110,7 +125,9 @@ def test_a_url_to_a_private_address_fails_with_the_reason_and_is_not_retried(
     assert api.get(f"/api/v1/urls/{submission_id}").json()["error"] == submission.error
 
 
-def test_a_transient_failure_is_retried_until_the_attempts_run_out(api: APIClient, server, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_transient_failure_is_retried_until_the_attempts_run_out(
+    api: APIClient, server, settings
+) -> None:  # type: ignore[no-untyped-def]
     settings.URL_SUBMISSION_MAX_ATTEMPTS = 2
     submission_id = submit(api, server.route("/flaky", "busy", status=503)).json()["id"]
     with pytest.raises(RetryableFetchError):
@@ -130,7 +147,9 @@ def test_a_url_that_is_not_a_web_page_fails_with_its_content_type(api: APIClient
 
 
 def test_a_page_without_article_text_fails_with_advice(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
-    url = server.route("/empty", "<html><head><title>x</title></head><body><nav>Home</nav></body></html>")
+    url = server.route(
+        "/empty", "<html><head><title>x</title></head><body><nav>Home</nav></body></html>"
+    )
     submission_id = submit(api, url).json()["id"]
     assert url_submission_process(submission_id=submission_id) == "failed"
     assert "No article text was found" in UrlSubmission.objects.get().error
@@ -147,7 +166,11 @@ def test_the_reconciler_requeues_a_submission_whose_worker_died(api: APIClient, 
     submission_id = submit(api, "https://demo.example/a").json()["id"]
     long_ago = timezone.now() - dt.timedelta(hours=1)
     UrlSubmission.objects.filter(pk=submission_id).update(
-        status=UrlSubmissionStatus.FETCHING, attempts=1, lease_expires_at=long_ago, created_at=long_ago)
+        status=UrlSubmissionStatus.FETCHING,
+        attempts=1,
+        lease_expires_at=long_ago,
+        created_at=long_ago,
+    )
     report = url_submissions_reconcile()
     assert (report.requeued, report.enqueued) == (1, 1)
     assert enqueued["urls"] == [submission_id]
@@ -178,9 +201,13 @@ def test_the_web_form_shows_a_bad_url_as_a_field_error(client: Client) -> None:
     assert UrlSubmission.objects.count() == 0
 
 
-def test_a_url_a_feed_already_brought_in_points_to_its_article_without_fetching(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_url_a_feed_already_brought_in_points_to_its_article_without_fetching(
+    api: APIClient, server
+) -> None:  # type: ignore[no-untyped-def]
     page = server.route("/story", article_page())
-    feed = feed_create(url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}])))
+    feed = feed_create(
+        url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}]))
+    )
     feed_poll(feed_id=feed.pk)
     body = submit(api, page).json()
     assert body["status"] == "done" and body["article_id"] == Article.objects.get().pk
@@ -188,18 +215,26 @@ def test_a_url_a_feed_already_brought_in_points_to_its_article_without_fetching(
     assert server.hits("/story") == 1
 
 
-def test_a_page_fetched_by_url_is_not_fetched_again_for_a_feed_entry(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_fetched_by_url_is_not_fetched_again_for_a_feed_entry(
+    api: APIClient, server
+) -> None:  # type: ignore[no-untyped-def]
     page = server.route("/story", article_page())
     url_submission_process(submission_id=submit(api, page).json()["id"])
-    feed = feed_create(url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}])))
+    feed = feed_create(
+        url=server.route("/feed.xml", rss([{"title": "Troops", "guid": "t", "link": page}]))
+    )
     assert feed_poll(feed_id=feed.pk).duplicates == 1
     assert server.hits("/story") == 1
 
 
-def test_a_page_in_a_legacy_charset_is_decoded_by_its_declared_charset(api: APIClient, server) -> None:  # type: ignore[no-untyped-def]
-    paragraphs = ["Le ministère de la Défense a déclaré vendredi que 300 soldats avaient été déplacés "
-                  "vers la frontière, selon des responsables s'exprimant sous couvert d'anonymat.",
-                  "L'agence Yonhap a rapporté que près de 5 000 soldats nord-coréens étaient attendus."]
+def test_a_page_in_a_legacy_charset_is_decoded_by_its_declared_charset(
+    api: APIClient, server
+) -> None:  # type: ignore[no-untyped-def]
+    paragraphs = [
+        "Le ministère de la Défense a déclaré vendredi que 300 soldats avaient été déplacés "
+        "vers la frontière, selon des responsables s'exprimant sous couvert d'anonymat.",
+        "L'agence Yonhap a rapporté que près de 5 000 soldats nord-coréens étaient attendus.",
+    ]
     page = article_page(title="Défense", paragraphs=paragraphs).encode("iso-8859-1")
     url = server.route("/fr", page, content_type="text/html; charset=iso-8859-1")
     url_submission_process(submission_id=submit(api, url).json()["id"])

@@ -36,7 +36,8 @@ class _ActiveContent(HTMLParser):
             if name in _URL_ATTRS and ("javascript:" in value.lower() or MARKER in value):
                 self.found.append(f"<{tag} {name}={value!r}>")
         if tag in ("iframe", "object", "embed", "base", "meta") and any(
-                MARKER in (v or "") or "javascript:" in (v or "") for _, v in attrs):
+            MARKER in (v or "") or "javascript:" in (v or "") for _, v in attrs
+        ):
             self.found.append(f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
@@ -57,6 +58,7 @@ def assert_inert(html: str) -> None:
 
 def strict_json(content: bytes) -> object:
     """Parse as a browser would: NaN and Infinity are not JSON."""
+
     def refuse(name: str) -> object:
         raise AssertionError(f"{name} in a JSON answer")
 
@@ -88,8 +90,18 @@ def assert_stored_and_safe(article_id: int, *, extract: bool = True) -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert_inert(response.content.decode())
-    for url in [f"/api/v1/articles/{article_id}", "/api/v1/claims", "/api/v1/figures",
-                "/api/v1/articles", "/api/v1/sources", "/api/v1/graph"]:
+    for url in [
+        f"/api/v1/articles/{article_id}",
+        "/api/v1/claims",
+        "/api/v1/figures",
+        "/api/v1/articles",
+        "/api/v1/sources",
+        "/api/v1/graph",
+    ]:
         response = client.get(url)
-        assert response.status_code in (200, 400), (url, response.status_code, response.content[:300])
+        assert response.status_code in (200, 400), (
+            url,
+            response.status_code,
+            response.content[:300],
+        )
         strict_json(response.content)

@@ -63,10 +63,18 @@ def _world_ids() -> tuple[dict[str, int], dict[str, Any]]:
     w = _world()
     feed = Feed.objects.create(url="https://example.org/feed.xml", name="Feed")
     submission = UrlSubmission.objects.create(url="https://example.org/a")
-    link = ClaimLink.objects.create(from_claim=w["second"], to_claim=w["first"], kind=LinkKind.CORROBORATES,
-                                    score=0.9)
-    ids = {"link_id": link.pk, "article_id": w["article"].pk, "claim_id": w["first"].pk, "figure_id": w["figure"].pk,
-           "source_id": w["ministry"].pk, "feed_id": feed.pk, "submission_id": submission.pk}
+    link = ClaimLink.objects.create(
+        from_claim=w["second"], to_claim=w["first"], kind=LinkKind.CORROBORATES, score=0.9
+    )
+    ids = {
+        "link_id": link.pk,
+        "article_id": w["article"].pk,
+        "claim_id": w["first"].pk,
+        "figure_id": w["figure"].pk,
+        "source_id": w["ministry"].pk,
+        "feed_id": feed.pk,
+        "submission_id": submission.pk,
+    }
     return ids, w
 
 
@@ -74,15 +82,27 @@ def _bodies(w: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """A valid body for each write we know, so a refusal is about the role, not the input."""
     body = w["article"].body
     return {
-        ("api/v1/claims/<int:claim_id>", "patch"): {"verification_status": "disputed", "reason": "r"},
-        ("api/v1/claims/<int:claim_id>/chain", "put"): {"links": [{"source_id": w["ministry"].pk}], "reason": "r"},
-        ("api/v1/claims/<int:claim_id>/split", "post"): {"at": body.index(" on Monday"), "reason": "r"},
+        ("api/v1/claims/<int:claim_id>", "patch"): {
+            "verification_status": "disputed",
+            "reason": "r",
+        },
+        ("api/v1/claims/<int:claim_id>/chain", "put"): {
+            "links": [{"source_id": w["ministry"].pk}],
+            "reason": "r",
+        },
+        ("api/v1/claims/<int:claim_id>/split", "post"): {
+            "at": body.index(" on Monday"),
+            "reason": "r",
+        },
         ("api/v1/claims/<int:claim_id>/merge", "post"): {"other_id": w["second"].pk, "reason": "r"},
         ("api/v1/figures/<int:figure_id>/review", "post"): {"action": "flag", "reason": "r"},
         ("api/v1/sources/<int:source_id>/rating", "post"): {"reliability": "A", "reason": "r"},
         ("api/v1/sources/<int:source_id>", "patch"): {"country": "KR", "reason": "r"},
         ("api/v1/sources/<int:source_id>/aliases", "post"): {"alias": "MND", "reason": "r"},
-        ("api/v1/sources/<int:source_id>/merge", "post"): {"other_id": w["officials"].pk, "reason": "r"},
+        ("api/v1/sources/<int:source_id>/merge", "post"): {
+            "other_id": w["officials"].pk,
+            "reason": "r",
+        },
         ("api/v1/feeds", "post"): {"url": "https://example.org/other.xml", "name": "Other"},
         ("api/v1/feeds/<int:feed_id>", "patch"): {"name": "Renamed"},
         ("api/v1/urls", "post"): {"url": "https://example.org/b"},
@@ -91,10 +111,23 @@ def _bodies(w: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 # Everything a page form of this app may ask for, so a form post is well-formed.
-FORM = {"op": "rate", "reliability": "A", "reason": "Access test", "evidence": "", "version": "1",
-        "action": "flag", "verification_status": "disputed", "url": "https://example.org/c",
-        "name": "Feed", "alias": "X", "kind": "government", "country": "KR", "other_id": "1",
-        "body": "The ministry said 40 people were evacuated.", "poll_interval_minutes": "60"}
+FORM = {
+    "op": "rate",
+    "reliability": "A",
+    "reason": "Access test",
+    "evidence": "",
+    "version": "1",
+    "action": "flag",
+    "verification_status": "disputed",
+    "url": "https://example.org/c",
+    "name": "Feed",
+    "alias": "X",
+    "kind": "government",
+    "country": "KR",
+    "other_id": "1",
+    "body": "The ministry said 40 people were evacuated.",
+    "poll_interval_minutes": "60",
+}
 
 
 def _snapshot() -> str:
@@ -104,7 +137,9 @@ def _snapshot() -> str:
         for table in sorted(connection.introspection.table_names()):
             if table in ("django_session", "django_admin_log"):
                 continue
-            cursor.execute(f'SELECT md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) FROM "{table}" t')
+            cursor.execute(
+                f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
+            )
             digest.update(f"{table}:{cursor.fetchone()[0]};".encode())
     return digest.hexdigest()
 
@@ -117,9 +152,14 @@ def _client(role: Role) -> APIClient:
 
 
 def _cases(routes: list[str]) -> list[Any]:
-    return [pytest.param(route, method, role, id=f"{role.name.lower()}-{method}-{route}")
-            for route in routes for method in UNSAFE for role in (Role.ANONYMOUS, Role.ANALYST)
-            if (route, method) not in OPEN and not (role == Role.ANALYST and (route, method) in OPEN_TO_ANALYSTS)]
+    return [
+        pytest.param(route, method, role, id=f"{role.name.lower()}-{method}-{route}")
+        for route in routes
+        for method in UNSAFE
+        for role in (Role.ANONYMOUS, Role.ANALYST)
+        if (route, method) not in OPEN
+        and not (role == Role.ANALYST and (route, method) in OPEN_TO_ANALYSTS)
+    ]
 
 
 def test_the_route_list_covers_the_api() -> None:
@@ -144,8 +184,9 @@ def test_a_reader_gets_401_or_403_on_every_unsafe_api_method_and_nothing_changes
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(("route", "method", "role"),
-                         [c for c in _cases(PAGE_ROUTES) if c.values[1] in ("post",)])
+@pytest.mark.parametrize(
+    ("route", "method", "role"), [c for c in _cases(PAGE_ROUTES) if c.values[1] in ("post",)]
+)
 def test_a_reader_posting_to_any_page_changes_nothing(route: str, method: str, role: Role) -> None:
     ids, _ = _world_ids()
     client = Client()
@@ -159,6 +200,7 @@ def test_a_reader_posting_to_any_page_changes_nothing(route: str, method: str, r
 
 # ------------------------------------------------------------------------------ CSRF, tokens
 
+
 def _rating_url_and_editor() -> tuple[str, User]:
     ids, _ = _world_ids()
     return f"/api/v1/sources/{ids['source_id']}/rating", make_user(Role.EDITOR, "csrf-editor")
@@ -169,7 +211,9 @@ def test_a_session_authenticated_api_write_without_a_csrf_token_is_refused() -> 
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(editor)
     before = _snapshot()
-    response = client.post(url, {"reliability": "A", "reason": "r"}, format="json", HTTP_IF_MATCH='"1"')
+    response = client.post(
+        url, {"reliability": "A", "reason": "r"}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
     assert _snapshot() == before
@@ -181,8 +225,13 @@ def test_a_session_authenticated_api_write_with_the_csrf_token_goes_through() ->
     client.force_login(editor)
     client.get("/accounts/login/")  # sets the CSRF cookie
     token = client.cookies["csrftoken"].value
-    response = client.post(url, {"reliability": "A", "reason": "r"}, format="json",
-                           HTTP_IF_MATCH='"1"', HTTP_X_CSRFTOKEN=token)
+    response = client.post(
+        url,
+        {"reliability": "A", "reason": "r"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+        HTTP_X_CSRFTOKEN=token,
+    )
     assert response.status_code == 200, response.content
 
 
@@ -196,24 +245,45 @@ def test_a_page_form_post_without_a_csrf_token_is_refused() -> None:
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(("role", "expected"), [(Role.ANALYST, 403), (Role.EDITOR, 200), (Role.ADMIN, 200)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [(Role.ANALYST, 403), (Role.EDITOR, 200), (Role.ADMIN, 200)]
+)
 def test_a_token_carries_its_users_role(role: Role, expected: int) -> None:
     url, _ = _rating_url_and_editor()
     token = Token.objects.create(user=make_user(role, f"token-{role.name.lower()}"))
-    response = APIClient().post(url, {"reliability": "A", "reason": "r"}, format="json",
-                                HTTP_IF_MATCH='"1"', HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = APIClient().post(
+        url,
+        {"reliability": "A", "reason": "r"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
     assert response.status_code == expected, response.content
 
 
-@pytest.mark.parametrize("header", [
-    "Token not-a-token", "Token ", "Token a b", "Bearer whatever", "Token " + "x" * 5000,
-    "Token '; DROP TABLE authtoken_token; --", "Token \xe9\xe8\xff", "Basic ZWRpdG9yOmVkaXRvci1kZW1v",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token not-a-token",
+        "Token ",
+        "Token a b",
+        "Bearer whatever",
+        "Token " + "x" * 5000,
+        "Token '; DROP TABLE authtoken_token; --",
+        "Token \xe9\xe8\xff",
+        "Basic ZWRpdG9yOmVkaXRvci1kZW1v",
+    ],
+)
 def test_a_bad_token_is_a_401_never_a_write(header: str) -> None:
     url, _ = _rating_url_and_editor()
     before = _snapshot()
-    response = APIClient().post(url, {"reliability": "A", "reason": "r"}, format="json",
-                                HTTP_IF_MATCH='"1"', HTTP_AUTHORIZATION=header)
+    response = APIClient().post(
+        url,
+        {"reliability": "A", "reason": "r"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+        HTTP_AUTHORIZATION=header,
+    )
     assert response.status_code == 401, response.content
     assert _snapshot() == before
 
@@ -221,25 +291,42 @@ def test_a_bad_token_is_a_401_never_a_write(header: str) -> None:
 def test_a_token_in_the_query_string_is_ignored() -> None:
     url, editor = _rating_url_and_editor()
     token = Token.objects.create(user=editor)
-    response = APIClient().post(f"{url}?token={token.key}&auth_token={token.key}",
-                                {"reliability": "A", "reason": "r"}, format="json", HTTP_IF_MATCH='"1"')
+    response = APIClient().post(
+        f"{url}?token={token.key}&auth_token={token.key}",
+        {"reliability": "A", "reason": "r"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
     assert response.status_code == 401
 
 
 # ------------------------------------------------------------------------------ admin
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/auth/user/", "/admin/sources/source/",
-                                  "/admin/authtoken/tokenproxy/", "/admin/auth/user/add/"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/auth/user/",
+        "/admin/sources/source/",
+        "/admin/authtoken/tokenproxy/",
+        "/admin/auth/user/add/",
+    ],
+)
 @pytest.mark.parametrize("role", [Role.ANONYMOUS, Role.ANALYST, Role.EDITOR])
 def test_the_admin_is_for_staff_only(path: str, role: Role) -> None:
     client = Client()
     if role != Role.ANONYMOUS:
         client.force_login(make_user(role, f"admin-{role.name.lower()}"))
     response = client.get(path)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"], response.status_code
+    assert response.status_code == 302 and "/admin/login/" in response["Location"], (
+        response.status_code
+    )
     before = _snapshot()
-    response = client.post("/admin/auth/user/add/", {"username": "intruder", "password1": "Xx-12345678",
-                                                      "password2": "Xx-12345678"})
+    response = client.post(
+        "/admin/auth/user/add/",
+        {"username": "intruder", "password1": "Xx-12345678", "password2": "Xx-12345678"},
+    )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert _snapshot() == before and not User.objects.filter(username="intruder").exists()
 

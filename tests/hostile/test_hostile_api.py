@@ -27,8 +27,16 @@ KNOWN: dict[str, str] = {}
 
 
 def _params(rows: list[tuple]) -> list:  # type: ignore[type-arg]
-    return [pytest.param(*row, id=row[0], marks=[pytest.mark.xfail(reason=KNOWN[row[0]], strict=False)]
-                         if row[0] in KNOWN else []) for row in rows]
+    return [
+        pytest.param(
+            *row,
+            id=row[0],
+            marks=[pytest.mark.xfail(reason=KNOWN[row[0]], strict=False)]
+            if row[0] in KNOWN
+            else [],
+        )
+        for row in rows
+    ]
 
 
 BODIES = corpus.bodies()
@@ -47,7 +55,9 @@ def _check(response) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("name", "body"), _params(BODIES))
-def test_a_hostile_article_body_is_refused_clearly_or_stored_and_rendered_as_text(name: str, body: str) -> None:
+def test_a_hostile_article_body_is_refused_clearly_or_stored_and_rendered_as_text(
+    name: str, body: str
+) -> None:
     _check(APIClient().post("/api/v1/articles", {"body": body}, format="json"))
 
 
@@ -60,22 +70,29 @@ def test_a_hostile_title_outlet_url_or_date_is_refused_clearly_or_stored_and_ren
 
 
 @pytest.mark.parametrize(("name", "content_type", "raw"), _params(RAW))
-def test_a_malformed_request_body_gets_a_clear_4xx(name: str, content_type: str, raw: bytes) -> None:
+def test_a_malformed_request_body_gets_a_clear_4xx(
+    name: str, content_type: str, raw: bytes
+) -> None:
     _check(APIClient().generic("POST", "/api/v1/articles", raw, content_type=content_type))
 
 
 def test_json_nested_deeper_than_the_parser_can_follow_is_a_400_not_a_500() -> None:
     # Regression: DRF's JSONParser let RecursionError through (provenance.parsers.BoundedJSONParser).
-    response = APIClient().generic("POST", "/api/v1/articles", b"[" * 100_000 + b"]" * 100_000,
-                                   content_type="application/json")
+    response = APIClient().generic(
+        "POST", "/api/v1/articles", b"[" * 100_000 + b"]" * 100_000, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["error"]["message"]
 
 
 def test_a_request_over_the_upload_limit_is_a_413_in_the_api_error_shape() -> None:
     # Regression: Django's RequestDataTooBig answered with its HTML 400 page.
-    response = APIClient().generic("POST", "/api/v1/articles", b'{"body": "' + b"a" * 2_500_000 + b'"}',
-                                   content_type="application/json")
+    response = APIClient().generic(
+        "POST",
+        "/api/v1/articles",
+        b'{"body": "' + b"a" * 2_500_000 + b'"}',
+        content_type="application/json",
+    )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
 

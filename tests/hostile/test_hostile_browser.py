@@ -18,14 +18,19 @@ def _store() -> list[str]:
     """Hostile articles stored through the submission service and extracted; returns paths."""
     paths = ["/", "/sources", "/review", "/feeds/"]
     for i, payload in enumerate(corpus.SCRIPTS):
-        result = article_submit(body=f"{corpus.LEAD} Officials said {payload} on Tuesday ({i}). {payload}",
-                                title=payload, outlet=payload if i % 3 == 0 else "")
+        result = article_submit(
+            body=f"{corpus.LEAD} Officials said {payload} on Tuesday ({i}). {payload}",
+            title=payload,
+            outlet=payload if i % 3 == 0 else "",
+        )
         claims_extract_for_article(article_id=result.article.pk, owner="browser")
         paths.append(f"/articles/{result.article.pk}")
     html = article_submit(body=corpus.HTML_DOCS[0])
     paths.append(f"/articles/{html.article.pk}")
     # A source named with markup, as extraction or an editor might produce one, on a claim.
-    article = make_article(body=corpus.SCRIPTS[2] + " Officials said 5 boats sank.", title=corpus.SCRIPTS[0])
+    article = make_article(
+        body=corpus.SCRIPTS[2] + " Officials said 5 boats sank.", title=corpus.SCRIPTS[0]
+    )
     for payload in corpus.SCRIPTS[:10]:
         source = make_source(name=f"{payload} Agency"[:300])
         claim = make_claim(article=article, text=f"{payload} said 5 boats sank.", sources=[source])
@@ -42,16 +47,27 @@ def _visit(browser, base: str, paths: list[str]) -> dict[str, object]:  # type: 
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.on("dialog", lambda d: (found["dialogs"].append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-    page.on("request", lambda r: found["evil_requests"].append(r.url)  # type: ignore[attr-defined]
-            if "evil" in r.url or r.url.startswith("javascript") else None)
+    page.on(
+        "request",
+        lambda r: (
+            found["evil_requests"].append(r.url)  # type: ignore[attr-defined]
+            if "evil" in r.url or r.url.startswith("javascript")
+            else None
+        ),
+    )
     for path in paths:
         response = page.goto(base + path)
         found["statuses"][path] = response.status if response else None  # type: ignore[index]
         page.wait_for_load_state("load")
         # Hover everything, so mouse handlers would fire if any had got into the page.
-        page.evaluate("for (const el of document.querySelectorAll('*')) {"
-                      " el.dispatchEvent(new MouseEvent('mouseover')); }")
-        if page.evaluate("window.__pwned") is not None or page.evaluate("parent.__pwned") is not None:
+        page.evaluate(
+            "for (const el of document.querySelectorAll('*')) {"
+            " el.dispatchEvent(new MouseEvent('mouseover')); }"
+        )
+        if (
+            page.evaluate("window.__pwned") is not None
+            or page.evaluate("parent.__pwned") is not None
+        ):
             found["pwned"].append(path)  # type: ignore[attr-defined]
     # Control: the same payload, put in the page as markup, does run, so the check can see it.
     page.set_content(corpus.SCRIPTS[2])

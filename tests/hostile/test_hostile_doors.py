@@ -32,9 +32,14 @@ FILES = corpus.files()
 
 # ------------------------------------------------------------------------------ the form
 
+
 @pytest.mark.parametrize(("name", "body"), BODIES, ids=[n for n, _ in BODIES])
-def test_a_hostile_body_in_the_form_is_refused_on_the_page_or_stored_and_shown_as_text(name: str, body: str) -> None:
-    response = Client().post("/articles/new", {"body": body, "title": body[:100], "outlet": body[:50]})
+def test_a_hostile_body_in_the_form_is_refused_on_the_page_or_stored_and_shown_as_text(
+    name: str, body: str
+) -> None:
+    response = Client().post(
+        "/articles/new", {"body": body, "title": body[:100], "outlet": body[:50]}
+    )
     assert response.status_code in (302, 400), response.status_code
     if response.status_code == 400:
         assert not Article.objects.exists()
@@ -46,17 +51,28 @@ def test_a_hostile_body_in_the_form_is_refused_on_the_page_or_stored_and_shown_a
 
 
 @pytest.mark.parametrize(("name", "filename", "content"), FILES, ids=[n for n, _, _ in FILES])
-def test_a_hostile_upload_in_the_form_is_refused_on_the_page_or_stored(name: str, filename: str, content: bytes) -> None:
+def test_a_hostile_upload_in_the_form_is_refused_on_the_page_or_stored(
+    name: str, filename: str, content: bytes
+) -> None:
     response = Client().post("/articles/new", {"file": SimpleUploadedFile(filename, content)})
     assert response.status_code in (302, 400), response.status_code
     assert_inert(response.content.decode())
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("published_at", "2024-02-30"), ("published_at", "0000-00-00"), ("published_at", "9999-12-31"),
-    ("published_at", "99999-01-01"), ("published_at", "yesterday"), ("url", "javascript:alert(1)"),
-    ("url", "http://" + "a" * 3000 + ".com"), ("title", "a\x00b"), ("outlet", "x" * 400),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("published_at", "2024-02-30"),
+        ("published_at", "0000-00-00"),
+        ("published_at", "9999-12-31"),
+        ("published_at", "99999-01-01"),
+        ("published_at", "yesterday"),
+        ("url", "javascript:alert(1)"),
+        ("url", "http://" + "a" * 3000 + ".com"),
+        ("title", "a\x00b"),
+        ("outlet", "x" * 400),
+    ],
+)
 def test_a_hostile_form_field_is_refused_on_the_page_or_stored(field: str, value: str) -> None:
     response = Client().post("/articles/new", {"body": f"{corpus.LEAD} ({field})", field: value})
     assert response.status_code in (302, 400), response.status_code
@@ -65,6 +81,7 @@ def test_a_hostile_form_field_is_refused_on_the_page_or_stored(field: str, value
 
 
 # ------------------------------------------------------------------------------ ingest
+
 
 def test_ingest_reports_every_hostile_file_and_stores_only_articles(tmp_path: Path) -> None:
     suffixes = {".txt", ".text", ".html", ".htm", ".md"}
@@ -78,8 +95,12 @@ def test_ingest_reports_every_hostile_file_and_stores_only_articles(tmp_path: Pa
         expected += 1
     out, err = io.StringIO(), io.StringIO()
     call_command("ingest", str(tmp_path), "--no-progress", stdout=out, stderr=err)
-    created, duplicate, failed, total = map(int, re.search(
-        r"(\d+) created, (\d+) duplicate, (\d+) failed \((\d+) files\)", out.getvalue()).groups())  # type: ignore[union-attr]
+    created, duplicate, failed, total = map(
+        int,
+        re.search(
+            r"(\d+) created, (\d+) duplicate, (\d+) failed \((\d+) files\)", out.getvalue()
+        ).groups(),
+    )  # type: ignore[union-attr]
     assert total == expected and created + duplicate + failed == total
     assert created == Article.objects.count() > 100
     assert err.getvalue().count("failed: ") == failed
@@ -96,8 +117,16 @@ def test_ingest_of_a_path_that_is_not_an_article_file_is_a_clear_error(path: str
 # ------------------------------------------------------------------------------ other writes
 
 HOSTILE_STRINGS = [
-    "<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>", "x" * 100_000,
-    "a\x00b", "\u202egpj.exe", "'; DROP TABLE claims_claim; --", "", "   ", "\ufeff", "Y\u043enhap",
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    "x" * 100_000,
+    "a\x00b",
+    "\u202egpj.exe",
+    "'; DROP TABLE claims_claim; --",
+    "",
+    "   ",
+    "\ufeff",
+    "Y\u043enhap",
 ]
 HOSTILE_NUMBERS = [10**30, -1, 0, 2**63, "1; DROP TABLE x", None, [], {"a": 1}, 1.5, True]
 
@@ -110,10 +139,12 @@ def _mutations(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         elif isinstance(value, int):
             out += [(f"{key}={i}", {**body, key: v}) for i, v in enumerate(HOSTILE_NUMBERS)]
         elif isinstance(value, list):
-            out += [(f"{key}=names", {**body, key: [{"name": s} for s in HOSTILE_STRINGS]}),
-                    (f"{key}=many", {**body, key: [{"name": f"S{i}"} for i in range(2000)]}),
-                    (f"{key}=ids", {**body, key: [{"source_id": n} for n in HOSTILE_NUMBERS]}),
-                    (f"{key}=junk", {**body, key: [1, "a", None]})]
+            out += [
+                (f"{key}=names", {**body, key: [{"name": s} for s in HOSTILE_STRINGS]}),
+                (f"{key}=many", {**body, key: [{"name": f"S{i}"} for i in range(2000)]}),
+                (f"{key}=ids", {**body, key: [{"source_id": n} for n in HOSTILE_NUMBERS]}),
+                (f"{key}=junk", {**body, key: [1, "a", None]}),
+            ]
     return out
 
 
@@ -121,18 +152,26 @@ def _editorial_cases() -> list[Any]:
     cases = []
     for index in range(9):
         # The bodies only depend on the world's shape; built once here with placeholder ids.
-        cases += [pytest.param(index, label, id=f"{index}-{label}") for label in (
-            [f"{k}={i}" for k in ("reason",) for i in range(len(HOSTILE_STRINGS))]
-            + ["deep-json", "invalid-json", "invalid-utf8", "if-match-junk", "if-match-star"])]
+        cases += [
+            pytest.param(index, label, id=f"{index}-{label}")
+            for label in (
+                [f"{k}={i}" for k in ("reason",) for i in range(len(HOSTILE_STRINGS))]
+                + ["deep-json", "invalid-json", "invalid-utf8", "if-match-junk", "if-match-star"]
+            )
+        ]
         # Regression (found by this corpus, fixed in claims/apis_editorial.expected_version):
         # str.isdigit() accepted what int() refuses (5,000 digits, superscript digits): a 500.
-        cases += [pytest.param(index, label, id=f"{index}-{label}")
-                  for label in ("if-match-huge", "if-match-superscript")]
+        cases += [
+            pytest.param(index, label, id=f"{index}-{label}")
+            for label in ("if-match-huge", "if-match-superscript")
+        ]
     return cases
 
 
 @pytest.mark.parametrize(("index", "label"), _editorial_cases())
-def test_a_hostile_editorial_write_is_refused_clearly_or_applied_and_rendered_as_text(index: int, label: str) -> None:
+def test_a_hostile_editorial_write_is_refused_clearly_or_applied_and_rendered_as_text(
+    index: int, label: str
+) -> None:
     w = _world()
     method, url, body = _write_requests(w)[index]
     client = APIClient()
@@ -141,12 +180,21 @@ def test_a_hostile_editorial_write_is_refused_clearly_or_applied_and_rendered_as
     if label.startswith("reason="):
         body = {**body, "reason": HOSTILE_STRINGS[int(label.split("=")[1])]}
     if label.startswith("if-match"):
-        headers["HTTP_IF_MATCH"] = {"if-match-junk": 'W/"abc", "1"x', "if-match-huge": '"' + "9" * 5000 + '"',
-                                    "if-match-star": "*", "if-match-superscript": '"\xb2"'}[label]
+        headers["HTTP_IF_MATCH"] = {
+            "if-match-junk": 'W/"abc", "1"x',
+            "if-match-huge": '"' + "9" * 5000 + '"',
+            "if-match-star": "*",
+            "if-match-superscript": '"\xb2"',
+        }[label]
     if label in ("deep-json", "invalid-json", "invalid-utf8"):
-        raw = {"deep-json": b"[" * 100_000 + b"]" * 100_000, "invalid-json": b'{"reason": ',
-               "invalid-utf8": b'{"reason": "\xff\xfe"}'}[label]
-        response = client.generic(method.upper(), url, raw, content_type="application/json", **headers)
+        raw = {
+            "deep-json": b"[" * 100_000 + b"]" * 100_000,
+            "invalid-json": b'{"reason": ',
+            "invalid-utf8": b'{"reason": "\xff\xfe"}',
+        }[label]
+        response = client.generic(
+            method.upper(), url, raw, content_type="application/json", **headers
+        )
     else:
         response = getattr(client, method)(url, body, format="json", **headers)
     _check_write(response, w)
@@ -154,16 +202,24 @@ def test_a_hostile_editorial_write_is_refused_clearly_or_applied_and_rendered_as
 
 def _shape_only_world() -> dict[str, Any]:
     """Stand-ins with ids, enough for _write_requests() to give each body's shape at collection."""
-    return {key: SimpleNamespace(pk=n + 1) for n, key in enumerate(("first", "figure", "ministry", "second", "officials"))}
+    return {
+        key: SimpleNamespace(pk=n + 1)
+        for n, key in enumerate(("first", "figure", "ministry", "second", "officials"))
+    }
 
 
-FIELD_CASES = [pytest.param(i, label, id=f"{i}-{label}")
-               for i, (_, _, body) in enumerate(_write_requests(_shape_only_world()))
-               for label, _ in _mutations(body) if not label.startswith("reason=")]
+FIELD_CASES = [
+    pytest.param(i, label, id=f"{i}-{label}")
+    for i, (_, _, body) in enumerate(_write_requests(_shape_only_world()))
+    for label, _ in _mutations(body)
+    if not label.startswith("reason=")
+]
 
 
 @pytest.mark.parametrize(("index", "label"), FIELD_CASES)
-def test_hostile_values_in_every_editorial_field_are_refused_clearly_or_applied_safely(index: int, label: str) -> None:
+def test_hostile_values_in_every_editorial_field_are_refused_clearly_or_applied_safely(
+    index: int, label: str
+) -> None:
     w = _world()
     method, url, body = _write_requests(w)[index]
     mutated = dict(_mutations(body))[label]
@@ -179,22 +235,45 @@ def _check_write(response, w: dict[str, Any]) -> None:  # type: ignore[no-untype
     else:
         strict_json(response.content)
     client = Client()
-    for path in (f"/claims/{w['first'].pk}", f"/sources/{w['ministry'].pk}", "/", "/review", "/sources"):
+    for path in (
+        f"/claims/{w['first'].pk}",
+        f"/sources/{w['ministry'].pk}",
+        "/",
+        "/review",
+        "/sources",
+    ):
         page = client.get(path)
         assert page.status_code in (200, 404), (path, page.status_code)
         assert_inert(page.content.decode())
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "file:///etc/passwd", "http://127.0.0.1:5432/", "http://[::1]/", "http://169.254.169.254/latest/",
-    "http://0x7f000001/", "http://2130706433/", "gopher://127.0.0.1:6379/_FLUSHALL", "http://" + "a" * 3000 + ".com/",
-    "<script>window.__pwned=1</script>", "", "http://exa mple.com/", "https://example.com/\u202egpj",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://127.0.0.1:5432/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/",
+        "http://0x7f000001/",
+        "http://2130706433/",
+        "gopher://127.0.0.1:6379/_FLUSHALL",
+        "http://" + "a" * 3000 + ".com/",
+        "<script>window.__pwned=1</script>",
+        "",
+        "http://exa mple.com/",
+        "https://example.com/\u202egpj",
+    ],
+)
 @pytest.mark.parametrize("endpoint", ["/api/v1/feeds", "/api/v1/urls"])
-def test_a_hostile_feed_or_page_url_is_refused_clearly_or_stored_inert(endpoint: str, url: str) -> None:
+def test_a_hostile_feed_or_page_url_is_refused_clearly_or_stored_inert(
+    endpoint: str, url: str
+) -> None:
     client = APIClient()
     client.force_authenticate(make_user(Role.EDITOR, "hostile-feeds"))
-    response = client.post(endpoint, {"url": url, "name": "<script>window.__pwned=1</script>"}, format="json")
+    response = client.post(
+        endpoint, {"url": url, "name": "<script>window.__pwned=1</script>"}, format="json"
+    )
     assert response.status_code < 500, response.content[:300]
     if response.status_code >= 400:
         assert_clear_refusal(response)

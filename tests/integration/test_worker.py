@@ -30,8 +30,13 @@ def _task_runs_since(offset: int) -> str:
 # article alone, more = `claims.extract_articles`, which fills its batch from the queue.
 @pytest.mark.parametrize(
     ("batch_size", "task_done"),
-    [(1, r"Task claims\.extract_article\[[^\]]+\] succeeded in [\d.]+s: 'done'"),
-     (16, r"Task claims\.extract_articles\[[^\]]+\] succeeded in [\d.]+s: \{[^}]*'{id}': 'done'")],
+    [
+        (1, r"Task claims\.extract_article\[[^\]]+\] succeeded in [\d.]+s: 'done'"),
+        (
+            16,
+            r"Task claims\.extract_articles\[[^\]]+\] succeeded in [\d.]+s: \{[^}]*'{id}': 'done'",
+        ),
+    ],
     ids=["one-article-task", "batch-task"],
 )
 def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(
@@ -50,14 +55,19 @@ def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(
     claims = Claim.objects.filter(article_id=article_id)
     assert claims.filter(text__contains="5,000 North Korean engineering troops").exists()
     relocating = claims.get(text__contains="relocating thousands of soldiers")
-    chain = list(Attribution.objects.filter(claim=relocating).order_by("position")
-                 .values_list("source__name", flat=True))
+    chain = list(
+        Attribution.objects.filter(claim=relocating)
+        .order_by("position")
+        .values_list("source__name", flat=True)
+    )
     assert len(chain) == 2 and "Yonhap" in chain[1]
     body = APIClient().get(f"/api/v1/articles/{article_id}").json()
     assert body["status"] == "done" and body["claims"]
     # The path under test is the one that ran: its task's result names the article (batch) or
     # is the one-article outcome, and no batch task took this article on the one-article path.
-    wait_for(lambda: re.search(task_done.replace("{id}", str(article_id)), _task_runs_since(offset)))
+    wait_for(
+        lambda: re.search(task_done.replace("{id}", str(article_id)), _task_runs_since(offset))
+    )
     if batch_size == 1:
         assert f"'{article_id}':" not in _task_runs_since(offset)
 
@@ -65,7 +75,8 @@ def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(
 def test_the_task_run_twice_for_one_article_leaves_one_set_of_claims(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
     article = Article.objects.create(
         body="The navy said on Monday that 4 drones were shot down near the coast.",
-        content_hash="twice", status=ArticleStatus.QUEUED,
+        content_hash="twice",
+        status=ArticleStatus.QUEUED,
     )
     extract_article.delay(article.pk)
     extract_article.delay(article.pk)
@@ -91,11 +102,15 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
     # (reaching the real Redis through it, the submission enqueued a real task that a worker
     # could take before the reconciler ran, and the test failed now and then).
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr("claims.dispatch._redis_client", redis.Redis.from_url(
-        "redis://127.0.0.1:9/0", socket_timeout=1, socket_connect_timeout=1))
+    monkeypatch.setattr(
+        "claims.dispatch._redis_client",
+        redis.Redis.from_url("redis://127.0.0.1:9/0", socket_timeout=1, socket_connect_timeout=1),
+    )
     _drop_producer_connections()
     response = APIClient().post(
-        "/api/v1/articles", {"body": "Officials said 7 ships left the port on Tuesday."}, format="json"
+        "/api/v1/articles",
+        {"body": "Officials said 7 ships left the port on Tuesday."},
+        format="json",
     )
     assert response.status_code == 202
     article_id = response.json()["id"]
@@ -119,7 +134,9 @@ def _drop_producer_connections() -> None:
     celery_app.amqp._producer_pool = None
 
 
-def test_this_test_run_has_a_queue_of_its_own_and_its_worker_reads_only_that(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
+def test_this_test_run_has_a_queue_of_its_own_and_its_worker_reads_only_that(
+    celery_worker_process,
+) -> None:  # type: ignore[no-untyped-def]
     # Test runs share one Redis database; on a shared queue one run's worker took another's
     # tasks and one run's waiting-batch mark held back another's submissions.
     from django.conf import settings
@@ -138,8 +155,10 @@ def _other_backends() -> set[int]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
         return {pid for (pid,) in cursor.fetchall()}
 
 
@@ -148,11 +167,18 @@ def test_the_worker_keeps_its_database_connection_from_task_to_task(celery_worke
     # PostgreSQL backend cost more CPU than extracting a short article.
     seen = []
     for n in range(2):
-        article = Article.objects.create(body=f"The navy said on Monday that {n + 4} drones were shot down.",
-                                         content_hash=f"keep-{n}", status=ArticleStatus.QUEUED)
+        article = Article.objects.create(
+            body=f"The navy said on Monday that {n + 4} drones were shot down.",
+            content_hash=f"keep-{n}",
+            status=ArticleStatus.QUEUED,
+        )
         offset = WORKER_LOG.stat().st_size
         extract_article.delay(article.pk)
         # Extraction, then the matching it enqueues: the worker is idle between tasks after both.
-        wait_for(lambda offset=offset: re.search(r"claims\.match_articles\[[^\]]+\] succeeded", _task_runs_since(offset)))
+        wait_for(
+            lambda offset=offset: re.search(
+                r"claims\.match_articles\[[^\]]+\] succeeded", _task_runs_since(offset)
+            )
+        )
         seen.append(_other_backends())
     assert seen[0] and seen[0] == seen[1]

@@ -17,13 +17,21 @@ OCT23 = dt.datetime(2024, 10, 23, 9, tzinfo=dt.UTC)
 OCT24 = dt.datetime(2024, 10, 24, 9, tzinfo=dt.UTC)
 
 
-def claim_saying(text: str, *, origin: Source, outlet: Source, when: dt.datetime = OCT23,
-                 troops: float | None = None) -> Claim:
+def claim_saying(
+    text: str,
+    *,
+    origin: Source,
+    outlet: Source,
+    when: dt.datetime = OCT23,
+    troops: float | None = None,
+) -> Claim:
     """A stored claim (factories, no model) with its origin, outlet and troop figure."""
     article = make_article(body=text, outlet=outlet, published_at=when)
     claim = make_claim(article=article, text=text, sources=[origin], figures=0)
     if troops is not None:
-        Figure.objects.create(claim=claim, value=troops, text=f"{troops:,.0f}", unit="troops", start=0, end=5)
+        Figure.objects.create(
+            claim=claim, value=troops, text=f"{troops:,.0f}", unit="troops", start=0, end=5
+        )
     return claim
 
 
@@ -33,12 +41,21 @@ def corroborated() -> dict[str, Claim]:
     nis = make_source(name="National Intelligence Service", kind="intelligence", reliability="B")
     kyiv = make_source(name="Government of Ukraine", kind="government", reliability="C")
     outlets = [make_source(name=f"Outlet {i}", kind="outlet", reliability="B") for i in range(3)]
-    text = "North Korea has sent 3,000 troops to Russia to support its war against Ukraine, {} said."
+    text = (
+        "North Korea has sent 3,000 troops to Russia to support its war against Ukraine, {} said."
+    )
     claims = {
         "nis_a": claim_saying(text.format("the NIS"), origin=nis, outlet=outlets[0], troops=3000),
-        "nis_b": claim_saying(text.format("South Korea's spy agency"), origin=nis, outlet=outlets[1], troops=3000),
-        "kyiv": claim_saying(text.format("Ukraine's government"), origin=kyiv, outlet=outlets[2], when=OCT24,
-                             troops=3000),
+        "nis_b": claim_saying(
+            text.format("South Korea's spy agency"), origin=nis, outlet=outlets[1], troops=3000
+        ),
+        "kyiv": claim_saying(
+            text.format("Ukraine's government"),
+            origin=kyiv,
+            outlet=outlets[2],
+            when=OCT24,
+            troops=3000,
+        ),
     }
     for claim in claims.values():
         claims_match_article(article_id=claim.article_id)

@@ -23,11 +23,15 @@ def test_the_matching_tasks_have_stable_names_and_ack_late() -> None:
     assert match_article.acks_late is True
 
 
-def test_extraction_enqueues_matching_after_its_transaction_commits(monkeypatch, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_extraction_enqueues_matching_after_its_transaction_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     calls: list[dict[int, list[int]]] = []
     monkeypatch.setattr(dispatch, "enqueue_matching", lambda *, articles: calls.append(articles))
-    article = make_article(body="The defence ministry said 1,200 troops were sent to the border.",
-                           status=ArticleStatus.QUEUED)
+    article = make_article(
+        body="The defence ministry said 1,200 troops were sent to the border.",
+        status=ArticleStatus.QUEUED,
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         claims_extract_for_article(article_id=article.pk, owner="t")
     assert calls == []
@@ -57,9 +61,13 @@ def test_without_a_broker_matching_runs_in_the_local_executor(monkeypatch) -> No
     assert submitted == [(dispatch._match_locally, [7, 8], {"7": [3]})]
 
 
-def test_a_batch_is_handed_to_the_matcher_as_one_task_with_each_articles_partners(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_is_handed_to_the_matcher_as_one_task_with_each_articles_partners(
+    monkeypatch,
+) -> None:  # type: ignore[no-untyped-def]
     sent: list[tuple] = []  # type: ignore[type-arg]
-    monkeypatch.setattr(match_articles, "apply_async", lambda *args, **kwargs: sent.append((args, kwargs)))
+    monkeypatch.setattr(
+        match_articles, "apply_async", lambda *args, **kwargs: sent.append((args, kwargs))
+    )
     assert dispatch.enqueue_matching(articles={7: [3, 4], 8: []}) is True
     [(_, options)] = sent
     assert options["args"] == [[7, 8]]
@@ -108,4 +116,6 @@ def test_the_batch_matching_task_links_the_stored_claims_of_each_article() -> No
 def _report(**fields: int):  # type: ignore[no-untyped-def]
     from claims.links import MatchReport
 
-    return MatchReport(**{"claims": 0, "candidates": 0, "created": 0, "updated": 0, "removed": 0, **fields})
+    return MatchReport(
+        **{"claims": 0, "candidates": 0, "created": 0, "updated": 0, "removed": 0, **fields}
+    )

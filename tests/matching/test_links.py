@@ -21,7 +21,9 @@ def _link(a: Claim, b: Claim) -> ClaimLink:
     return ClaimLink.objects.get(from_claim__in=[a, b], to_claim__in=[a, b])
 
 
-def test_matching_links_the_relays_as_same_and_the_other_government_as_corroborating(corroborated) -> None:  # type: ignore[no-untyped-def]
+def test_matching_links_the_relays_as_same_and_the_other_government_as_corroborating(
+    corroborated,
+) -> None:  # type: ignore[no-untyped-def]
     assert _link(corroborated["nis_a"], corroborated["nis_b"]).kind == "same"
     assert _link(corroborated["kyiv"], corroborated["nis_a"]).kind == "corroborates"
     assert {c.independent_origins for c in corroborated.values()} == {2}
@@ -33,7 +35,9 @@ def test_a_rejected_link_is_not_counted_and_never_re_proposed(corroborated) -> N
     kyiv = corroborated["kyiv"]
     for other in ("nis_a", "nis_b"):
         link = _link(kyiv, corroborated[other])
-        claim_link_review(actor=editor, link_id=link.pk, action="reject", reason="Different deployment")
+        claim_link_review(
+            actor=editor, link_id=link.pk, action="reject", reason="Different deployment"
+        )
     kyiv.refresh_from_db()
     assert (kyiv.independent_origins, kyiv.credibility) == (1, 3)
     claims_match_article(article_id=kyiv.article_id)
@@ -43,19 +47,26 @@ def test_a_rejected_link_is_not_counted_and_never_re_proposed(corroborated) -> N
 
 def test_a_link_review_is_audited_and_keeps_both_claims_through_re_extraction(corroborated) -> None:  # type: ignore[no-untyped-def]
     link = _link(corroborated["kyiv"], corroborated["nis_a"])
-    claim_link_review(actor=make_user(Role.EDITOR), link_id=link.pk, action="confirm", reason="Same briefing")
+    claim_link_review(
+        actor=make_user(Role.EDITOR), link_id=link.pk, action="confirm", reason="Same briefing"
+    )
     link.refresh_from_db()
     assert link.status == "confirmed"
     assert link.reviewed_by is not None
     assert AuditContext.objects.get().action == "link.confirm"
-    assert set(Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id]).values_list("edited", flat=True)) == {True}
+    assert set(
+        Claim.objects.filter(pk__in=[link.from_claim_id, link.to_claim_id]).values_list(
+            "edited", flat=True
+        )
+    ) == {True}
 
 
 @pytest.mark.parametrize(("role", "status"), [(Role.ANONYMOUS, 401), (Role.ANALYST, 403)])
 def test_only_editors_review_links(corroborated, role: Role, status: int) -> None:  # type: ignore[no-untyped-def]
     link = _link(corroborated["kyiv"], corroborated["nis_a"])
-    response = client_for(role).post(f"/api/v1/links/{link.pk}/review", {"action": "confirm", "reason": "x"},
-                                     format="json")
+    response = client_for(role).post(
+        f"/api/v1/links/{link.pk}/review", {"action": "confirm", "reason": "x"}, format="json"
+    )
     assert response.status_code == status
     link.refresh_from_db()
     assert link.status == "proposed"
@@ -64,15 +75,26 @@ def test_only_editors_review_links(corroborated, role: Role, status: int) -> Non
 def test_the_review_api_confirms_a_link_with_a_reason(corroborated) -> None:  # type: ignore[no-untyped-def]
     editor_api = client_for(Role.EDITOR)
     link = _link(corroborated["kyiv"], corroborated["nis_a"])
-    assert editor_api.post(f"/api/v1/links/{link.pk}/review", {"action": "confirm"},
-                           format="json").status_code == 400
-    response = editor_api.post(f"/api/v1/links/{link.pk}/review", {"action": "confirm", "reason": "Same briefing"},
-                               format="json")
+    assert (
+        editor_api.post(
+            f"/api/v1/links/{link.pk}/review", {"action": "confirm"}, format="json"
+        ).status_code
+        == 400
+    )
+    response = editor_api.post(
+        f"/api/v1/links/{link.pk}/review",
+        {"action": "confirm", "reason": "Same briefing"},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "confirmed"
     assert response.json()["evidence"]["figures"][0]["agree"] is True
-    assert editor_api.post("/api/v1/links/999999/review", {"action": "confirm", "reason": "x"},
-                           format="json").status_code == 404
+    assert (
+        editor_api.post(
+            "/api/v1/links/999999/review", {"action": "confirm", "reason": "x"}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_claim_list_shows_filters_and_orders_by_independent_origins(corroborated) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +114,10 @@ def test_the_claim_detail_api_says_why_and_lists_the_origins(corroborated) -> No
     body = APIClient().get(f"/api/v1/claims/{corroborated['nis_a'].pk}").json()
     assert body["independent_origins"] == 2
     assert body["credibility_reason"] == "2 independent origins with reliable chains."
-    assert sorted(o["name"] for o in body["origins"]) == ["Government of Ukraine", "National Intelligence Service"]
+    assert sorted(o["name"] for o in body["origins"]) == [
+        "Government of Ukraine",
+        "National Intelligence Service",
+    ]
     assert {link["kind"] for link in body["links"]} == {"same", "corroborates"}
     assert all("shared_words" in link["evidence"] for link in body["links"])
 
@@ -105,7 +130,9 @@ def test_the_claim_graph_has_the_claim_to_claim_links(corroborated) -> None:  # 
     assert prov.status_code == 200
 
 
-def test_the_claim_page_shows_origins_the_reason_and_review_buttons_for_editors(corroborated, client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_claim_page_shows_origins_the_reason_and_review_buttons_for_editors(
+    corroborated, client: Client
+) -> None:  # type: ignore[no-untyped-def]
     url = f"/claims/{corroborated['nis_a'].pk}"
     page = client.get(url).content.decode()
     assert "Independent origins" in page
@@ -122,7 +149,9 @@ def test_an_editor_confirms_a_link_from_the_claim_page(corroborated, client: Cli
     link = _link(corroborated["kyiv"], corroborated["nis_a"])
     client.force_login(make_user(Role.EDITOR))
     url = f"/claims/{corroborated['nis_a'].pk}"
-    response = client.post(f"/links/{link.pk}/review", {"action": "confirm", "reason": "Same briefing", "next": url})
+    response = client.post(
+        f"/links/{link.pk}/review", {"action": "confirm", "reason": "Same briefing", "next": url}
+    )
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.status == "confirmed"
@@ -137,7 +166,8 @@ def test_an_analyst_cannot_review_a_link_from_the_page(corroborated, client: Cli
 
 
 def test_the_claim_page_runs_the_same_queries_for_a_lone_or_a_linked_claim(  # type: ignore[no-untyped-def]
-        corroborated, page_queries: Callable[[str], int]) -> None:
+    corroborated, page_queries: Callable[[str], int]
+) -> None:
     from tests.factories import make_claim
 
     lone = make_claim()
@@ -156,7 +186,9 @@ def test_the_claim_list_api_runs_the_same_queries_with_the_origins_filter(corrob
     assert len(one.captured_queries) == len(many.captured_queries)
 
 
-def test_the_claim_detail_api_runs_a_fixed_number_of_queries_for_a_lone_or_a_linked_claim(corroborated) -> None:  # type: ignore[no-untyped-def]
+def test_the_claim_detail_api_runs_a_fixed_number_of_queries_for_a_lone_or_a_linked_claim(
+    corroborated,
+) -> None:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -178,9 +210,16 @@ def test_changing_a_chain_recounts_the_origins_of_the_linked_claims(corroborated
     from claims.editorial import ChainLink, claim_set_chain
 
     kyiv = corroborated["kyiv"]
-    claim_set_chain(actor=make_user(Role.EDITOR), claim_id=kyiv.pk, expected_version=kyiv.version,
-                    links=[ChainLink(name="National Intelligence Service")], reason="Kyiv quoted the NIS")
-    counts = {key: Claim.objects.get(pk=c.pk).independent_origins for key, c in corroborated.items()}
+    claim_set_chain(
+        actor=make_user(Role.EDITOR),
+        claim_id=kyiv.pk,
+        expected_version=kyiv.version,
+        links=[ChainLink(name="National Intelligence Service")],
+        reason="Kyiv quoted the NIS",
+    )
+    counts = {
+        key: Claim.objects.get(pk=c.pk).independent_origins for key, c in corroborated.items()
+    }
     assert counts == {"nis_a": 1, "nis_b": 1, "kyiv": 1}
     assert Claim.objects.get(pk=corroborated["nis_a"].pk).credibility == 3
 
@@ -192,9 +231,14 @@ def test_claims_published_outside_the_window_are_not_candidates(corroborated) ->
 
     from .conftest import OCT23, claim_saying
 
-    late = claim_saying("North Korea has sent 3,000 troops to Russia to support its war against Ukraine, "
-                        "Japan's defence ministry said.", origin=make_source(name="Japan MoD"),
-                        outlet=make_source(kind="outlet"), when=OCT23 + dt.timedelta(days=90), troops=3000)
+    late = claim_saying(
+        "North Korea has sent 3,000 troops to Russia to support its war against Ukraine, "
+        "Japan's defence ministry said.",
+        origin=make_source(name="Japan MoD"),
+        outlet=make_source(kind="outlet"),
+        when=OCT23 + dt.timedelta(days=90),
+        troops=3000,
+    )
     report = claims_match_article(article_id=late.article_id)
     assert report.candidates == 0
     assert not ClaimLink.objects.filter(from_claim=late).exists()

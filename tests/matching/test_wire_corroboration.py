@@ -29,7 +29,9 @@ OCT23, OCT24, NOV13 = dt.date(2024, 10, 23), dt.date(2024, 10, 24), dt.date(2024
 
 @pytest.fixture
 def wire():  # type: ignore[no-untyped-def]
-    yonhap = Source.objects.filter(name="Yonhap News Agency").first() or outlet("Yonhap News Agency")
+    yonhap = Source.objects.filter(name="Yonhap News Agency").first() or outlet(
+        "Yonhap News Agency"
+    )
     articles = {
         "yonhap": extracted(YONHAP, outlet=yonhap, day=OCT23),
         "a": extracted(OUTLET_A, outlet=outlet("The Seoul Ledger"), day=OCT23),
@@ -43,7 +45,10 @@ def wire():  # type: ignore[no-untyped-def]
 
 
 def _link(a: Claim, b: Claim) -> ClaimLink | None:
-    return (ClaimLink.objects.filter(from_claim=a, to_claim=b) | ClaimLink.objects.filter(from_claim=b, to_claim=a)).first()
+    return (
+        ClaimLink.objects.filter(from_claim=a, to_claim=b)
+        | ClaimLink.objects.filter(from_claim=b, to_claim=a)
+    ).first()
 
 
 def test_the_relays_of_one_nis_statement_are_linked_as_the_same_claim(wire) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +75,9 @@ def test_a_different_figure_for_the_same_deployment_contradicts_it(wire) -> None
 
 
 def test_twenty_relays_are_one_origin_and_an_independent_confirmation_makes_two(wire) -> None:  # type: ignore[no-untyped-def]
-    counts = {key: Claim.objects.get(pk=claim.pk).independent_origins for key, claim in wire.items()}
+    counts = {
+        key: Claim.objects.get(pk=claim.pk).independent_origins for key, claim in wire.items()
+    }
     assert counts == {"yonhap": 2, "a": 2, "b": 2, "kyiv": 2, "gur": 1}
 
 

@@ -14,17 +14,31 @@ from .wire import OUTLET_B, YONHAP
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_worker_links_two_relays_of_one_statement_after_extracting_them(celery_worker_process) -> None:  # type: ignore[no-untyped-def]
+def test_the_worker_links_two_relays_of_one_statement_after_extracting_them(
+    celery_worker_process,
+) -> None:  # type: ignore[no-untyped-def]
     ids = []
     for title, body in (("Yonhap", YONHAP), ("Outlet B", OUTLET_B)):
-        response = APIClient().post("/api/v1/articles", {"body": body, "title": title, "published_at": "2024-10-23"},
-                                    format="json")
+        response = APIClient().post(
+            "/api/v1/articles",
+            {"body": body, "title": title, "published_at": "2024-10-23"},
+            format="json",
+        )
         assert response.status_code == 202
         ids.append(response.json()["id"])
         # One after the other: the second article's matching must find the first one's claims.
-        wait_for(lambda: ClaimLink.objects.exists() or APIClient().get(f"/api/v1/articles/{ids[-1]}").json()["status"]
-                 == "done", timeout=90)
-    link = wait_for(lambda: ClaimLink.objects.filter(from_claim__article_id__in=ids, to_claim__article_id__in=ids).first(),
-                    timeout=60)
+        wait_for(
+            lambda: (
+                ClaimLink.objects.exists()
+                or APIClient().get(f"/api/v1/articles/{ids[-1]}").json()["status"] == "done"
+            ),
+            timeout=90,
+        )
+    link = wait_for(
+        lambda: ClaimLink.objects.filter(
+            from_claim__article_id__in=ids, to_claim__article_id__in=ids
+        ).first(),
+        timeout=60,
+    )
     assert link.kind == "same"
     assert link.from_claim.independent_origins == 1

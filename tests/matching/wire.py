@@ -48,8 +48,12 @@ def outlet(name: str, reliability: str = "B") -> Source:
 
 def extracted(body: str, *, outlet: Source, day: dt.date) -> Article:
     """An article queued as the ingestion would leave it, run through the real extractor."""
-    article = make_article(body=body, status=ArticleStatus.QUEUED, outlet=outlet,
-                           published_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC))
+    article = make_article(
+        body=body,
+        status=ArticleStatus.QUEUED,
+        outlet=outlet,
+        published_at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
+    )
     claims_extract_for_article(article_id=article.pk, owner="test")
     return article
 

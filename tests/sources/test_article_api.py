@@ -19,14 +19,19 @@ def api() -> APIClient:
 
 
 def test_submitting_an_article_answers_202_with_its_status_url(api: APIClient) -> None:
-    response = api.post("/api/v1/articles", {"body": BODY, "title": "Troops", "outlet": "Demo Wire",
-                                             "published_at": "2024-11-07"}, format="json")
+    response = api.post(
+        "/api/v1/articles",
+        {"body": BODY, "title": "Troops", "outlet": "Demo Wire", "published_at": "2024-11-07"},
+        format="json",
+    )
     assert response.status_code == 202
     article = Article.objects.get()
     assert response.json()["status"] == "queued"
     assert response.json()["status_url"].endswith(f"/api/v1/articles/{article.pk}")
     assert response["Location"] == response.json()["status_url"]
-    assert article.published_at is not None and article.published_at.date().isoformat() == "2024-11-07"
+    assert (
+        article.published_at is not None and article.published_at.date().isoformat() == "2024-11-07"
+    )
 
 
 def test_resubmitting_the_same_text_answers_200_with_the_first_article(api: APIClient) -> None:
@@ -40,7 +45,9 @@ def test_an_article_can_be_submitted_as_a_multipart_file(api: APIClient) -> None
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("report.txt", BODY.encode(), content_type="text/plain")
-    response = api.post("/api/v1/articles", {"file": upload, "title": "From a file"}, format="multipart")
+    response = api.post(
+        "/api/v1/articles", {"file": upload, "title": "From a file"}, format="multipart"
+    )
     assert response.status_code == 202
     assert Article.objects.get().body == BODY
 
@@ -56,7 +63,9 @@ def test_an_article_can_be_submitted_as_a_multipart_file(api: APIClient) -> None
         ({"body": BODY, "published_at": "yesterday-ish"}, 400, "invalid"),
     ],
 )
-def test_bad_submissions_get_a_clear_error_and_store_nothing(api: APIClient, payload: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
+def test_bad_submissions_get_a_clear_error_and_store_nothing(
+    api: APIClient, payload: dict, status: int, code: str
+) -> None:  # type: ignore[type-arg]
     response = api.post("/api/v1/articles", payload, format="json")
     assert response.status_code == status
     error = response.json()["error"]
@@ -84,11 +93,16 @@ def test_article_detail_lists_claims_with_their_chain_origin_first(api: APIClien
     make_claim(article=article, sources=[nis, yonhap])
     body = api.get(f"/api/v1/articles/{article.pk}").json()
     assert body["status"] == "done"
-    assert [s["name"] for s in body["claims"][0]["sources"]] == ["National Intelligence Service", "Yonhap"]
+    assert [s["name"] for s in body["claims"][0]["sources"]] == [
+        "National Intelligence Service",
+        "Yonhap",
+    ]
     assert body["claims"][0]["figures"][0]["value"] == 100
 
 
-def test_article_detail_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(api: APIClient) -> None:
+def test_article_detail_runs_a_fixed_number_of_queries_whatever_the_number_of_claims(
+    api: APIClient,
+) -> None:
     article = make_article()
     source = make_source()
 
@@ -105,14 +119,21 @@ def test_article_detail_runs_a_fixed_number_of_queries_whatever_the_number_of_cl
 
 
 @pytest.mark.parametrize("outlet", ["Demo Wire", ""])
-def test_the_submission_answers_in_the_shape_of_the_article_status_output(api: APIClient, outlet: str) -> None:
+def test_the_submission_answers_in_the_shape_of_the_article_status_output(
+    api: APIClient, outlet: str
+) -> None:
     # The answer is plain data (article_status_data), ArticleStatusOutput documents it.
     from rest_framework.test import APIRequestFactory
 
     from sources.apis import ArticleStatusOutput
 
-    payload = {"body": BODY, "title": "Troops", "outlet": outlet, "url": "https://example.org/t",
-               "published_at": "2024-11-07T09:30:00+02:00"}
+    payload = {
+        "body": BODY,
+        "title": "Troops",
+        "outlet": outlet,
+        "url": "https://example.org/t",
+        "published_at": "2024-11-07T09:30:00+02:00",
+    }
     created = api.post("/api/v1/articles", payload, format="json")
     again = api.post("/api/v1/articles", payload, format="json")
     request = APIRequestFactory().get("/", HTTP_HOST="testserver")
@@ -121,11 +142,16 @@ def test_the_submission_answers_in_the_shape_of_the_article_status_output(api: A
     assert created.json() == documented
     assert again.json() == documented
 
+
 def test_submitting_a_new_article_does_not_look_for_a_copy_first(api: APIClient) -> None:
     # The unique index on the content hash finds a copy; a SELECT before every INSERT was a
     # tenth of a submission's CPU.
     api.post("/api/v1/articles", {"body": BODY + " First.", "outlet": "Demo Wire"}, format="json")
     with CaptureQueriesContext(connection) as queries:
-        response = api.post("/api/v1/articles", {"body": BODY, "outlet": "Demo Wire"}, format="json")
+        response = api.post(
+            "/api/v1/articles", {"body": BODY, "outlet": "Demo Wire"}, format="json"
+        )
     assert response.status_code == 202
-    assert [q["sql"].split()[0] for q in queries.captured_queries if "sources_article" in q["sql"]] == ["INSERT"]
+    assert [
+        q["sql"].split()[0] for q in queries.captured_queries if "sources_article" in q["sql"]
+    ] == ["INSERT"]

@@ -15,14 +15,24 @@ def test_ingest_reads_files_and_folders_and_summarises_what_happened(tmp_path: P
     folder = tmp_path / "wire"
     folder.mkdir()
     (folder / "a.txt").write_text("Officials said 20 boats were seized on Monday.")
-    (folder / "b.html").write_text("<html><body><p>The army said 3 drones were downed.</p></body></html>")
+    (folder / "b.html").write_text(
+        "<html><body><p>The army said 3 drones were downed.</p></body></html>"
+    )
     (folder / "empty.txt").write_text("")
     (folder / "notes.csv").write_text("ignored,because,of,suffix")
     single = tmp_path / "dup.txt"
     single.write_text("Officials  said 20 boats were seized on Monday.")
     out, err = StringIO(), StringIO()
-    call_command("ingest", str(folder), str(single), "--outlet", "Demo Wire", "--no-progress",
-                 stdout=out, stderr=err)
+    call_command(
+        "ingest",
+        str(folder),
+        str(single),
+        "--outlet",
+        "Demo Wire",
+        "--no-progress",
+        stdout=out,
+        stderr=err,
+    )
     assert out.getvalue().strip() == "2 created, 1 duplicate, 1 failed (4 files)"
     assert "empty.txt" in err.getvalue()
     assert Article.objects.count() == 2

@@ -12,7 +12,9 @@ BODY = "The ministry said on Tuesday that 40 people were evacuated from the bord
 
 
 def test_it_stores_a_submitted_article_as_queued() -> None:
-    result = article_submit(body=BODY, title="Evacuation", outlet="Demo Wire", url="https://example.org/a")
+    result = article_submit(
+        body=BODY, title="Evacuation", outlet="Demo Wire", url="https://example.org/a"
+    )
     assert result.created
     article = Article.objects.get()
     assert article.status == ArticleStatus.QUEUED
@@ -42,7 +44,6 @@ def test_an_outlet_known_to_the_registry_is_created_with_its_rating() -> None:
     assert source.name != "" and source.reliability in "ABCDEF"
 
 
-
 def test_an_outlet_is_found_by_name_or_alias_in_any_case_and_a_name_wins_over_an_alias(
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -59,8 +60,12 @@ def test_an_outlet_is_found_by_name_or_alias_in_any_case_and_a_name_wins_over_an
         assert found[outlet.casefold()].pk == pk
         result = article_submit(body=f"{BODY} ({k})", outlet=outlet)
         assert result.article.outlet_id == pk
-        assert result.article.outlet is not None and result.article.outlet.name == Source.objects.get(pk=pk).name
+        assert (
+            result.article.outlet is not None
+            and result.article.outlet.name == Source.objects.get(pk=pk).name
+        )
     assert Source.objects.count() == 2
+
 
 @pytest.mark.parametrize(
     ("body", "code"),
@@ -119,11 +124,15 @@ def test_an_html_upload_keeps_the_text_and_drops_scripts_and_navigation() -> Non
     result = article_submit_file(data=html, filename="talks.html")
     article = result.article
     assert article.title == "Talks stall"
-    assert article.body == "Diplomats said the talks stalled.\nOfficials said 12 prisoners were freed."
+    assert (
+        article.body == "Diplomats said the talks stalled.\nOfficials said 12 prisoners were freed."
+    )
 
 
 def test_a_utf8_upload_with_a_bom_is_accepted() -> None:
-    result = article_submit_file(data="\ufeffOfficials said 3 ships docked.".encode(), filename="a.txt")
+    result = article_submit_file(
+        data="\ufeffOfficials said 3 ships docked.".encode(), filename="a.txt"
+    )
     assert result.article.body == "Officials said 3 ships docked."
 
 
@@ -154,7 +163,9 @@ def test_outside_a_transaction_an_article_of_a_known_outlet_is_stored_enqueued_a
     import claims.dispatch
 
     enqueued: list[int] = []
-    monkeypatch.setattr(claims.dispatch, "enqueue_extraction", lambda *, article_id: enqueued.append(article_id))
+    monkeypatch.setattr(
+        claims.dispatch, "enqueue_extraction", lambda *, article_id: enqueued.append(article_id)
+    )
     wire = Source.objects.create(name="Demo Wire", kind="outlet")
     assert not connection.in_atomic_block
     first = article_submit(body=BODY, outlet="demo wire")
@@ -170,7 +181,9 @@ def test_outside_a_transaction_an_article_of_a_known_outlet_is_stored_enqueued_a
 
 
 @pytest.mark.parametrize("outlet", ["µ Wire", "Straße Wire", "ﬁeld Wire"])
-def test_an_outlet_whose_casefold_is_not_its_lower_case_is_created_once_and_found_again(outlet: str) -> None:
+def test_an_outlet_whose_casefold_is_not_its_lower_case_is_created_once_and_found_again(
+    outlet: str,
+) -> None:
     # Regression (found by the schema fuzzer): µ casefolds to Greek mu, which PostgreSQL's
     # lower() keeps as the micro sign, so the new outlet was not found after its INSERT (500).
     first = article_submit(body=BODY, outlet=outlet)

@@ -18,7 +18,9 @@ def test_the_purge_task_deletes_only_expired_idempotency_keys() -> None:
     article = make_article()
     base = {"article": article, "scope": "anonymous", "request_hash": "x" * 64, "status_code": 202}
     old = IdempotencyKey.objects.create(key="old", **base)
-    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
     IdempotencyKey.objects.create(key="fresh", **base)
     assert purge_idempotency_keys() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]

@@ -11,13 +11,21 @@ from claims.extraction import ModelNotInstalledError, load_extractor, result_to_
 
 
 class Command(BaseCommand):
-    help = "Print the claims of text files as JSON Lines (Contract 1), without touching the database."
+    help = (
+        "Print the claims of text files as JSON Lines (Contract 1), without touching the database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--published", type=dt.date.fromisoformat, default=None,
-                            help="Publication date (YYYY-MM-DD) to resolve relative dates against.")
-        parser.add_argument("--outlet", default=None, help="The publisher (never listed as a source).")
+        parser.add_argument(
+            "--published",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Publication date (YYYY-MM-DD) to resolve relative dates against.",
+        )
+        parser.add_argument(
+            "--outlet", default=None, help="The publisher (never listed as a source)."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         paths: list[Path] = options["paths"]  # type: ignore[assignment]
@@ -33,4 +41,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         items = [(text, options["published"], options["outlet"]) for text in texts]
         for path, result in zip(paths, extractor.extract_many(items), strict=True):  # type: ignore[arg-type]
-            self.stdout.write(json.dumps(result_to_contract(result, path=str(path)), ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(result_to_contract(result, path=str(path)), ensure_ascii=False)
+            )

@@ -10,4 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         report = articles_reconcile()
-        self.stdout.write(f"{report.requeued} expired leases released, {report.enqueued} articles enqueued")
+        self.stdout.write(
+            f"{report.requeued} expired leases released, {report.enqueued} articles enqueued"
+        )

@@ -10,12 +10,22 @@ from feeds.services import feed_poll
 
 
 class Command(BaseCommand):
-    help = "Poll feeds now, in this process: the due ones, every active one (--all) or some (--feed)."
+    help = (
+        "Poll feeds now, in this process: the due ones, every active one (--all) or some (--feed)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--feed", type=int, action="append", default=[], metavar="ID",
-                            help="Poll this feed even if it is not due or paused (repeatable).")
-        parser.add_argument("--all", action="store_true", help="Poll every active feed, due or not.")
+        parser.add_argument(
+            "--feed",
+            type=int,
+            action="append",
+            default=[],
+            metavar="ID",
+            help="Poll this feed even if it is not due or paused (repeatable).",
+        )
+        parser.add_argument(
+            "--all", action="store_true", help="Poll every active feed, due or not."
+        )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -26,7 +36,9 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"No feed with id {', '.join(map(str, sorted(missing)))}.")
         elif options["all"]:
-            ids = list(Feed.objects.filter(is_active=True).order_by("id").values_list("pk", flat=True))
+            ids = list(
+                Feed.objects.filter(is_active=True).order_by("id").values_list("pk", flat=True)
+            )
         else:
             ids = feed_ids_due(now=timezone.now())
         ok = failed = skipped = added = duplicates = entry_failures = 0
@@ -37,8 +49,11 @@ class Command(BaseCommand):
             if not report.polled:
                 skipped += 1
                 continue
-            added, duplicates, entry_failures = (added + report.added, duplicates + report.duplicates,
-                                                 entry_failures + report.failed)
+            added, duplicates, entry_failures = (
+                added + report.added,
+                duplicates + report.duplicates,
+                entry_failures + report.failed,
+            )
             if report.ok:
                 ok += 1
             else:

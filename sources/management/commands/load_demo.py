@@ -19,8 +19,11 @@ class Command(BaseCommand):
     help = "Load the registry and the demo articles, and extract them now (not through a worker)."
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
-        parser.add_argument("--demo-users", action="store_true",
-                            help="Also create the users 'editor' and 'analyst' (DEBUG only) for trying the app.")
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="Also create the users 'editor' and 'analyst' (DEBUG only) for trying the app.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["demo_users"]:
@@ -32,11 +35,15 @@ class Command(BaseCommand):
             # Submitted through the one submission service; extraction runs here, synchronously,
             # so the first page a new user sees already lists claims.
             result = article_submit(
-                body=(DEMO_DIR / entry["file"]).read_text(encoding="utf-8"), title=entry["title"],
-                outlet=entry["outlet"], published_at=dt.date.fromisoformat(entry["published"]),
+                body=(DEMO_DIR / entry["file"]).read_text(encoding="utf-8"),
+                title=entry["title"],
+                outlet=entry["outlet"],
+                published_at=dt.date.fromisoformat(entry["published"]),
             )
             if result.article.status != ArticleStatus.DONE:
-                claims_extract_for_article(article_id=result.article.pk, owner=f"demo-{uuid.uuid4()}")
+                claims_extract_for_article(
+                    article_id=result.article.pk, owner=f"demo-{uuid.uuid4()}"
+                )
             done += 1
         self.stdout.write(f"{done} demo articles loaded")
 
@@ -50,4 +57,6 @@ class Command(BaseCommand):
             if not User.objects.filter(username=name).exists():
                 user = User.objects.create_user(name, password=f"{name}-demo")
                 user.groups.add(Group.objects.get_or_create(name=name)[0])
-        self.stdout.write("Demo users: editor / editor-demo, analyst / analyst-demo (sign in at /accounts/login/)")
+        self.stdout.write(
+            "Demo users: editor / editor-demo, analyst / analyst-demo (sign in at /accounts/login/)"
+        )
