@@ -91,7 +91,14 @@ def db_exists(name: str) -> bool:
 
 
 def manage(dbname: str, *args: str) -> None:
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"{PG}/{dbname}", "CELERY_BROKER_URL": ""}
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"{PG}/{dbname}",
+        "CELERY_BROKER_URL": "",
+        # generate_synthetic is installed by the bench settings only.
+        "DJANGO_SETTINGS_MODULE": "bench.support.settings",
+    }
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
@@ -137,7 +144,7 @@ class Server:
             "DATABASE_URL": f"{PG}/{dbname}",
             "DB_CONN_MAX_AGE": "600",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "BENCH_ENDPOINTS": "1",
+            "DJANGO_SETTINGS_MODULE": "bench.support.settings",
             "CELERY_BROKER_URL": "",
             "LOG_LEVEL": "WARNING",
             "SECURE_COOKIES": "0",

@@ -59,11 +59,11 @@ def _load(config: dict[str, Any]) -> Any:
     """Load the extractor under a given backend, in this (child) process."""
     from thinc.api import use_ops
 
-    from claims.extraction.pipeline import Extractor, load_model
+    from extraction.pipeline import Extractor, load_model
 
     disable = list(config.get("disable", []))
     if config.get("ops") == "numpy-blas" and config.get("blas_threads"):
-        from claims.extraction.pipeline import limit_blas_threads
+        from extraction.pipeline import limit_blas_threads
 
         limit_blas_threads(int(config["blas_threads"]))
     if config.get("ops") == "numpy-blas":
@@ -200,7 +200,7 @@ def main() -> int:
     ap.add_argument("--skip-gains", action="store_true", help="only the shipped configuration")
     args = ap.parse_args()
 
-    from claims.extraction import pipeline
+    from extraction import pipeline
 
     texts = load_corpus(args.repeat)
     shipped = {

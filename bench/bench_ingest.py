@@ -658,7 +658,7 @@ def done_count(dbname: str) -> int:
 
 
 def plain_baseline(texts: list[str], procs: int, runs: int) -> dict[str, Any]:
-    from claims.extraction import pipeline
+    from extraction import pipeline
 
     shipped = {
         "batch_size": pipeline.DEFAULT_BATCH_SIZE,

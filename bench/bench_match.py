@@ -54,7 +54,12 @@ def _ensure_database(database_url: str) -> None:
         if cur.fetchone() is None:
             cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.support.settings",
+    }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
     )
@@ -66,7 +71,12 @@ def _fill(database_url: str, size: int) -> int:
     have = Claim.objects.count()
     if have < size:
         missing = size - have
-        env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "bench.support.settings",
+        }
         started = time.monotonic()
         subprocess.run(
             [

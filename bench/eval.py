@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.extraction import load_extractor  # noqa: E402
-from claims.extraction.types import ClaimResult, ExtractionResult  # noqa: E402
+from extraction import load_extractor  # noqa: E402
+from extraction.types import ClaimResult, ExtractionResult  # noqa: E402
 
 DEV = ROOT / ".." / "shared" / "data" / "dev"
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")

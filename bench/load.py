@@ -234,7 +234,7 @@ class Stack:
             "--sources",
             "200",
             "--no-progress",
-            env=env,
+            env={**env, "DJANGO_SETTINGS_MODULE": "bench.support.settings"},
             timeout=900,
         )
         self.worker = Worker(env=env, log=self.tmp / "worker.log", name="load")

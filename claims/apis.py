@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.extraction.types import SourceKind
 from claims.graph import build_graph, build_prov
-from claims.links import claim_link_review, claim_origins
+from claims.links import claim_link_review
 from claims.models import Claim, ClaimLink, FigureStatus, LinkKind, LinkStatus, VerificationStatus
+from claims.origins import claim_origins
 from claims.selectors import (
     CONTEXT_CHARS,
     ClaimFilters,
@@ -36,7 +36,7 @@ from claims.selectors import (
     graph_rows_for,
 )
 from claims.tracks import figure_track
-from provenance.api_tools import (
+from core.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
     FastJSONRenderer,
@@ -47,7 +47,8 @@ from provenance.api_tools import (
     parse_query,
     split_id_or_name,
 )
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
+from extraction.types import SourceKind
 from sources.models import Reliability
 
 ERRORS = {400: ErrorOutput, 404: ErrorOutput}

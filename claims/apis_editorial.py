@@ -1,7 +1,7 @@
 """Editorial API: verification, credibility, span and chain corrections, splits and merges,
 figure reviews, source ratings, aliases, merges, and the audit history.
 
-Writes need an editor (401/403 otherwise, decided by provenance.access in the services) and an
+Writes need an editor (401/403 otherwise, decided by core.access in the services) and an
 `If-Match` header with the version the client edited (the `ETag` of the object): a stale
 version answers 412 with the newer values, a missing one 428.
 """
@@ -17,13 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.selectors import HistoryEntry, claim_history, source_history
-from claims import editorial
+from claims import editorial, source_editorial
 from claims.apis import ClaimDetailApi
+from claims.apis_sources import SourceDetailApi
 from claims.models import Claim, Figure, VerificationStatus
 from claims.selectors import figure_review_queue
-from provenance.errors import ApplicationError
-from sources import editorial as source_editorial
-from sources.apis import SourceDetailApi
+from core.errors import ApplicationError
 from sources.models import Reliability, Source
 
 IF_MATCH = OpenApiParameter(
@@ -331,7 +330,7 @@ class ReviewQueueApi(APIView):
         summary="Figures proposed for review, most urgent first (cursor-paginated)",
     )
     def get(self, request: Request) -> Response:
-        from provenance.api import CursorPagination
+        from core.api import CursorPagination  # noqa: I001  (see core/pagination.py)
 
         paginator = CursorPagination()
         paginator.ordering = ("-id",)

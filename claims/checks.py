@@ -9,7 +9,7 @@ from django.core.checks import Error, register
 @register()
 def spacy_model_installed(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Fail at start-up, naming the fix, when the configured spaCy model is not installed."""
-    import spacy.util
+    import spacy.util  # here, not at the top: every manage.py command loads this module, few need spaCy
 
     if spacy.util.is_package(settings.SPACY_MODEL):
         return []

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.services import audit_context
-from claims.links import claims_refresh_sort_keys
 from claims.models import (
     Attribution,
     Claim,
@@ -20,10 +19,11 @@ from claims.models import (
     FigureStatus,
     VerificationStatus,
 )
-from claims.services import claims_recompute_credibility
-from provenance.access import require_editor
-from provenance.editing import bump_version, require_reason
-from provenance.errors import ApplicationError
+from claims.origins import claims_recompute_credibility
+from claims.sort_keys import claims_refresh_sort_keys
+from core.access import require_editor
+from core.editing import bump_version, require_reason
+from core.errors import ApplicationError
 from sources.models import Source
 from sources.services import SourceSpec, sources_resolve
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from claims.extraction.types import SourceKind
 from claims.models import VerificationStatus
 from claims.selectors import ClaimFilters, ClaimOrdering
+from extraction.types import SourceKind
 
 _ANY = [("", "Any")]
 

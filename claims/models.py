@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
 
-from claims.extraction.types import ClaimKind
+from extraction.types import ClaimKind
 from sources.models import Article, Reliability, Source
 
 CLAIM_KIND_CHOICES = [(k.value, k.value) for k in ClaimKind]
@@ -324,3 +324,6 @@ class ClaimLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_claim_id} {self.kind} {self.to_claim_id}"
+
+
+CORROBORATING = (LinkKind.SAME, LinkKind.CORROBORATES)

@@ -37,7 +37,6 @@ from claims.graph import (
     SourceRow,
     check_size,
 )
-from claims.links import claim_origins, origin_named
 from claims.models import (
     NO_DATE,
     Attribution,
@@ -49,7 +48,8 @@ from claims.models import (
     LinkKind,
     LinkStatus,
 )
-from provenance.errors import ApplicationError
+from claims.origins import claim_origins, origin_named
+from core.errors import ApplicationError
 from sources.models import Reliability
 from sources.selectors import published_between, sources_named
 

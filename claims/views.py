@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from audit.selectors import claim_history
 from claims import editorial
 from claims.forms import ClaimFilterForm
-from claims.links import claim_link_review, claim_origins
+from claims.links import claim_link_review
 from claims.models import Credibility, VerificationStatus
+from claims.origins import claim_origins
 from claims.presentation import chain_picture
 from claims.selectors import (
     CLAIM_ORDERING_FIELDS,
@@ -24,9 +25,9 @@ from claims.selectors import (
     figure_review_queue,
 )
 from claims.tracks import figure_track, track_chart
-from provenance.editing import ConflictError
-from provenance.errors import ApplicationError
-from provenance.paging import keyset_page
+from core.editing import ConflictError
+from core.errors import ApplicationError
+from core.paging import keyset_page
 
 PAGE_SIZE = 25
 

@@ -1,4 +1,4 @@
-"""Who may manage feeds and submit URLs: one place, built on provenance.access's roles.
+"""Who may manage feeds and submit URLs: one place, built on core.access's roles.
 
 Reading (feed lists, health, submission status) is open like the rest of the app. Registering,
 editing and polling feeds is editorial work: editors only. Submitting a URL makes this server
@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from provenance.access import Role, role_of
+from core.access import Role, role_of
 
 
 def can_manage_feeds(user: Any, *, method: str = "POST", url_submission: bool = False) -> bool:

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.errors import ApplicationError
 from feeds.models import Feed, FeedEntry, UrlSubmission
 from feeds.services import feed_create, feed_poll_request, feed_update
-from provenance.errors import ApplicationError
 
 _EDITABLE = ["url", "name", "outlet", "poll_interval_minutes", "is_active"]
 _HEALTH = [

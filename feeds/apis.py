@@ -13,12 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPagination
+from core.errors import ApplicationError
 from feeds.access import FeedsPermission
 from feeds.models import MAX_POLL_MINUTES, MIN_POLL_MINUTES, Feed, UrlSubmission
 from feeds.selectors import feed_get, feed_list, url_submission_get
-from feeds.services import feed_create, feed_poll_request, feed_update, url_submission_create
-from provenance.api import CursorPagination
-from provenance.errors import ApplicationError
+from feeds.services import feed_create, feed_poll_request, feed_update
+from feeds.url_submissions import url_submission_create
 
 
 class FeedsApiView(APIView):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import trafilatura
 
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
 
 # Trafilatura falls back to whatever text a page has: on a home page, a paywall stub or a
 # video page that is a menu ("Home") or a cookie notice. Shorter than this is not an article;

@@ -38,7 +38,8 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
+from feeds.extract import ExtractedPage, page_extract
 
 _METADATA_ADDRESSES = {
     ipaddress.ip_address("169.254.169.254"),
@@ -391,4 +392,26 @@ def fetch(
         f"{url} redirected more than {settings.FETCH_MAX_REDIRECTS} times (FETCH_MAX_REDIRECTS).",
         code="fetch_too_many_redirects",
         retryable=False,
+    )
+
+
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
+
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+def page_fetch_extract(*, url: str) -> tuple[ExtractedPage, str]:
+    """Fetch an article page and extract its main text; returns (page, URL after redirects)."""
+    result = fetch(url, accept=PAGE_ACCEPT)
+    if result.content_type in _HTML_TYPES or not result.content_type:
+        html: str | bytes = result.text() if result.charset else result.body
+        return page_extract(html=html, url=result.url), result.url
+    if result.content_type == "text/plain":
+        return ExtractedPage(text=result.text(), title="", published=None, outlet=""), result.url
+    raise ApplicationError(
+        f"{result.url} is not a web page (its content type is {result.content_type}). "
+        "Submit the URL of an HTML article page.",
+        code="unsupported_type",
+        field="url",
     )

@@ -1,6 +1,7 @@
-"""Writes for feeds and URL submissions. Keyword-only, typed; named <entity>_<action>.
+"""Writes for feeds (URL submissions: feeds/url_submissions.py). Keyword-only, typed; named
+<entity>_<action>.
 
-Both doors end in sources.services.article_submit, the one submission service: it stores the
+Both doors end in articles.services.article_submit, the one submission service: it stores the
 article as `queued`, refuses a duplicate text by content hash and enqueues the extraction after
 commit. What happens here is getting the text: fetching (feeds.fetch, the only outbound HTTP),
 parsing feeds (feedparser) and extracting pages (trafilatura, feeds.extract).
@@ -24,8 +25,11 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from feeds.extract import ExtractedPage, page_extract
-from feeds.fetch import FetchResult, fetch, is_retryable
+from articles.services import article_submit
+from core import queue
+from core.errors import ApplicationError
+from feeds.extract import ExtractedPage
+from feeds.fetch import FetchResult, fetch, page_fetch_extract
 from feeds.models import (
     MAX_POLL_MINUTES,
     MIN_POLL_MINUTES,
@@ -33,10 +37,8 @@ from feeds.models import (
     FeedEntry,
     FeedEntryStatus,
     UrlSubmission,
-    UrlSubmissionStatus,
 )
-from provenance.errors import ApplicationError
-from sources.services import article_submit
+from feeds.selectors import feed_ids_due
 from sources.text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,6 @@ logger = logging.getLogger(__name__)
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
-PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5"
-_HTML_TYPES = {"text/html", "application/xhtml+xml"}
 # An entry failing this many times (its page is gone, it has no text) is no longer retried.
 FEED_ENTRY_MAX_ATTEMPTS = 3
 # Entries taken from one poll; a feed dumping its whole archive is read over several polls.
@@ -61,7 +61,7 @@ class RetryableFetchError(Exception):
     """A URL fetch failed transiently with attempts left; the task retries with backoff."""
 
 
-def _valid_url(url: str, *, field: str = "url") -> str:
+def valid_url(url: str, *, field: str = "url") -> str:
     url = url.strip()
     if not url:
         raise ApplicationError("Enter the URL.", code="required", field=field)
@@ -114,7 +114,7 @@ def feed_create(
     is_active: bool = True,
 ) -> Feed:
     """Register a feed; an active one is polled for the first time right after commit."""
-    url = _valid_url(url)
+    url = valid_url(url)
     fields = {
         "name": _valid_text(name, field="name", limit=300),
         "outlet": _valid_text(outlet, field="outlet", limit=300),
@@ -149,7 +149,7 @@ def feed_update(
     moment, and a whole-row save would put back the values this request read.
     """
     changed: list[str] = []
-    if url is not None and (url := _valid_url(url)) != feed.url:
+    if url is not None and (url := valid_url(url)) != feed.url:
         if Feed.objects.filter(url=url).exclude(pk=feed.pk).exists():
             raise _duplicate_feed(url)
         feed.url, feed.etag, feed.last_modified, feed.next_poll_at = url, "", "", None
@@ -359,7 +359,7 @@ def _entry_guid(entry: Any) -> str:
 def _entry_link(entry: Any) -> str:
     link = str(entry.get("link") or "").strip()
     try:
-        return _valid_url(link) if link else ""
+        return valid_url(link) if link else ""
     except ApplicationError:
         return ""
 
@@ -391,7 +391,7 @@ def _feed_entries_ingest(
     # an article: an agency story syndicated in two feeds is fetched once.
     seen = {e.guid: e for e in FeedEntry.objects.filter(feed=feed, guid__in=list(by_guid))}
     links = {link for entry in by_guid.values() if (link := _entry_link(entry))}
-    linked = _articles_by_url(links)
+    linked = articles_by_url(links)
     # Stop before the task's soft time limit; entries not reached are read at the next poll.
     deadline = time.monotonic() + max(
         10, settings.CELERY_TASK_SOFT_TIME_LIMIT - settings.FETCH_TIMEOUT_SECONDS - 15
@@ -423,7 +423,7 @@ def _feed_entries_ingest(
             report.failed += 1
 
 
-def _articles_by_url(urls: set[str]) -> dict[str, int]:
+def articles_by_url(urls: set[str]) -> dict[str, int]:
     """Articles already fetched from these URLs, by a feed or the URL door (two queries).
 
     Article.url itself has no index, so the lookup goes through the two tables that do.
@@ -568,8 +568,6 @@ def _feed_entry_record(
 
 def feeds_poll_due(*, now: dt.datetime | None = None) -> int:
     """Enqueue a poll for every due feed (beat, every minute). Returns how many."""
-    from feeds.selectors import feed_ids_due
-
     ids = feed_ids_due(now=now or timezone.now())
     for feed_id in ids:
         _enqueue_poll(feed_id)
@@ -577,175 +575,8 @@ def feeds_poll_due(*, now: dt.datetime | None = None) -> int:
 
 
 def _enqueue_poll(feed_id: int) -> None:
-    from feeds.dispatch import enqueue_feed_poll
-
-    enqueue_feed_poll(feed_id=feed_id)
+    queue.send("feeds.poll_feed", args=[feed_id])
 
 
 def _enqueue_poll_on_commit(feed_id: int) -> None:
     transaction.on_commit(lambda: _enqueue_poll(feed_id))
-
-
-# ------------------------------------------------------------------------------ pages / URLs
-
-
-def page_fetch_extract(*, url: str) -> tuple[ExtractedPage, str]:
-    """Fetch an article page and extract its main text; returns (page, URL after redirects)."""
-    result = fetch(url, accept=PAGE_ACCEPT)
-    if result.content_type in _HTML_TYPES or not result.content_type:
-        html: str | bytes = result.text() if result.charset else result.body
-        return page_extract(html=html, url=result.url), result.url
-    if result.content_type == "text/plain":
-        return ExtractedPage(text=result.text(), title="", published=None, outlet=""), result.url
-    raise ApplicationError(
-        f"{result.url} is not a web page (its content type is {result.content_type}). "
-        "Submit the URL of an HTML article page.",
-        code="unsupported_type",
-        field="url",
-    )
-
-
-def url_submission_create(*, url: str) -> tuple[UrlSubmission, bool]:
-    """Record a URL to fetch and enqueue the fetch after commit; returns (submission, created).
-
-    A URL already pending or done is not fetched again: its submission is returned.
-    """
-    url = _valid_url(url)
-    existing = (
-        UrlSubmission.objects.filter(url=url)
-        .exclude(status=UrlSubmissionStatus.FAILED)
-        .select_related("article")
-        .order_by("-id")
-        .first()
-    )
-    if existing is not None:
-        return existing, False
-    known_article_id = _articles_by_url({url}).get(url)
-    if known_article_id is not None:
-        # A feed already brought this page in: point to its article instead of fetching again.
-        submission = UrlSubmission.objects.create(
-            url=url,
-            status=UrlSubmissionStatus.DONE,
-            article_id=known_article_id,
-            article_created=False,
-            finished_at=timezone.now(),
-        )
-        return submission, True
-    with transaction.atomic():
-        submission = UrlSubmission.objects.create(url=url)
-        transaction.on_commit(lambda: _enqueue_url(submission.pk))
-    return submission, True
-
-
-def _enqueue_url(submission_id: int) -> None:
-    from feeds.dispatch import enqueue_url_submission
-
-    enqueue_url_submission(submission_id=submission_id)
-
-
-def url_submission_claim(*, submission_id: int) -> UrlSubmission | None:
-    """Take the fetching lease (a conditional UPDATE, as for articles and feeds)."""
-    now = timezone.now()
-    lease = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    updated = (
-        UrlSubmission.objects.filter(pk=submission_id)
-        .filter(
-            Q(status=UrlSubmissionStatus.PENDING)
-            | Q(status=UrlSubmissionStatus.FETCHING, lease_expires_at__lt=now)
-        )
-        .update(
-            status=UrlSubmissionStatus.FETCHING,
-            attempts=F("attempts") + 1,
-            lease_expires_at=now + lease,
-        )
-    )
-    if not updated:
-        return None
-    return UrlSubmission.objects.get(pk=submission_id)
-
-
-def url_submission_process(*, submission_id: int) -> str:
-    """Fetch, extract and submit one URL; returns the submission's status afterwards.
-
-    Raises RetryableFetchError when the fetch failed transiently and attempts are left (the
-    row is back to `pending` with the error recorded).
-    """
-    submission = url_submission_claim(submission_id=submission_id)
-    if submission is None:
-        return "skipped"
-    try:
-        page, final_url = page_fetch_extract(url=submission.url)
-        with transaction.atomic():
-            result = article_submit(
-                body=page.text,
-                title=page.title,
-                url=final_url,
-                published_at=page.published,
-                outlet=page.outlet,
-            )
-            UrlSubmission.objects.filter(pk=submission.pk).update(
-                status=UrlSubmissionStatus.DONE,
-                error="",
-                article=result.article,
-                article_created=result.created,
-                lease_expires_at=None,
-                finished_at=timezone.now(),
-            )
-    except ApplicationError as exc:
-        if is_retryable(exc) and submission.attempts < settings.URL_SUBMISSION_MAX_ATTEMPTS:
-            UrlSubmission.objects.filter(pk=submission.pk).update(
-                status=UrlSubmissionStatus.PENDING, error=exc.message[:5000], lease_expires_at=None
-            )
-            raise RetryableFetchError(exc.message) from exc
-        _url_submission_fail(submission_id=submission.pk, message=exc.message)
-        return UrlSubmissionStatus.FAILED
-    except DatabaseError:
-        raise  # the task retries; the lease expires if it never comes back
-    except Exception as exc:
-        logger.exception("URL submission %s failed unexpectedly", submission.pk)
-        _url_submission_fail(
-            submission_id=submission.pk, message=f"Internal error: {type(exc).__name__}: {exc}"
-        )
-        return UrlSubmissionStatus.FAILED
-    return UrlSubmissionStatus.DONE
-
-
-def _url_submission_fail(*, submission_id: int, message: str) -> None:
-    UrlSubmission.objects.filter(pk=submission_id).update(
-        status=UrlSubmissionStatus.FAILED,
-        error=message[:5000],
-        lease_expires_at=None,
-        finished_at=timezone.now(),
-    )
-
-
-@dataclass(frozen=True)
-class UrlReconcileReport:
-    requeued: int
-    failed: int
-    enqueued: int
-
-
-def url_submissions_reconcile(*, now: dt.datetime | None = None) -> UrlReconcileReport:
-    """Pick up URL submissions whose worker died or whose task never reached the broker."""
-    now = now or timezone.now()
-    stale = Q(status=UrlSubmissionStatus.FETCHING, lease_expires_at__lt=now)
-    max_attempts = settings.URL_SUBMISSION_MAX_ATTEMPTS
-    failed = UrlSubmission.objects.filter(stale, attempts__gte=max_attempts).update(
-        status=UrlSubmissionStatus.FAILED,
-        lease_expires_at=None,
-        finished_at=now,
-        error="Gave up: the worker fetching this URL stopped, and the attempts ran out.",
-    )
-    requeued = UrlSubmission.objects.filter(stale, attempts__lt=max_attempts).update(
-        status=UrlSubmissionStatus.PENDING, lease_expires_at=None
-    )
-    waited = now - dt.timedelta(seconds=settings.RECONCILE_QUEUED_AFTER_SECONDS)
-    ids = list(
-        UrlSubmission.objects.filter(status=UrlSubmissionStatus.PENDING, created_at__lte=waited)
-        .order_by("id")
-        .values_list("id", flat=True)[:500]
-    )
-    for submission_id in ids:
-        _enqueue_url(submission_id)
-    return UrlReconcileReport(requeued=requeued, failed=failed, enqueued=len(ids))

@@ -8,13 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from feeds.services import (
-    RetryableFetchError,
-    feed_poll,
-    feeds_poll_due,
-    url_submission_process,
-    url_submissions_reconcile,
-)
+from feeds.services import RetryableFetchError, feed_poll, feeds_poll_due
+from feeds.url_submissions import url_submission_process, url_submissions_reconcile
 
 
 @shared_task(name="feeds.poll_due_feeds", acks_late=True)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError
 from feeds.access import feeds_access_check, url_access_check
 from feeds.forms import FeedForm, UrlSubmitForm
 from feeds.models import Feed
@@ -18,8 +19,8 @@ from feeds.selectors import (
     url_submission_get,
     url_submission_list_recent,
 )
-from feeds.services import feed_create, feed_poll_request, feed_update, url_submission_create
-from provenance.errors import ApplicationError
+from feeds.services import feed_create, feed_poll_request, feed_update
+from feeds.url_submissions import url_submission_create
 
 
 def _feed_or_404(feed_id: int) -> Feed:

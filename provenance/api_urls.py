@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from articles import apis as article_apis
 from claims import apis as claim_apis
 from claims import apis_editorial as editorial_apis
+from claims import apis_sources as source_apis
 from feeds import apis as feed_apis
-from sources import apis as source_apis
 
 app_name = "api"
 
 urlpatterns = [
-    path("articles", source_apis.ArticlesApi.as_view(), name="article-submit"),
-    path("articles/batch", source_apis.ArticleBatchApi.as_view(), name="article-batch"),
+    path("articles", article_apis.ArticlesApi.as_view(), name="article-submit"),
+    path("articles/batch", article_apis.ArticleBatchApi.as_view(), name="article-batch"),
     path(
-        "articles/<int:article_id>", source_apis.ArticleDetailApi.as_view(), name="article-detail"
+        "articles/<int:article_id>", article_apis.ArticleDetailApi.as_view(), name="article-detail"
     ),
     path(
         "articles/<int:article_id>/reextract",
-        source_apis.ArticleReextractApi.as_view(),
+        article_apis.ArticleReextractApi.as_view(),
         name="article-reextract",
     ),
     path("claims", claim_apis.ClaimListApi.as_view(), name="claim-list"),
@@ -85,9 +85,3 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("redoc", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
-
-if settings.BENCH_ENDPOINTS:
-    # The floor bench/bench_api.py compares the claims list against (off unless BENCH_ENDPOINTS=1).
-    from provenance.bench_endpoints import claims_bare
-
-    urlpatterns.append(path("bench/claims-bare", claims_bare, name="bench-claims-bare"))

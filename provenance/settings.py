@@ -86,8 +86,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sources",
     "claims",
+    "articles",
     "audit",
-    "provenance",
+    "core",
     "feeds",
 ]
 
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "provenance.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -265,21 +266,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
-        "provenance.parsers.BoundedJSONParser",
+        "core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "provenance.api.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "provenance.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["provenance.api_tools.FastJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api_tools.FastJSONRenderer"],
 }
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
 # the client to narrow it, instead of building a response nobody can draw.
 GRAPH_MAX_NODES = env_int("GRAPH_MAX_NODES", 2000, minimum=10)
-# Routes bench-only endpoints (/api/v1/bench/...) for bench/bench_api.py. Never on in production.
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance API",
     "DESCRIPTION": "Claims, their source chains, hedges, figures and dates, extracted from news articles.",
@@ -292,7 +291,7 @@ SPECTACULAR_SETTINGS = {
         "FigureStatusEnum": "claims.models.FigureStatus",
         "ReliabilityEnum": "sources.models.Reliability",
         "CredibilityEnum": "claims.models.Credibility",
-        "SourceKindEnum": "claims.extraction.types.SourceKind",
+        "SourceKindEnum": "extraction.types.SourceKind",
         "ClaimKindEnum": "claims.models.CLAIM_KIND_CHOICES",
     },
 }

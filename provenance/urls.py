@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import views as article_views
 from claims import views as claim_views
-from provenance.views import healthz
-from sources import views as source_views
+from claims import views_sources as source_views
+from core.views import healthz
 
 urlpatterns = [
     path("", claim_views.claim_browser, name="home"),
     path("claims/<int:claim_id>", claim_views.claim_detail, name="claim-detail"),
-    path("articles/new", source_views.article_submit_view, name="article-submit"),
-    path("articles/<int:article_id>", source_views.article_detail, name="article-detail"),
-    path("articles/<int:article_id>/retry", source_views.article_retry, name="article-retry"),
+    path("articles/new", article_views.article_submit_view, name="article-submit"),
+    path("articles/<int:article_id>", article_views.article_detail, name="article-detail"),
+    path("articles/<int:article_id>/retry", article_views.article_retry, name="article-retry"),
     path("sources", source_views.source_list_view, name="source-list"),
     path("sources/<int:source_id>", source_views.source_detail, name="source-detail"),
     path("feeds/", include("feeds.urls")),

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db import models
-from django.http import HttpRequest
+from django.contrib import admin
 
-from provenance.errors import ApplicationError
-from sources.models import Article, Source, SourceAlias
-from sources.services import article_submit
+from sources.models import Source, SourceAlias
 
 
 class SourceAliasInline(admin.TabularInline):
@@ -21,63 +17,3 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases__alias"]
     raw_id_fields = ["parent"]
     inlines = [SourceAliasInline]
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "outlet", "status", "attempts", "submitted_at"]
-    list_filter = ["status"]
-    search_fields = ["title", "url"]
-    raw_id_fields = ["outlet"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    readonly_fields = [
-        "content_hash",
-        "status",
-        "attempts",
-        "lease_owner",
-        "lease_expires_at",
-        "enqueued_at",
-        "error",
-        "extractor_version",
-        "submitted_at",
-        "processed_at",
-    ]
-
-    def get_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
-        if obj is None:
-            return ["title", "outlet_name", "url", "published_at", "body"]
-        return super().get_fields(request, obj)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
-        if obj is None:
-            from sources.forms import ArticleAdminAddForm
-
-            kwargs["form"] = ArticleAdminAddForm
-            kwargs["fields"] = None
-        return super().get_form(request, obj, change, **kwargs)
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        if change:
-            super().save_model(request, obj, form, change)
-            if {"published_at", "outlet"} & set(form.changed_data):
-                from claims.links import claims_article_changed
-
-                claims_article_changed(article_id=obj.pk)
-            return
-        # New articles go through the one submission service, like every other door.
-        try:
-            result = article_submit(
-                body=form.cleaned_data["body"],
-                title=form.cleaned_data.get("title", ""),
-                outlet=form.cleaned_data.get("outlet_name", ""),
-                url=form.cleaned_data.get("url", ""),
-                published_at=form.cleaned_data.get("published_at"),
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return
-        obj.pk = result.article.pk
-        if not result.created:
-            messages.warning(
-                request, "This text was already submitted; showing the stored article."
-            )

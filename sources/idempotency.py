@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
 from sources.models import Article, IdempotencyKey
 
 IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
-from claims.extraction.types import SourceKind
+from extraction.types import SourceKind
 
 
 class Reliability(models.TextChoices):

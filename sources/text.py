@@ -7,7 +7,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
 
 # Characters that never occur in an article's text but always in binary files.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

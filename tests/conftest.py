@@ -8,11 +8,16 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
+
+from articles.enqueue import BATCH_WAITING
+from core.queue import once_key as queue_once_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "demo" / "seed.txt"
@@ -26,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     The test runs of several engineers share one Redis database. With one queue name for all, one
     run's worker took another run's tasks (against a database where those articles do not
-    exist), and the waiting-batch mark (claims/dispatch.py, one per queue) set by one run made
+    exist), and the waiting-batch mark (core/queue.py, one per queue) set by one run made
     another run's submissions enqueue nothing until it expired. Settings are already loaded
     here (pytest-django sets Django up before conftests load), so the name goes to the settings,
     the Celery app and the environment that every worker started by the tests inherits.
@@ -49,15 +54,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def broker_forget_queue(url: str) -> None:
     """Drop this run's queue from the broker: its messages (kombu keeps one list per priority
     step), kombu's bindings and the waiting-batch mark; nothing of other runs."""
-    from claims.dispatch import batch_pending_key
-
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     keys = [
         queue,
         *(f"{queue}\x06\x16{step}" for step in range(1, 10)),
         f"_kombu.binding.{queue}",
         f"_kombu.binding_permanent.{queue}",
-        batch_pending_key(),
+        queue_once_key(BATCH_WAITING),
     ]
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
@@ -74,6 +77,28 @@ def broker_forget_queue(url: str) -> None:
                 client.zrem("unacked_index", tag)
     except redis.RedisError:
         pass  # a fault test may have stopped this Redis; there is nothing to clean then
+
+
+@dataclass(frozen=True)
+class Sent:
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    queue: str | None
+    once: str | None
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[Sent]:
+    """What is handed to core.queue.send, recorded instead of sent (no worker sees it)."""
+    calls: list[Sent] = []
+
+    def send(name: str, *, args=(), kwargs=None, queue=None, once=None) -> bool:  # type: ignore[no-untyped-def]
+        calls.append(Sent(name, tuple(args), dict(kwargs or {}), queue, once))
+        return True
+
+    monkeypatch.setattr("core.queue.send", send)
+    return calls
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from claims.links import claims_refresh_sort_keys
 from claims.models import Attribution, Claim, ClaimDate, ClaimLink, Figure
+from claims.sort_keys import claims_refresh_sort_keys
 from sources.models import Article, ArticleStatus, Source
 from sources.text import content_hash
 

@@ -54,7 +54,7 @@ def test_bad_settings_fail_loudly_with_the_variable_name(env: dict[str, str], na
 def test_a_database_outage_answers_503_with_retry_after_in_the_error_shape() -> None:
     from django.db import OperationalError
 
-    from provenance.api import exception_handler
+    from core.api import exception_handler
 
     response = exception_handler(OperationalError("server closed the connection"), {})
     assert response is not None and response.status_code == 503
@@ -65,7 +65,7 @@ def test_a_database_outage_answers_503_with_retry_after_in_the_error_shape() -> 
 def test_an_oversized_request_to_any_endpoint_answers_413_in_the_error_shape(
     client, settings, db
 ) -> None:  # type: ignore[no-untyped-def]
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import make_user
 
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from claims.checks import spacy_model_installed
-from provenance.access import Role
+from core.access import Role
 from sources.models import Article
 from tests.conftest import ROOT
 from tests.editorial.conftest import make_user

@@ -12,7 +12,7 @@ def create_groups(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    """The role groups provenance.access reads (analyst, editor, admin)."""
+    """The role groups core.access reads (analyst, editor, admin)."""
 
     dependencies = [("audit", "0002_triggers"), ("auth", "0012_alter_user_first_name_max_length")]
 

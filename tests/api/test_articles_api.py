@@ -160,7 +160,7 @@ def test_articles_list_runs_the_same_queries_for_one_or_many_articles(
 
 @pytest.fixture
 def editor_api() -> APIClient:
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import client_for
 
     return client_for(Role.EDITOR)

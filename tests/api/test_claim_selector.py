@@ -6,7 +6,7 @@ import pytest
 
 from claims.models import Claim, Figure
 from claims.selectors import ClaimFilters, ClaimOrdering, SourceRole, claim_list
-from provenance.errors import ApplicationError
+from core.errors import ApplicationError
 from sources.models import SourceAlias
 from tests.factories import make_article, make_claim, make_claim_link, make_source
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
-from provenance.access import Role
-from provenance.api_tools import FastJSONRenderer
+from core.access import Role
+from core.api_tools import FastJSONRenderer
 from tests.editorial.conftest import client_for
 
 

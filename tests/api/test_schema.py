@@ -127,7 +127,7 @@ def in_process(db: None) -> Iterator[None]:
 def _editor_token() -> str:
     from rest_framework.authtoken.models import Token
 
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import make_user
 
     return Token.objects.get_or_create(user=make_user(Role.EDITOR, "schemathesis-editor"))[0].key

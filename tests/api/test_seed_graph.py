@@ -9,8 +9,9 @@ import pytest
 from prov.model import ProvDocument
 from rest_framework.test import APIClient
 
+from articles.processing import claims_extract_for_article
+from articles.store import ExtractOutcome
 from claims.models import Claim
-from claims.services import ExtractOutcome, claims_extract_for_article
 from sources.models import ArticleStatus
 from tests.conftest import SEED
 from tests.factories import make_article, make_source

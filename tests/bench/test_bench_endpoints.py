@@ -1,5 +1,5 @@
-"""The bench-only floor endpoint (provenance/bench_endpoints.py): off unless BENCH_ENDPOINTS=1,
-and, when on, the same first page as GET /api/v1/claims."""
+"""The bench-only floor endpoint (bench/support/endpoints.py): routed only by the bench URLconf,
+and there the same first page as GET /api/v1/claims."""
 
 from __future__ import annotations
 
@@ -10,17 +10,25 @@ from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
+from bench.support.endpoints import claims_bare
+from bench.support.synthetic import synthetic_generate
 from claims.models import ClaimSource
-from claims.synthetic import synthetic_generate
-from provenance.bench_endpoints import claims_bare
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_bench_route_is_off_by_default() -> None:
-    assert settings.BENCH_ENDPOINTS is False
+def test_the_product_routes_no_bench_endpoint() -> None:
+    assert settings.ROOT_URLCONF == "provenance.urls"
     with pytest.raises(NoReverseMatch):
-        reverse("api:bench-claims-bare")
+        reverse("bench-claims-bare")
+    assert APIClient().get("/api/v1/bench/claims-bare").status_code == 404
+
+
+@pytest.mark.urls("bench.support.urls")
+def test_the_bench_urlconf_routes_the_floor_beside_the_product() -> None:
+    assert reverse("bench-claims-bare") == "/api/v1/bench/claims-bare"
+    assert APIClient().get("/api/v1/bench/claims-bare").status_code == 200
+    assert APIClient().get("/api/v1/claims").status_code == 200
 
 
 def test_the_bare_page_has_the_api_pages_rows_and_fields() -> None:

@@ -13,17 +13,16 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.dispatch import enqueue_extraction_batch as _real_enqueue_batch
-from claims.models import Claim
-from claims.services import (
-    ExtractOutcome,
+from articles.processing import (
     RetryableExtractionError,
     articles_claim_batch_for_extraction,
     claims_extract_for_article,
     claims_extract_for_articles,
-    claims_store_extractions,
     get_extractor,
 )
+from articles.store import ExtractOutcome, claims_store_extractions
+from claims.models import Claim
+from core.queue import send as _real_send
 from sources.models import Article, ArticleStatus, Source
 from tests.conftest import wait_for
 from tests.factories import make_article, make_claim, make_claim_link
@@ -35,10 +34,13 @@ pytestmark = pytest.mark.django_db
 def next_batches(monkeypatch) -> list[list[int]]:  # type: ignore[no-untyped-def]
     """Batches handed on to a next task (recorded, not published: no worker should see them)."""
     calls: list[list[int]] = []
-    monkeypatch.setattr(
-        "claims.dispatch.enqueue_extraction_batch",
-        lambda *, article_ids: calls.append(article_ids) or True,
-    )
+
+    def send(name, *, args=(), **_):  # type: ignore[no-untyped-def]
+        if name == "claims.extract_articles":
+            calls.append(args[0])
+        return True
+
+    monkeypatch.setattr("core.queue.send", send)
     return calls
 
 
@@ -127,7 +129,7 @@ class _FailsOn:
 
     def __init__(self, word: str) -> None:
         self.word = word
-        from claims.services import get_extractor
+        from articles.processing import get_extractor
 
         self.real = get_extractor()
 
@@ -144,7 +146,7 @@ def test_one_bad_article_fails_alone_and_the_task_retries_for_it(monkeypatch) ->
     good, bad = queued(2)
     Article.objects.filter(pk=bad.pk).update(body=bad.body + " POISON")
     broken = _FailsOn("POISON")
-    monkeypatch.setattr("claims.services.get_extractor", lambda: broken)
+    monkeypatch.setattr("articles.processing.get_extractor", lambda: broken)
     with pytest.raises(RetryableExtractionError, match=f"article {bad.pk}"):
         claims_extract_for_articles(article_ids=[good.pk, bad.pk], owner="b1")
     good.refresh_from_db()
@@ -157,27 +159,28 @@ class _Publish:
     def __init__(self) -> None:
         self.calls: list[list[int]] = []
 
-    def apply_async(self, args):  # type: ignore[no-untyped-def]
+    def __call__(self, name, *, args, **_):  # type: ignore[no-untyped-def]
+        assert name == "claims.extract_articles"
         self.calls.append(args[0])
 
 
 def test_submissions_share_one_waiting_batch_task_until_a_worker_starts_it(
     monkeypatch, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from claims import dispatch, tasks
+    from articles import enqueue
 
     settings.CELERY_TASK_DEFAULT_QUEUE = f"test-batch-{uuid.uuid4()}"
     settings.EXTRACTION_BATCH_SIZE = 8
     publish = _Publish()
-    monkeypatch.setattr(tasks, "extract_articles", publish)
-    monkeypatch.setattr(dispatch, "enqueue_extraction_batch", _real_enqueue_batch)
-    assert dispatch.enqueue_extraction(article_id=1)
-    assert dispatch.enqueue_extraction(article_id=2)
+    monkeypatch.setattr("core.queue.send", _real_send)  # the fixture's recorder, undone
+    monkeypatch.setattr("celery.current_app.send_task", publish)
+    assert enqueue.extraction_enqueue(article_ids=[1])
+    assert enqueue.extraction_enqueue(article_ids=[2])
     assert publish.calls == [[1]]
-    dispatch.extraction_batch_started()
-    assert dispatch.enqueue_extraction(article_id=3)
+    enqueue.extraction_batch_started()
+    assert enqueue.extraction_enqueue(article_ids=[3])
     assert publish.calls == [[1], [3]]
-    dispatch.extraction_batch_started()
+    enqueue.extraction_batch_started()
 
 
 def _leased(articles: list[Article], owner: str) -> dict[int, object]:
@@ -215,7 +218,10 @@ def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_pa
     Article.objects.filter(pk__in=[relinked.pk, plain.pk]).update(status=ArticleStatus.QUEUED)
     enqueued: list[dict[int, list[int]]] = []
     monkeypatch.setattr(
-        "claims.dispatch.enqueue_matching", lambda *, articles: enqueued.append(articles)
+        "core.queue.send",
+        lambda name, *, args, kwargs, **_: enqueued.append(
+            {pk: kwargs["also_recompute"].get(str(pk), []) for pk in args[0]}
+        ),
     )
     with django_capture_on_commit_callbacks(execute=True):
         outcomes = claims_extract_for_articles(article_ids=[relinked.pk, plain.pk], owner="again")
@@ -285,7 +291,7 @@ def _runs_while_held(held: Article, work) -> list[object]:  # type: ignore[no-un
 def test_the_reconciler_skips_an_article_a_worker_holds_instead_of_waiting_for_it(settings) -> None:  # type: ignore[no-untyped-def]
     # Regression: its multi-row UPDATEs waited on a batch's row locks while holding others the
     # batch then waited on: PostgreSQL's deadlock detector failed one of them.
-    from claims.services import articles_reconcile
+    from articles.services import articles_reconcile
 
     settings.RECONCILE_QUEUED_AFTER_SECONDS = 0
     held, free = queued(2)

@@ -1,4 +1,4 @@
-"""The synthetic knowledge base the API benchmark runs on (claims/synthetic.py), at small sizes."""
+"""The synthetic knowledge base the API benchmark runs on (bench/support/synthetic.py), at small sizes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
+from bench.support.management.commands.generate_synthetic import Command as GenerateSynthetic
+from bench.support.synthetic import synthetic_generate
 from claims.models import Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
-from claims.synthetic import synthetic_generate
 from sources.models import Article, Source
 
 pytestmark = pytest.mark.django_db
@@ -141,16 +142,17 @@ def test_the_command_reports_what_it_added() -> None:
     from io import StringIO
 
     out = StringIO()
+    # The command is installed by bench.support.settings only; called here by its class.
     call_command(
-        "generate_synthetic", claims=50, articles=5, sources=4, no_progress=True, stdout=out
+        GenerateSynthetic(), claims=50, articles=5, sources=4, no_progress=True, stdout=out
     )
     assert "4 sources, 5 articles, 50 claims" in out.getvalue()
     assert Claim.objects.count() == 50
 
 
 def test_the_stored_sort_keys_and_vector_are_what_the_services_would_compute(generated) -> None:  # type: ignore[no-untyped-def]
-    from claims.links import claims_refresh_sort_keys
     from claims.models import Claim
+    from claims.sort_keys import claims_refresh_sort_keys
 
     ids = list(Claim.objects.values_list("pk", flat=True))
     assert scalar("SELECT count(*) FROM claims_claim WHERE corroboration > 0") > 0

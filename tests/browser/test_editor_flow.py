@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Attribution, Figure
-from provenance.access import Role
+from core.access import Role
 from sources.models import Source
 from tests.editorial.conftest import make_user
 from tests.factories import make_article, make_claim, make_source

@@ -5,15 +5,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from claims.models import Attribution, Claim, Figure
-from claims.services import (
-    ExtractOutcome,
+from articles.processing import (
     RetryableExtractionError,
     article_claim_for_extraction,
-    article_reextract,
     claims_extract_for_article,
-    claims_store_extraction,
 )
+from articles.services import article_reextract
+from articles.store import ExtractOutcome, claims_store_extraction
+from claims.models import Attribution, Claim, Figure
 from sources.models import Article, ArticleStatus
 from tests.conftest import SEED
 from tests.factories import make_article
@@ -97,7 +96,7 @@ def test_a_database_error_while_storing_hands_the_article_back_for_the_retry(mon
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("claims.services.claims_store_extraction", broken)
+    monkeypatch.setattr("articles.processing.claims_store_extraction", broken)
     article = _queued()
     with pytest.raises(OperationalError):
         claims_extract_for_article(article_id=article.pk, owner="t1")
@@ -106,7 +105,7 @@ def test_a_database_error_while_storing_hands_the_article_back_for_the_retry(mon
 
 
 def test_an_expired_lease_can_be_taken_over_and_the_old_worker_cannot_write() -> None:
-    from claims.services import get_extractor
+    from articles.processing import get_extractor
 
     article = _queued()
     assert article_claim_for_extraction(article_id=article.pk, owner="slow") is not None
@@ -134,7 +133,7 @@ class _BrokenExtractor:
 def test_a_failed_extraction_records_the_error_and_requeues_while_attempts_remain(
     monkeypatch,
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("claims.services.get_extractor", lambda: _BrokenExtractor())
+    monkeypatch.setattr("articles.processing.get_extractor", lambda: _BrokenExtractor())
     article = _queued()
     with pytest.raises(RetryableExtractionError):
         claims_extract_for_article(article_id=article.pk, owner="t1")
@@ -145,7 +144,7 @@ def test_a_failed_extraction_records_the_error_and_requeues_while_attempts_remai
 
 def test_the_last_failed_attempt_marks_the_article_failed(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
     settings.EXTRACTION_MAX_ATTEMPTS = 1
-    monkeypatch.setattr("claims.services.get_extractor", lambda: _BrokenExtractor())
+    monkeypatch.setattr("articles.processing.get_extractor", lambda: _BrokenExtractor())
     article = _queued()
     assert claims_extract_for_article(article_id=article.pk, owner="t1") == ExtractOutcome.FAILED
     article.refresh_from_db()
@@ -190,8 +189,8 @@ def test_the_store_writes_quotes_percent_signs_and_backslashes_as_written() -> N
 
 
 def test_the_extraction_writes_each_claims_source_entries_as_the_refresh_derives_them() -> None:
-    from claims.links import claims_refresh_sources
     from claims.models import ClaimSource
+    from claims.sort_keys import claims_refresh_sources
     from tests.factories import make_source
 
     # A dated article of an outlet, the seed's two-hop chains under another outlet, an undated

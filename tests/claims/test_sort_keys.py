@@ -8,13 +8,15 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
+from articles.processing import claims_extract_for_article
 from audit.models import AuditChange
-from claims.links import claim_link_review, claims_article_changed, claims_refresh_sort_keys
+from claims.links import claim_link_review
 from claims.models import NO_DATE, Claim, LinkStatus
+from claims.origins import claims_article_changed
 from claims.selectors import CLAIM_ORDERING_FIELDS, ClaimFilters, claim_list
-from claims.services import claims_extract_for_article
-from provenance.access import Role
-from sources.editorial import source_rate
+from claims.sort_keys import claims_refresh_sort_keys
+from claims.source_editorial import source_rate
+from core.access import Role
 from sources.models import Article, ArticleStatus
 from tests.editorial.conftest import make_user
 from tests.factories import make_article, make_claim, make_claim_link, make_source

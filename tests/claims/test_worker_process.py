@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from claims.tasks import _load_model
+from articles.tasks import _load_model
 
 
 def test_a_worker_process_freezes_what_it_loaded_out_of_the_garbage_collectors_reach() -> None:

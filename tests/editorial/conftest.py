@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
-from provenance.access import Role
+from core.access import Role
 
 
 def make_user(role: Role, name: str | None = None) -> User:

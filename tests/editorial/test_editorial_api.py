@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditChange, AuditContext
 from claims.models import Attribution, Claim, Figure
-from provenance.access import Role
+from core.access import Role
 from sources.models import Article, Source, SourceAlias
 from tests.editorial.conftest import client_for
 from tests.factories import make_article, make_claim, make_source
@@ -164,7 +164,8 @@ def test_the_audit_trail_cannot_be_edited_or_deleted() -> None:
 
 
 def test_extraction_writes_are_not_editorial_events() -> None:
-    from claims.services import article_reextract, claims_extract_for_article
+    from articles.processing import claims_extract_for_article
+    from articles.services import article_reextract
 
     article = make_article(body=BODY, status="queued")
     claims_extract_for_article(article_id=article.pk, owner="t")
@@ -351,7 +352,8 @@ def test_the_review_queue_proposes_figures_of_hedged_or_unsourced_or_disagreeing
 
 
 def test_reextraction_keeps_an_editors_corrections() -> None:
-    from claims.services import article_reextract, claims_extract_for_article
+    from articles.processing import claims_extract_for_article
+    from articles.services import article_reextract
 
     w = _world()
     article: Article = w["article"]

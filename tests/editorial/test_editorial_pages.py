@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Figure
-from provenance.access import Role
+from core.access import Role
 from sources.models import Source
 from tests.editorial.conftest import make_user
 from tests.factories import make_claim, make_source

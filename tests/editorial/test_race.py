@@ -7,8 +7,8 @@ from django.db import connections
 
 from claims.editorial import claim_set_verification
 from claims.models import Claim
-from provenance.access import Role
-from provenance.editing import ConflictError
+from core.access import Role
+from core.editing import ConflictError
 from tests.editorial.conftest import make_user
 from tests.factories import make_claim
 

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claims.extraction import Extractor, load_extractor
+from extraction import Extractor, load_extractor
 
 DocBuilder = Callable[..., Doc]
 

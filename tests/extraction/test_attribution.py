@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
-from claims.extraction.attribution import find_frames
-from claims.extraction.claims import ClaimBuilder
-from claims.extraction.registry import default_registry
+from extraction.attribution import find_frames
+from extraction.claims import ClaimBuilder
+from extraction.registry import default_registry
 
 DocBuilder = Callable[..., Doc]
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from claims.extraction import result_to_contract
-from claims.extraction.types import (
+from extraction import result_to_contract
+from extraction.types import (
     ClaimKind,
     ClaimResult,
     DateRef,

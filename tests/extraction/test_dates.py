@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from claims.extraction.dates import find_dates
+from extraction.dates import find_dates
 
 PUBLISHED = dt.date(2024, 11, 8)  # a Friday
 

@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from spacy.language import Language
 
-from claims.extraction import (
+from extraction import (
     EXTRACTOR_VERSION,
     Extractor,
     ModelNotInstalledError,
     load_extractor,
 )
-from claims.extraction.pipeline import LineBreakSentencizer, model_label
+from extraction.pipeline import LineBreakSentencizer, model_label
 
 
 def test_a_missing_model_raises_an_error_that_names_the_install_command() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from claims.extraction.quantities import find_quantities
+from extraction.quantities import find_quantities
 
 
 def values(blank: Language, text: str) -> list[float]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.extraction.registry import Registry, load_registry, normalize
-from claims.extraction.types import SourceKind
+from extraction.registry import Registry, load_registry, normalize
+from extraction.types import SourceKind
 
 
 def test_the_registry_ships_at_least_150_sources_with_unique_names() -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from claims.extraction import Extractor
-from claims.extraction.types import ClaimResult, SourceKind
+from extraction import Extractor
+from extraction.types import ClaimResult, SourceKind
 
 PUBLISHED = dt.date(2025, 3, 14)  # a Friday
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.timeout(900)]
 
 EDIT = """
 from django.contrib.auth.models import User
-from sources.editorial import source_rate
+from claims.source_editorial import source_rate
 from sources.models import Source
 from claims.services import articles_reconcile
 editor = User.objects.create_superuser("backup-editor", "b@example.org", "backup-editor-pw-1")
@@ -76,7 +76,7 @@ def test_a_dump_and_restore_round_trip_gives_identical_tables(
         "--sources",
         "100",
         "--no-progress",
-        env=env,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.support.settings"},
     )
     assert "EDITED" in manage("shell", "-c", EDIT, env=env)
     before = _checksums(private_pg, private_db)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from django.db.models import Count
 
+from articles.processing import get_extractor
+from articles.services import article_submit, articles_reconcile
 from claims.models import Attribution, Claim, ClaimDate, Figure
-from claims.services import articles_reconcile, get_extractor
 from sources.models import Article, ArticleStatus
-from sources.services import article_submit
 from tests.conftest import SEED, broker_forget_queue
 
 from .infra import Worker, app_env, wait_until

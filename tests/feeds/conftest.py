@@ -152,25 +152,26 @@ def _fetch_settings(settings) -> None:  # type: ignore[no-untyped-def]
 def enqueued(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     """Record what would be handed to a worker instead of sending it to the broker."""
     calls: dict[str, list[int]] = {"articles": [], "feeds": [], "urls": []}
-    monkeypatch.setattr(
-        "claims.dispatch.enqueue_extraction",
-        lambda *, article_id: calls["articles"].append(article_id) or True,
-    )
-    monkeypatch.setattr(
-        "feeds.dispatch.enqueue_feed_poll",
-        lambda *, feed_id: calls["feeds"].append(feed_id) or True,
-    )
-    monkeypatch.setattr(
-        "feeds.dispatch.enqueue_url_submission",
-        lambda *, submission_id: calls["urls"].append(submission_id) or True,
-    )
+    kinds = {
+        "claims.extract_article": "articles",
+        "feeds.poll_feed": "feeds",
+        "feeds.fetch_url_submission": "urls",
+    }
+
+    def send(name: str, *, args=(), kwargs=None, queue=None, once=None) -> bool:  # type: ignore[no-untyped-def]
+        calls[kinds[name]].extend(args)
+        return True
+
+    monkeypatch.setattr("core.queue.send", send)
+    # One task per article, as with no broker: what each door submitted, one id at a time.
+    monkeypatch.setattr("core.queue.in_process", lambda: True)
     return calls
 
 
 @pytest.fixture
 def editor_api(db) -> APIClient:  # type: ignore[no-untyped-def]
     """Registering and editing feeds is an editor's work (feeds.access)."""
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import client_for
 
     return client_for(Role.EDITOR)
@@ -181,7 +182,7 @@ def client(db):  # type: ignore[no-untyped-def]
     """The page tests act as a signed-in editor."""
     from django.test import Client
 
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import make_user
 
     browser = Client()

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from core.access import Role
 from feeds.models import Feed, UrlSubmission
-from provenance.access import Role
 from tests.editorial.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db

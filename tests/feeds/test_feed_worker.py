@@ -76,7 +76,7 @@ def test_a_refused_url_fails_in_the_worker_with_the_reason(celery_worker_process
 
 
 def _editor() -> APIClient:
-    from provenance.access import Role
+    from core.access import Role
     from tests.editorial.conftest import client_for
 
     return client_for(Role.EDITOR)

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
+from core.errors import ApplicationError
 from feeds import fetch as fetch_module
 from feeds.fetch import address_refusal, fetch
-from provenance.errors import ApplicationError
 
 _real_getaddrinfo = socket.getaddrinfo
 

@@ -11,8 +11,8 @@ from email.utils import format_datetime
 import pytest
 from django.utils import timezone
 
+from articles.processing import claims_extract_for_article
 from claims.models import Claim
-from claims.services import claims_extract_for_article
 from feeds.models import Feed, FeedEntry, FeedEntryStatus
 from feeds.services import feed_backoff, feed_claim_for_poll, feed_create, feed_poll, feeds_poll_due
 from sources.models import Article, ArticleStatus

@@ -10,13 +10,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from feeds.models import UrlSubmission, UrlSubmissionStatus
-from feeds.services import (
-    RetryableFetchError,
-    feed_create,
-    feed_poll,
-    url_submission_process,
-    url_submissions_reconcile,
-)
+from feeds.services import RetryableFetchError, feed_create, feed_poll
+from feeds.url_submissions import url_submission_process, url_submissions_reconcile
 from sources.models import Article
 from tests.feeds.pages import article_page, rss
 

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 from django.test import Client
 
+from articles.processing import claims_extract_for_article
+from articles.store import ExtractOutcome
 from claims.models import Claim
-from claims.services import ExtractOutcome, claims_extract_for_article
 from sources.models import Article
 
 MARKER = "__pwned"

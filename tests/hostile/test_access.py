@@ -22,8 +22,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import ClaimLink, LinkKind
+from core.access import Role
 from feeds.models import Feed, UrlSubmission
-from provenance.access import Role
 from tests.editorial.conftest import make_user
 from tests.editorial.test_editorial_api import _world
 

@@ -77,7 +77,7 @@ def test_a_malformed_request_body_gets_a_clear_4xx(
 
 
 def test_json_nested_deeper_than_the_parser_can_follow_is_a_400_not_a_500() -> None:
-    # Regression: DRF's JSONParser let RecursionError through (provenance.parsers.BoundedJSONParser).
+    # Regression: DRF's JSONParser let RecursionError through (core.parsers.BoundedJSONParser).
     response = APIClient().generic(
         "POST", "/api/v1/articles", b"[" * 100_000 + b"]" * 100_000, content_type="application/json"
     )

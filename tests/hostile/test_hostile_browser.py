@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.services import claims_extract_for_article
-from sources.services import article_submit
+from articles.processing import claims_extract_for_article
+from articles.services import article_submit
 from tests.factories import make_article, make_claim, make_source
 
 from . import corpus

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from provenance.access import Role
+from core.access import Role
 from sources.models import Article
 from tests.editorial.conftest import make_user
 from tests.editorial.test_editorial_api import _world, _write_requests

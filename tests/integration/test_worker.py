@@ -8,9 +8,9 @@ import pytest
 import redis
 from rest_framework.test import APIClient
 
+from articles.services import articles_reconcile
+from articles.tasks import extract_article
 from claims.models import Attribution, Claim
-from claims.services import articles_reconcile
-from claims.tasks import extract_article
 from provenance.celery import app as celery_app
 from sources.models import Article, ArticleStatus
 from tests.conftest import SEED, WORKER_LOG, WORKER_NODE, wait_for
@@ -103,7 +103,7 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
     # could take before the reconciler ran, and the test failed now and then).
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
     monkeypatch.setattr(
-        "claims.dispatch._redis_client",
+        "core.queue._redis_client",
         redis.Redis.from_url("redis://127.0.0.1:9/0", socket_timeout=1, socket_connect_timeout=1),
     )
     _drop_producer_connections()
@@ -141,12 +141,13 @@ def test_this_test_run_has_a_queue_of_its_own_and_its_worker_reads_only_that(
     # tasks and one run's waiting-batch mark held back another's submissions.
     from django.conf import settings
 
-    from claims.dispatch import batch_pending_key
+    from articles.enqueue import BATCH_WAITING
+    from core.queue import once_key
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     assert queue != "celery"
     assert celery_app.amqp.router.route({}, "claims.extract_articles")["queue"].name == queue
-    assert batch_pending_key().endswith(f":{queue}")
+    assert once_key(BATCH_WAITING).endswith(f":{queue}")
     consumed = celery_app.control.inspect(timeout=2, destination=[WORKER_NODE]).active_queues()
     assert [q["name"] for q in consumed[WORKER_NODE]] == [queue]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from claims import dispatch
+from articles import enqueue
+from articles.processing import claims_extract_for_article
 from claims.models import Claim
-from claims.services import claims_extract_for_article
 from claims.tasks import match_article, match_articles
+from core import queue
 from sources.models import ArticleStatus
 from tests.factories import make_article
 
@@ -26,8 +27,10 @@ def test_the_matching_tasks_have_stable_names_and_ack_late() -> None:
 def test_extraction_enqueues_matching_after_its_transaction_commits(
     monkeypatch, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    calls: list[dict[int, list[int]]] = []
-    monkeypatch.setattr(dispatch, "enqueue_matching", lambda *, articles: calls.append(articles))
+    calls: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(
+        queue, "send", lambda name, *, args=(), **kwargs: calls.append((name, *args)) or True
+    )
     article = make_article(
         body="The defence ministry said 1,200 troops were sent to the border.",
         status=ArticleStatus.QUEUED,
@@ -37,15 +40,15 @@ def test_extraction_enqueues_matching_after_its_transaction_commits(
     assert calls == []
     for callback in callbacks:
         callback()
-    assert calls == [{article.pk: []}]
+    assert calls == [("claims.match_articles", [article.pk])]
 
 
 def test_a_broker_that_is_down_loses_only_the_enqueue(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise ConnectionRefusedError("broker down")
 
-    monkeypatch.setattr(match_articles, "apply_async", refuse)
-    assert dispatch.enqueue_matching(articles={1: []}) is False
+    monkeypatch.setattr("celery.current_app.send_task", refuse)
+    assert enqueue.matching_enqueue(articles={1: []}) is False
 
 
 @override_settings(CELERY_BROKER_URL="")
@@ -56,9 +59,11 @@ def test_without_a_broker_matching_runs_in_the_local_executor(monkeypatch) -> No
         def submit(self, *args):  # type: ignore[no-untyped-def]
             submitted.append(args)
 
-    monkeypatch.setattr(dispatch, "_local_executor", Executor())
-    assert dispatch.enqueue_matching(articles={7: [3], 8: []}) is True
-    assert submitted == [(dispatch._match_locally, [7, 8], {"7": [3]})]
+    monkeypatch.setattr(queue, "_executor", Executor())
+    assert enqueue.matching_enqueue(articles={7: [3], 8: []}) is True
+    assert submitted == [
+        (queue._run_in_process, "claims.match_articles", ([7, 8],), {"also_recompute": {"7": [3]}})
+    ]
 
 
 def test_a_batch_is_handed_to_the_matcher_as_one_task_with_each_articles_partners(
@@ -66,10 +71,11 @@ def test_a_batch_is_handed_to_the_matcher_as_one_task_with_each_articles_partner
 ) -> None:  # type: ignore[no-untyped-def]
     sent: list[tuple] = []  # type: ignore[type-arg]
     monkeypatch.setattr(
-        match_articles, "apply_async", lambda *args, **kwargs: sent.append((args, kwargs))
+        "celery.current_app.send_task", lambda *args, **kwargs: sent.append((args, kwargs))
     )
-    assert dispatch.enqueue_matching(articles={7: [3, 4], 8: []}) is True
-    [(_, options)] = sent
+    assert enqueue.matching_enqueue(articles={7: [3, 4], 8: []}) is True
+    [((name,), options)] = sent
+    assert name == "claims.match_articles"
     assert options["args"] == [[7, 8]]
     assert options["kwargs"] == {"also_recompute": {"7": [3, 4]}}
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditContext
 from claims.links import claim_link_review, claims_match_article
 from claims.models import Claim, ClaimLink
-from provenance.access import Role
+from core.access import Role
 from tests.editorial.conftest import client_for, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from articles.processing import claims_extract_for_article
 from claims.models import Claim
-from claims.services import claims_extract_for_article
 from sources.models import Article, ArticleStatus, Source
 from tests.factories import make_article
 

@@ -125,7 +125,7 @@ def test_the_submission_answers_in_the_shape_of_the_article_status_output(
     # The answer is plain data (article_status_data), ArticleStatusOutput documents it.
     from rest_framework.test import APIRequestFactory
 
-    from sources.apis import ArticleStatusOutput
+    from articles.apis import ArticleStatusOutput
 
     payload = {
         "body": BODY,

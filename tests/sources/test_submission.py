@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.errors import ApplicationError
+from articles.services import article_submit, article_submit_file
+from core.errors import ApplicationError
 from sources.models import Article, ArticleStatus, Source, SourceAlias
-from sources.services import SourceSpec, article_submit, article_submit_file, sources_resolve
+from sources.services import SourceSpec, sources_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -160,12 +161,11 @@ def test_outside_a_transaction_an_article_of_a_known_outlet_is_stored_enqueued_a
 ) -> None:
     from django.db import connection
 
-    import claims.dispatch
+    from core import queue
 
     enqueued: list[int] = []
-    monkeypatch.setattr(
-        claims.dispatch, "enqueue_extraction", lambda *, article_id: enqueued.append(article_id)
-    )
+    monkeypatch.setattr(queue, "in_process", lambda: True)  # one task per article
+    monkeypatch.setattr(queue, "send", lambda name, *, args, **kw: enqueued.extend(args))
     wire = Source.objects.create(name="Demo Wire", kind="outlet")
     assert not connection.in_atomic_block
     first = article_submit(body=BODY, outlet="demo wire")

@@ -1,0 +1,464 @@
+"""Article API: submit and read back. One view per operation, its own serializers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.selectors import ArticleFilters, article_get, article_list
+from articles.services import (
+    ArticleInput,
+    SubmitResult,
+    article_reextract,
+    article_submit,
+    article_submit_file,
+    articles_submit,
+)
+from claims.selectors import claim_list_for_article
+from core.access import require_editor
+from core.api import error_data
+from core.api_tools import (
+    DateOrDateTimeField,
+    ErrorDetailOutput,
+    ErrorOutput,
+    IdOrNameField,
+    KeysetPagination,
+    LongTextField,
+    check_path_id,
+    parse_query,
+    split_id_or_name,
+)
+from core.errors import ApplicationError
+from core.parsers import BoundedJSONParser
+from sources.idempotency import (
+    idempotency_key_lookup,
+    idempotency_key_store,
+    idempotency_key_validate,
+    idempotency_request_hash,
+)
+from sources.models import Article, ArticleStatus
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A unique key per submission (a UUID). A retry with the same key and payload "
+    "within 24 hours answers exactly what the first request did; the same key with a "
+    "different payload answers 422.",
+)
+
+
+class ArticleSubmitInput(serializers.Serializer):
+    body = LongTextField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The article's text (or HTML). Or send `file` as multipart.",
+    )
+    file = serializers.FileField(required=False, help_text="A .txt or .html file (multipart).")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    outlet = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="The publisher, e.g. 'Voice of America'.",
+    )
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    published_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601; a date alone is accepted."
+    )
+
+    def to_internal_value(self, data):  # type: ignore[no-untyped-def]
+        # Accept a bare date ("2024-11-07") for published_at, as editors write it.
+        if (
+            hasattr(data, "get")
+            and isinstance(data.get("published_at"), str)
+            and len(data["published_at"]) == 10
+        ):
+            data = data.copy() if hasattr(data, "copy") else dict(data)
+            data["published_at"] = data["published_at"] + "T12:00:00Z"
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+        if not attrs.get("body") and not attrs.get("file"):
+            raise serializers.ValidationError(
+                "Send the article's text as `body` or a file as `file`."
+            )
+        if attrs.get("body") and attrs.get("file"):
+            raise serializers.ValidationError("Send either `body` or `file`, not both.")
+        return attrs
+
+
+class ArticleStatusOutput(serializers.ModelSerializer):
+    outlet = serializers.CharField(source="outlet.name", default=None)
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "outlet",
+            "url",
+            "published_at",
+            "status",
+            "attempts",
+            "error",
+            "extractor_version",
+            "submitted_at",
+            "processed_at",
+            "status_url",
+        ]
+
+    def get_status_url(self, obj: Article) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:article-detail", args=[obj.pk])
+        )
+
+
+def article_status_data(article: Article, request: Request) -> dict[str, Any]:
+    """`ArticleStatusOutput` as plain data, for the submission's answer (a test holds the two
+    equal): the ModelSerializer built its fields anew for every POST, about a tenth of a
+    submission's CPU. Datetimes stay datetimes, written in UTC by the renderer as DRF writes them."""
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "outlet": article.outlet.name if article.outlet is not None else None,
+        "url": article.url,
+        "published_at": _utc(article.published_at),
+        "status": article.status,
+        "attempts": article.attempts,
+        "error": article.error,
+        "extractor_version": article.extractor_version,
+        "submitted_at": _utc(article.submitted_at),
+        "processed_at": _utc(article.processed_at),
+        "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
+    }
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(dt.UTC) if value is not None else None
+
+
+def _payload(request: Request, hint: str) -> Any:
+    """The request's parsed body. Django refuses to read one over DATA_UPLOAD_MAX_MEMORY_SIZE;
+    without this it answers with its HTML 400 page instead of the API's error shape."""
+    try:
+        return request.data
+    except RequestDataTooBig:
+        raise ApplicationError(
+            f"The request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; {hint}.",
+            code="too_large",
+            status_code=413,
+        ) from None
+
+
+def _article_meta(validated: dict[str, Any]) -> dict[str, Any]:
+    """An article's title, outlet, URL and publication time, as the submission services take them."""
+    return {
+        "title": validated.get("title", ""),
+        "outlet": validated.get("outlet", ""),
+        "url": validated.get("url", ""),
+        "published_at": validated.get("published_at"),
+    }
+
+
+class ArticleSubmitApi(APIView):
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="articles_create",
+        request=ArticleSubmitInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            202: ArticleStatusOutput,
+            200: ArticleStatusOutput,
+            400: ErrorOutput,
+            413: ErrorOutput,
+            415: ErrorOutput,
+            422: ErrorOutput,
+        },
+        summary="Submit an article for extraction",
+        description="Stores the article as `queued` and answers 202 with its status URL. "
+        "The same text submitted again answers 200 with the stored article.",
+    )
+    def post(self, request: Request) -> Response:
+        payload = _payload(
+            request, f"articles are limited to {settings.ARTICLE_MAX_BYTES:,} bytes of text"
+        )
+        data = ArticleSubmitInput(data=payload)
+        data.is_valid(raise_exception=True)
+        meta = _article_meta(data.validated_data)
+        upload = data.validated_data.get("file")
+        raw = upload.read() if upload is not None else data.validated_data["body"].encode()
+        key = request.headers.get("Idempotency-Key")
+        scope = f"user:{request.user.pk}" if request.user.is_authenticated else "anonymous"
+        if key is not None:
+            key = idempotency_key_validate(key)
+            request_hash = idempotency_request_hash(
+                payload={**meta, "file": upload is not None}, content=raw
+            )
+            first = idempotency_key_lookup(scope=scope, key=key, request_hash=request_hash)
+            if first is not None:
+                return self._answer(request, first.article, first.status_code, replayed=True)
+        if upload is not None:
+            result = article_submit_file(data=raw, filename=upload.name or "", **meta)
+        else:
+            result = article_submit(body=data.validated_data["body"], **meta)
+        code = status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK
+        if key is not None:
+            idempotency_key_store(
+                scope=scope,
+                key=key,
+                request_hash=request_hash,
+                article=result.article,
+                status_code=code,
+            )
+        return self._answer(request, result.article, code, replayed=False)
+
+    def _answer(self, request: Request, article: Article, code: int, *, replayed: bool) -> Response:
+        output = article_status_data(article, request)
+        headers = {"Location": output["status_url"]}
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(output, status=code, headers=headers)
+
+
+class ArticleBatchItemInput(ArticleSubmitInput):
+    file = None  # JSON only: a batch carries texts
+
+    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+        if not attrs.get("body"):
+            raise serializers.ValidationError({"body": "Send the article's text as `body`."})
+        return attrs
+
+
+class ArticleBatchInput(serializers.Serializer):  # type: ignore[type-arg]
+    articles = ArticleBatchItemInput(
+        many=True, help_text="The articles, each as POST /articles takes it."
+    )
+
+
+class ArticleBatchItemOutput(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.IntegerField(
+        help_text="202 stored and queued; 200 the same text was stored "
+        "before (its article); 4xx this item was refused."
+    )
+    article = ArticleStatusOutput(required=False, help_text="Unless refused.")
+    error = ErrorDetailOutput(required=False, help_text="If refused: as any error of the API.")
+
+
+class ArticleBatchOutput(serializers.Serializer):  # type: ignore[type-arg]
+    results = ArticleBatchItemOutput(many=True, help_text="One per submitted article, in order.")
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    refused = serializers.IntegerField()
+
+
+class ArticleBatchApi(APIView):
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(
+        operation_id="articles_batch_create",
+        request=ArticleBatchInput,
+        responses={200: ArticleBatchOutput, 400: ErrorOutput, 413: ErrorOutput, 415: ErrorOutput},
+        summary="Submit many articles at once",
+        description="Up to ARTICLE_BATCH_MAX_ITEMS (100) articles in one request, for "
+        "a wire or feed client: each is checked and stored as "
+        "`POST /articles` would, and answered in `results`, in order. One "
+        "that is refused does not stop the others; a text stored before "
+        "(or twice in the batch) answers its stored article with 200, so "
+        "a retried batch stores nothing twice.",
+    )
+    def post(self, request: Request) -> Response:
+        payload = _payload(request, "send fewer articles per batch")
+        items = payload.get("articles") if isinstance(payload, dict) else None
+        limit = settings.ARTICLE_BATCH_MAX_ITEMS
+        if not isinstance(items, list) or not items:
+            raise ApplicationError(
+                'Send {"articles": [...]}, a list of at least one article.', field="articles"
+            )
+        if len(items) > limit:
+            raise ApplicationError(
+                f"{len(items):,} articles in one batch; send at most {limit:,}.", field="articles"
+            )
+        inputs: list[ArticleInput | serializers.ValidationError] = []
+        for item in items:
+            data = ArticleBatchItemInput(data=item)
+            if not data.is_valid():
+                inputs.append(serializers.ValidationError(data.errors))
+                continue
+            inputs.append(
+                ArticleInput(body=data.validated_data["body"], **_article_meta(data.validated_data))
+            )
+        valid = [i for i in inputs if isinstance(i, ArticleInput)]
+        stored = iter(articles_submit(items=valid))
+        results = []
+        counts = {"created": 0, "existing": 0, "refused": 0}
+        for given in inputs:
+            outcome = next(stored) if isinstance(given, ArticleInput) else given
+            if isinstance(outcome, SubmitResult):
+                counts["created" if outcome.created else "existing"] += 1
+                results.append(
+                    {
+                        "status": 202 if outcome.created else 200,
+                        "article": article_status_data(outcome.article, request),
+                    }
+                )
+            else:
+                counts["refused"] += 1
+                body, code = error_data(outcome)
+                results.append({"status": code, **body})
+        return Response({"results": results, **counts}, status=status.HTTP_200_OK)
+
+
+class ArticleListQuery(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.ChoiceField(
+        choices=ArticleStatus.values, required=False, help_text="Processing status."
+    )
+    outlet = IdOrNameField(
+        required=False, help_text="The publishing outlet: an id, or a name or alias."
+    )
+    published_from = DateOrDateTimeField(
+        required=False, help_text="Published at or after: a date (whole day) or a date-time."
+    )
+    published_until = DateOrDateTimeField(
+        required=False, help_text="Published at or before: a date (whole day) or a date-time."
+    )
+
+
+class ArticleListApi(APIView):
+    pagination_class = KeysetPagination
+
+    @extend_schema(
+        operation_id="articles_list",
+        summary="List articles (newest first)",
+        parameters=[ArticleListQuery],
+        responses={200: ArticleStatusOutput(many=True), 400: ErrorOutput},
+    )
+    def get(self, request: Request) -> Response:
+        q = parse_query(ArticleListQuery, request)
+        outlet_id, outlet_name = split_id_or_name(q.get("outlet"))
+        filters = ArticleFilters(
+            status=q.get("status"),
+            outlet_id=outlet_id,
+            outlet_name=outlet_name,
+            published_from=q.get("published_from"),
+            published_until=q.get("published_until"),
+        )
+        paginator = KeysetPagination()
+        page = paginator.paginate_queryset(article_list(filters=filters), request, view=self)
+        return paginator.get_paginated_response(
+            ArticleStatusOutput(page, many=True, context={"request": request}).data
+        )
+
+
+class ArticlesApi(ArticleListApi, ArticleSubmitApi):
+    """`/articles`: GET lists (ArticleListApi), POST submits (ArticleSubmitApi). Django routes by
+    path only, so the two operations share one class; each keeps its own method and serializers."""
+
+
+class ArticleReextractApi(APIView):
+    @extend_schema(
+        operation_id="articles_reextract",
+        request=None,
+        responses={202: ArticleStatusOutput, 404: ErrorOutput, 409: ErrorOutput},
+        summary="Run extraction over an article again",
+        description="Queues the stored article again (after a failure or with a new "
+        "extractor); its claims are replaced when the worker is done. "
+        "409 while it is being processed.",
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        require_editor(request.user)
+        article = article_reextract(article_id=check_path_id(article_id, "article"))
+        output = ArticleStatusOutput(article, context={"request": request}).data
+        return Response(
+            output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]}
+        )
+
+
+class ClaimBriefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    kind = serializers.CharField()
+    hedged = serializers.BooleanField()
+    hedge_cues = serializers.ListField(child=serializers.CharField())
+    credibility = serializers.IntegerField(source="effective_credibility")
+    verification_status = serializers.CharField()
+    sources = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
+    dates = serializers.SerializerMethodField()
+
+    def get_sources(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+        return [
+            {
+                "position": a.position,
+                "mention": a.mention,
+                "name": a.source.name,
+                "kind": a.source.kind,
+                "reliability": a.source.reliability,
+                "cue": a.cue,
+                "source_id": a.source_id,
+            }
+            for a in claim.attributions.all()
+        ]
+
+    def get_figures(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+        return [
+            {
+                "id": f.pk,
+                "value": f.value,
+                "text": f.text,
+                "unit": f.unit,
+                "approximate": f.approximate,
+                "low": f.low,
+                "high": f.high,
+                "status": f.status,
+            }
+            for f in claim.figures.all()
+        ]
+
+    def get_dates(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+        return [
+            {"text": d.text, "value": d.value.isoformat() if d.value else None}
+            for d in claim.dates.all()
+        ]
+
+
+class ArticleDetailOutput(ArticleStatusOutput):
+    claims = serializers.SerializerMethodField()
+
+    class Meta(ArticleStatusOutput.Meta):
+        fields = [*ArticleStatusOutput.Meta.fields, "claims"]
+
+    def get_claims(self, obj: Article) -> list[dict]:  # type: ignore[type-arg]
+        return ClaimBriefOutput(claim_list_for_article(article_id=obj.pk), many=True).data  # type: ignore[return-value]
+
+
+class ArticleDetailApi(APIView):
+    @extend_schema(
+        operation_id="articles_retrieve",
+        responses={200: ArticleDetailOutput, 404: ErrorOutput},
+        summary="An article's status and its claims",
+    )
+    def get(self, request: Request, article_id: int) -> Response:
+        article = article_get(article_id=check_path_id(article_id, "article"))
+        if article is None:
+            raise ApplicationError(
+                f"There is no article {article_id}.", code="not_found", status_code=404
+            )
+        return Response(ArticleDetailOutput(article, context={"request": request}).data)
