@@ -46,7 +46,7 @@ def read_meta(path: Path) -> tuple[dt.date | None, str | None]:
 def claim_to_gold_shape(c: ClaimResult) -> dict[str, Any]:
     quantities: list[dict[str, Any]] = []
     for q in c.quantities:
-        # Vague amounts ("thousands of refugees") are not gold quantities (ANNOTATION §5).
+        # Vague amounts ("thousands of refugees") are not gold quantities (the annotation rules on quantities).
         if q.qualifier == "vague":
             continue
         entry: dict[str, Any] = {"value": q.value, "unit_phrase": q.unit}

@@ -169,10 +169,6 @@ def _relay_pairs(rows: GraphRows, chains: _Chains) -> dict[tuple[int, int], list
     return pairs
 
 
-def _without_none(values: dict[str, object]) -> Json:
-    return {k: v for k, v in values.items() if v is not None}
-
-
 def build_graph(rows: GraphRows) -> Json:
     """Contract 2: {"nodes": [...], "edges": [...]}, nodes and edges in a stable order."""
     nodes, edges = _graph_parts(rows)

@@ -40,6 +40,7 @@ class Frame:
     quote: bool = False  # "X quoted Y as saying": relcl content of Y stays in the chain
     weak: bool = False  # "a document seen by Reuters": used only when nothing else attributes
     outer_first: bool = False  # "according to X" wraps a verb frame with the same scope
+    told_relay: bool = False  # "X told Y ...": the last head is the addressee, a relay if media
 
     def covers(self, i: int) -> bool:
         return self.scope_lo <= i <= self.scope_hi
@@ -465,7 +466,7 @@ def _addressee_relay(verb: Token, frame: Frame) -> None:
                 return
             frame.heads.append(c)
             frame.joint.append(False)
-            frame.cue = f"{frame.cue} (relay: told)"
+            frame.told_relay = True
             return
 
 

@@ -104,8 +104,8 @@ class ClaimBuilder:
         relays of a chained source it re-mentions."""
         links: list[Link] = []
         inherit = False
-        is_tell = "(relay: told)" in frame.cue
-        cue = frame.cue.replace(" (relay: told)", "")
+        is_tell = frame.told_relay
+        cue = frame.cue
         for k, (head, joint) in enumerate(zip(frame.heads, frame.joint, strict=False)):
             if is_tell and k == len(frame.heads) - 1:
                 # Only a news organisation told is a relay ("told Yonhap"); the publisher is
@@ -376,7 +376,7 @@ class ClaimBuilder:
 
     def _hedges_from_sources(self, seg: Segment) -> None:
         # "According to unverified reports, ...": the source mention itself hedges the
-        # content (ANNOTATION §4, "unconfirmed").
+        # content (the annotation rules' hedge "unconfirmed").
         for link in seg.chain:
             if link.record.kind is SourceKind.UNCONFIRMED_REPORTS and link.start is not None:
                 for word in ("unconfirmed", "unverified"):
@@ -434,7 +434,7 @@ class ClaimBuilder:
 
     # -- cross-sentence passes ----------------------------------------------------------
     def _quote_continuations(self, infos: list[SentenceInfo]) -> None:
-        """Quotes over several sentences keep their speaker (ANNOTATION §2):
+        """Quotes over several sentences keep their speaker (the annotation rules on spans):
         '"A. B," he said.' gives A to him; '"A," X said. "B."' gives B to X."""
         for k, info in enumerate(infos):
             if info.skip or info.line or not info.starts_in_quote:

@@ -1,4 +1,4 @@
-"""Dates: weekdays, month names, years, today/yesterday, as written (ANNOTATION §6).
+"""Dates: weekdays, month names, years, today/yesterday, as written (the annotation rules on dates).
 
 One regular-expression pass over the whole text (not per token or per sentence), then each
 expression is resolved against the publication date when one is given.
@@ -31,7 +31,7 @@ _CAN_START = (
     r"(?=[\dJFMASONDTWY]|(?:early|mid|late)-|(?:last|this|next)\s|to(?:day|morrow)|yesterday)"
 )
 # Order matters: longer forms first. Leading "early"/"late" before a weekday is dropped by
-# keeping it outside the group (ANNOTATION §6: "late Monday" -> "Monday"); "last"/"mid-" stay.
+# keeping it outside the group (the annotation rules on dates: "late Monday" -> "Monday"); "last"/"mid-" stay.
 _PATTERN = re.compile(
     rf"""
     {_CAN_START}

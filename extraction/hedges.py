@@ -1,4 +1,4 @@
-"""Hedges: markers of uncertainty or distance that scope over what is asserted (ANNOTATION §4).
+"""Hedges: markers of uncertainty or distance that scope over what is asserted (the annotation rules on hedges).
 
 `find_hedges` looks at one sentence's tokens once and returns (cue text, token index) pairs.
 Negative rules (not hedges) sit next to the positive ones they restrict.

@@ -2,7 +2,7 @@
 
 Small text-level helpers the claim builder uses before any attribution rule: which sentences
 are headlines or datelines, which tokens stand inside quotation marks, and which mentions
-name the outlet that published the article (never a source, ANNOTATION 3.5).
+name the outlet that published the article (never a source, by the annotation rules).
 """
 
 from __future__ import annotations

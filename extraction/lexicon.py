@@ -151,8 +151,6 @@ DESCRIPTION_KINDS: dict[str, frozenset[SourceKind]] = {
 MONTHS = (
     "january february march april may june july august september october november december"
 ).split()
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-
 # Demonyms for the country of an unknown source ("Afghan army officials" -> AF). Country names
 # and capitals come from the registry's government entries instead.
 DEMONYMS: dict[str, str] = {

@@ -3,7 +3,7 @@
 `mention_span` cuts a source's noun phrase out of the parse; `Discourse` remembers the sources
 of one article in text order so that "he", "the ministry", "The NIS" or "Khinstsen" resolve to
 the source they re-mention, together with the relay chain that source last came through
-(ANNOTATION 3.2 and 3.4).
+(the annotation rules on pronouns and on inheriting a chain).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ def children(tok: Token, *deps: str) -> list[Token]:
 
 def negated(tok: Token) -> bool:
     # "police did not say who fired", "has not commented": a negated report attributes
-    # nothing (ANNOTATION 3.8).
+    # nothing (the annotation rules: events are not attributions).
     return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in tok.children)
 
 
@@ -124,7 +124,7 @@ def is_embedded(tok: Token) -> bool:
 
 
 def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
-    """Author and relays of a statement or report (ANNOTATION 3.7).
+    """Author and relays of a statement or report (the annotation rules on statements and reports).
 
     "a statement by the army" / "the army's statement" / "the police statement" /
     "a communique, released by the rebels" / "a letter purporting to come from X" name the
