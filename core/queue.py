@@ -15,8 +15,9 @@ reconcilers (beat) find what is still to do. `send` then answers False.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import redis
@@ -32,6 +33,10 @@ ONCE_SECONDS = 30
 
 _executor: ThreadPoolExecutor | None = None
 _redis_client: redis.Redis | None = None
+# In-process tasks sent and not finished yet, so a command can wait for them (`drain`). A task
+# that sends another (extraction sends matching) counts it before its own count drops.
+_pending = 0
+_idle = threading.Condition()
 
 
 def in_process() -> bool:
@@ -55,9 +60,13 @@ def send(
     """
     if in_process():
         global _executor
+        global _pending
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tasks")
-        _executor.submit(_run_in_process, name, tuple(args), dict(kwargs or {}))
+        with _idle:
+            _pending += 1
+        future = _executor.submit(_run_in_process, name, tuple(args), dict(kwargs or {}))
+        future.add_done_callback(_finished)
         return True
     try:
         if once and not _redis().set(once_key(once), "1", nx=True, ex=ONCE_SECONDS):
@@ -71,6 +80,20 @@ def send(
             release(once)
         return False
     return True
+
+
+def drain(timeout: float | None = None) -> bool:
+    """Wait until every in-process task sent so far (and every task those sent) has finished;
+    False if `timeout` seconds passed first. With a broker there is nothing here to wait for."""
+    with _idle:
+        return _idle.wait_for(lambda: _pending == 0, timeout)
+
+
+def _finished(_: Future[None]) -> None:
+    global _pending
+    with _idle:
+        _pending -= 1
+        _idle.notify_all()
 
 
 def release(once: str) -> None:

@@ -69,7 +69,9 @@ def _imports(path: Path) -> list[tuple[str, ast.stmt, bool]]:
     return out
 
 
-GRAPH = {name: {target for target, _, _ in _imports(path)} - {name} for name, path in MODULES.items()}
+GRAPH = {
+    name: {target for target, _, _ in _imports(path)} - {name} for name, path in MODULES.items()
+}
 
 
 def test_there_is_no_import_cycle_among_the_products_modules() -> None:

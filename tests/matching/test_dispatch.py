@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import pytest
 from django.test import override_settings
 
@@ -58,6 +60,9 @@ def test_without_a_broker_matching_runs_in_the_local_executor(monkeypatch) -> No
     class Executor:
         def submit(self, *args):  # type: ignore[no-untyped-def]
             submitted.append(args)
+            done: Future[None] = Future()
+            done.set_result(None)
+            return done
 
     monkeypatch.setattr(queue, "_executor", Executor())
     assert enqueue.matching_enqueue(articles={7: [3], 8: []}) is True
