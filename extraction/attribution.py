@@ -61,7 +61,13 @@ def _speech_content(verb: Token) -> bool:
         # "said in a statement that 40 rebels surrendered": the small model often hangs
         # the that-clause on the noun; it is still the verb's content.
         if tok.dep_ == "mark" and tok.lower_ == "that" and tok.i > verb.i:
-            if tok.head.pos_ in ("VERB", "AUX") and tok.head.dep_ in ("acl", "ccomp", "relcl"):
+            # ("told lawmakers, according to Yonhap, that ...": or on the verb, as a conjunct)
+            if tok.head.pos_ in ("VERB", "AUX") and tok.head.dep_ in (
+                "acl",
+                "ccomp",
+                "relcl",
+                "conj",
+            ):
                 return True
     for obj in children(verb, "dobj"):
         # "witnesses reporting the soldiers were looting": a clause read as object + verb.
@@ -92,6 +98,32 @@ def _parenthetical(verb: Token) -> bool:
     # "The plan, the mayor added, will cost more ..." / "A, B said, C": the speech verb
     # hangs off the content it reports.
     return verb.dep_ in ("parataxis", "advcl", "conj") and not children(verb, *_CONTENT_DEPS)
+
+
+def _report_in_a_report(verb: Token, subj: list[Token]) -> bool:
+    # "Russia is turning to old ammunition, a U.S. official said on Monday, Reuters reported":
+    # read as "Reuters reported [an official said]", the inner verb has no content of its own;
+    # what it reports is the clause before its comma-set subject.
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.i < verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return False
+    if children(verb, *_CONTENT_DEPS):
+        return False
+    start = min(t.left_edge.i for t in subj)
+    return start > 0 and verb.doc[start - 1].text == ","
+
+
+def _relay_after_report(verb: Token, subj: list[Token]) -> bool:
+    # "Russia has lost half its tanks, a research center said Wednesday, Reuters reported":
+    # read as "a research center said [Reuters reported]", the outer report comes last and has
+    # no content of its own: it relays the whole statement before it.
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.i > verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return False
+    if children(verb, *_CONTENT_DEPS):
+        return False
+    start = min(t.left_edge.i for t in subj)
+    return start > head.i and verb.doc[start - 1].text == ","
 
 
 def _frame_scope(tok: Token) -> tuple[int, int]:
@@ -127,6 +159,7 @@ def find_frames(sent: Span, toks: Sequence[Token] | None = None) -> list[Frame]:
         if frame is not None:
             frames.append(frame)
     _attach_citing(frames, toks)
+    _attach_relayed_words(frames, toks)
     _surface_parentheticals(frames, sent, toks)
     return frames
 
@@ -226,6 +259,10 @@ def nests_in(inner: Frame, outer: Frame, doc: Doc) -> bool:
     if outer.outer_first:
         return True
     node = doc[inner.anchor]
+    if node.lower_ == "according" and node.dep_ == "prep":
+        # "The minister said that, according to police, 40 died": the phrase hangs on the
+        # reported verb, so its source is the minister's.
+        node = node.head
     allowed = _CONTENT_PATH | ({"relcl", "dobj"} if outer.quote else set())
     for _ in range(12):
         if node.i == outer.anchor:
@@ -276,10 +313,15 @@ def _according(tok: Token) -> Frame | None:
     src = objs[0]
     heads = with_conjuncts(src)
     relays: list[Token] = []
+    speech = _reported_by_relay(tok, src.right_edge.i)
     if src.lemma_.lower() in lx.DOCUMENT_NOUNS:
         author, relays = document_author(src)
         if author is not None:
             heads = [author]
+        elif speech is not None and relays:
+            # "The rebels said ..., according to a statement relayed by Al Jazeera": the
+            # statement is the speaker's own; only its relay is new.
+            heads = []
     else:
         for c in src.children:
             if c.dep_ == "acl" and c.lemma_.lower() in lx.RELAY_PARTICIPLES:
@@ -289,18 +331,56 @@ def _according(tok: Token) -> Frame | None:
     head = tok.head
     if head.dep_ == "prep":
         head = head.head
+    if speech is not None:
+        # The relay of the whole report: its scope takes in the speech verb, so that frame
+        # nests in this one and the chain runs speaker -> relay.
+        head = speech
     lo, hi = _frame_scope(head)
     lo, hi = min(lo, tok.i), max(hi, tok.i)
     return Frame(
         anchor=tok.i,
         cue="according to",
         heads=heads + relays,
-        joint=[False] + [True] * (len(heads) - 1) + [False] * len(relays),
+        joint=([False] + [True] * (len(heads) - 1) if heads else []) + [False] * len(relays),
         scope_lo=lo,
         scope_hi=hi,
         embedded=is_embedded(head),
         outer_first=True,
     )
+
+
+def _reported_by_relay(phrase: Token, last: int) -> Token | None:
+    """The speech verb that a comma-set phrase (tokens `phrase.i` to `last`) stands beside,
+    outside its content, if any: "Hamas said it accepted the proposal, according to Egyptian
+    mediators", "The NIS told lawmakers, according to Yonhap, that 3,000 troops had arrived",
+    "Yonhap reported, citing military sources, that ...", "..., in comments reported by
+    Interfax". The parser tends to hang such a phrase on the reported verb; it is the speech
+    verb's. Not "The minister said that, according to police, 40 died" (inside the content)
+    nor "... said 40 died according to police" (no comma: the content's own)."""
+    doc = phrase.doc
+    if phrase.i == 0 or doc[phrase.i - 1].text != ",":
+        return None
+    after = last + 1
+    final = after >= len(doc) or (doc[after].is_punct and doc[after].text not in (",", "-"))
+    if not final and doc[after].text != ",":
+        return None
+    own = {t.i for t in phrase.subtree}
+    node = phrase.head
+    for _ in range(8):
+        if node.lemma_.lower() in lx.SPEECH_VERBS and node.pos_ in ("VERB", "AUX"):
+            if node.i > phrase.i or not subject(node):
+                return None
+            if final:
+                return node
+            # Parenthetical: nothing of the reported content may stand before it.
+            content = {t.i for c in children(node, *_CONTENT_DEPS) for t in c.subtree} - own
+            if any(node.i < i < phrase.i and not doc[i].is_punct for i in content):
+                return None
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _verb_frame(tok: Token, lemma: str) -> Frame | None:
@@ -330,8 +410,11 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if _speech_content(tok):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok))
-        elif _parenthetical(tok):
+        elif _parenthetical(tok) or _report_in_a_report(tok, subj):
             frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
+        elif _relay_after_report(tok, subj):
+            frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
+            frame.outer_first = True
         elif lemma in _NP_SPEECH and any(
             o.lemma_.lower() not in _EVENT_OBJECTS for o in children(tok, "dobj")
         ):
@@ -347,6 +430,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         _addressee_relay(tok, frame)
         _statement_relay(tok, frame)
+        _subject_relay(frame)
         return frame
     if lemma in lx.STANCE_VERBS:
         subj = subject(tok)
@@ -354,8 +438,32 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if not (children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
             return None
-        return _simple(tok, subj, tok.text, _frame_scope(tok))
+        frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+        _subject_relay(frame)
+        return frame
     return None
+
+
+def _subject_relay(frame: Frame) -> None:
+    # "Local officials, cited by the regional broadcaster, said ...", "Officials quoted by the
+    # national news agency said ...": the participle on the speaker names who relays them.
+    speakers = [h for h, joint in zip(frame.heads, frame.joint, strict=False) if not joint]
+    if not speakers:
+        return
+    for c in speakers[0].children:
+        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lx.RELAY_PARTICIPLES:
+            agent = agent_of(c)
+            if agent is None:
+                continue
+            position = len(frame.heads)
+            for k, head in enumerate(frame.heads):
+                if head.i > agent.i and k > 0:
+                    position = k
+                    break
+            relays = with_conjuncts(agent)
+            frame.heads[position:position] = relays
+            frame.joint[position:position] = [False] + [True] * (len(relays) - 1)
+            return
 
 
 def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> Frame:
@@ -482,6 +590,38 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
                         frame.joint.append(False)
 
 
+def _attach_relayed_words(frames: list[Frame], toks: Sequence[Token]) -> None:
+    """ "The governor said ..., in comments reported by Interfax", "The army said, in a
+    statement relayed by state television, that ...", "In remarks carried by TASS, the
+    minister said ...": the agent relays the speaker's words."""
+    by_anchor = {f.anchor: f for f in frames if not f.register_only}
+    for tok in toks:
+        if tok.dep_ != "prep" or tok.lower_ not in ("in", "through", "via"):
+            continue
+        for obj in children(tok, "pobj"):
+            if obj.lemma_.lower() not in lx.DOCUMENT_NOUNS | lx.WORDS_NOUNS:
+                continue
+            agents = [
+                agent
+                for c in obj.children
+                if c.dep_ == "acl" and c.lemma_.lower() in lx.RELAY_PARTICIPLES
+                for agent in [agent_of(c)]
+                if agent is not None
+            ]
+            if not agents:
+                continue
+            frame = by_anchor.get(tok.head.i)
+            if frame is None:
+                speech = _reported_by_relay(tok, tok.right_edge.i)
+                frame = by_anchor.get(speech.i) if speech is not None else None
+            if frame is None:
+                continue
+            for agent in with_conjuncts(agents[0]):
+                if all(h.i != agent.i for h in frame.heads):
+                    frame.heads.append(agent)
+                    frame.joint.append(False)
+
+
 def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
     # "The minister, citing intelligence reports, warned that ...": the cited source is the
     # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
@@ -492,7 +632,10 @@ def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
         objs = children(tok, "dobj")
         if not objs:
             continue
-        if tok.tag_ == "VBG" and tok.dep_ == "advcl":
+        speech = _reported_by_relay(tok, tok.right_edge.i) if tok.tag_ == "VBG" else None
+        if speech is not None:
+            target = speech.i
+        elif tok.tag_ == "VBG" and tok.dep_ == "advcl":
             target = tok.head.i
         elif tok.dep_ in ("relcl", "acl") and tok.head.dep_ in ("nsubj", "nsubjpass"):
             target = tok.head.head.i

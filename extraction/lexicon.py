@@ -40,6 +40,9 @@ DOCUMENT_NOUNS = frozenset(
     assessments readout transcript video message bulletin notice""".split()
 )
 
+# Nouns for what someone said, carried by a relay: "in comments reported by Interfax".
+WORDS_NOUNS = frozenset("comment comments remark remarks interview speech address".split())
+
 # "X released a video showing ...": publishing one of these attributes its content to X.
 PUBLISHED_THINGS = frozenset(
     "photo photos video videos footage image images statement recording audio communique".split()

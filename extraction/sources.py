@@ -18,6 +18,15 @@ from .registry import Registry, normalize
 from .types import SourceKind
 
 _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
+_MEDIA_FAMILY = frozenset(
+    {SourceKind.OUTLET, SourceKind.NEWS_AGENCY, SourceKind.STATE_MEDIA, SourceKind.MEDIA_REPORTS}
+)
+
+
+def _kind_family(kind: SourceKind) -> frozenset[SourceKind]:
+    """Kinds a description may cross: any news medium for another ("the state news agency" for
+    KCNA), otherwise only its own kind."""
+    return _MEDIA_FAMILY if kind in _MEDIA_FAMILY else frozenset({kind})
 
 
 def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
@@ -358,9 +367,17 @@ class Discourse:
         head_low = head.lower_
         head_lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS")
+        records = self.records
+        generic = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
+        if generic and any(t.dep_ in ("compound", "amod", "nmod") for t in head.children):
+            # "the spy agency" is not the news agency named before it, "the news agency" may
+            # be: a modified description of an institution ("agency", "group", "service")
+            # re-mentions only a source of its own kind.
+            want = _kind_family(classify(span, self.registry)[0])
+            records = [r for r in records if _kind_family(r.kind) == want]
         # First a source whose own head is the word ("the police statement" -> the police,
         # not "a police officer"), then one that contains it.
-        for r in reversed(self.records):
+        for r in reversed(records):
             if r.head in (head_low, head_lemma) and r.plural == plural:
                 return r
             sub = r.subs.get(head_low) or r.subs.get(head_lemma)
@@ -368,15 +385,14 @@ class Discourse:
                 # "The ministry" after "an official with Kenya's Interior Ministry" is the
                 # ministry, not the official.
                 return self._record_for(sub, r, sentence)
-        for r in reversed(self.records):
+        for r in reversed(records):
             if head_low in r.heads or head_lemma in r.heads:
                 if r.plural != plural and head_lemma in ("source", "official", "report"):
                     continue
                 return r
-        kinds = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
-        if kinds:
-            for r in reversed(self.records):
-                if r.kind in kinds:
+        if generic:
+            for r in reversed(records):
+                if r.kind in generic:
                     return r
         return None
 

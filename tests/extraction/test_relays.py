@@ -1,0 +1,148 @@
+"""Relays named before, inside or after the reported clause, on sentences written for these tests:
+each gives its whole chain, origin first, whatever whitespace ends the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extraction import Extractor
+from extraction.types import ClaimResult
+
+PUBLISHED = dt.date(2025, 3, 14)
+
+
+def chains(extractor: Extractor, text: str) -> list[list[str]]:
+    claims: list[ClaimResult] = list(extractor.extract(text, published=PUBLISHED).claims)
+    return [[s.mention for s in c.sources] for c in claims]
+
+
+# The phrasings that lost a hop before (issue: relays in mid-sentence, parenthetical or
+# trailing position), each with the chain it must give.
+PHRASINGS = [
+    (
+        "Local officials, cited by the regional broadcaster, said 40 homes were destroyed.",
+        ["Local officials", "the regional broadcaster"],
+    ),
+    (
+        "Officials quoted by the national news agency said the border crossing would reopen "
+        "on Monday.",
+        ["Officials", "the national news agency"],
+    ),
+    (
+        "Hamas said it had accepted the ceasefire proposal, according to Egyptian mediators.",
+        ["Hamas", "Egyptian mediators"],
+    ),
+    (
+        '"About 3,000 troops have arrived," the spy agency told lawmakers, Yonhap said.',
+        ["the spy agency", "Yonhap"],
+    ),
+    (
+        "South Korea's National Intelligence Service told lawmakers, according to Yonhap, that "
+        "3,000 troops had arrived.",
+        ["South Korea's National Intelligence Service", "Yonhap"],
+    ),
+]
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n", "  \n"], ids=["bare", "nl", "2nl", "sp-nl"])
+@pytest.mark.parametrize(("text", "expected"), PHRASINGS)
+def test_each_relay_phrasing_gives_its_whole_chain_with_any_ending(
+    extractor: Extractor, text: str, expected: list[str], ending: str
+) -> None:
+    assert chains(extractor, text + ending) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "according to" before the speaker, or set off by commas after the speech verb
+        (
+            "According to Yonhap, the spy agency told lawmakers that 3,000 troops had arrived.",
+            ["the spy agency", "Yonhap"],
+        ),
+        (
+            "Hamas said, according to Egyptian mediators, that it would free 12 hostages.",
+            ["Hamas", "Egyptian mediators"],
+        ),
+        (
+            "The governor emphasized that the region needs 500 engineers, according to RIA "
+            "Novosti.",
+            ["The governor", "RIA Novosti"],
+        ),
+        # inside the reported content, the speaker cites it
+        (
+            "The minister said that, according to police, 40 people died.",
+            ["police", "The minister"],
+        ),
+        ("The ministry said 40 people died according to police.", ["police", "The ministry"]),
+        # a relay named with the words it carried
+        (
+            "The governor said 12 villages had been shelled, in comments reported by the "
+            "Interfax news agency.",
+            ["The governor", "the Interfax news agency"],
+        ),
+        (
+            "In comments reported by Interfax, the governor said 12 villages had been shelled.",
+            ["the governor", "Interfax"],
+        ),
+        (
+            "The army said, in a statement relayed by state television, that 30 fighters were "
+            "killed.",
+            ["The army", "state television"],
+        ),
+        (
+            "The rebels said they had shot down 3 drones, according to a statement relayed by "
+            "Al Jazeera.",
+            ["The rebels", "Al Jazeera"],
+        ),
+        # citing, before, inside or after
+        (
+            "Citing military sources, Yonhap reported that the launch failed.",
+            ["military sources", "Yonhap"],
+        ),
+        (
+            "Yonhap reported, citing military sources, that the launch failed.",
+            ["military sources", "Yonhap"],
+        ),
+        (
+            "The launch failed, Yonhap reported, citing military sources.",
+            ["military sources", "Yonhap"],
+        ),
+        (
+            "The United Nations said 200 people had been killed, citing local health officials.",
+            ["local health officials", "The United Nations"],
+        ),
+        # a report of a report, the relay last
+        (
+            "The army is running short of shells, a senior defense official said on Monday, "
+            "the Kyodo news agency reported.",
+            ["a senior defense official", "the Kyodo news agency"],
+        ),
+        (
+            "The navy has lost a third of its patrol boats, a research institute said Tuesday, "
+            "Reuters reported, as the talks resumed.",
+            ["a research institute", "Reuters"],
+        ),
+    ],
+)
+def test_a_relay_before_inside_or_after_the_reported_clause_keeps_its_place_in_the_chain(
+    extractor: Extractor, text: str, expected: list[str]
+) -> None:
+    assert chains(extractor, text) == [expected]
+
+
+def test_a_modified_description_re_mentions_only_a_source_of_its_own_kind(
+    extractor: Extractor,
+) -> None:
+    # "the spy agency" is not Yonhap, the agency named just before it.
+    assert chains(
+        extractor, "According to Yonhap, the spy agency told lawmakers that 3,000 troops left."
+    ) == [["the spy agency", "Yonhap"]]
+    # "the news agency" is.
+    text = (
+        "Yonhap said 40 soldiers were wounded.\n\n"
+        "The news agency said that 12 of them were in a serious condition."
+    )
+    assert chains(extractor, text) == [["Yonhap"], ["Yonhap"]]
