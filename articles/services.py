@@ -84,7 +84,8 @@ def article_reextract(*, article_id: int) -> Article:
                 status_code=409,
             )
         transaction.on_commit(lambda: extraction_enqueue(article_ids=[article_id]))
-    return Article.objects.get(pk=article_id)
+    article: Article = Article.objects.get(pk=article_id)
+    return article
 
 
 @dataclass(frozen=True)
