@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
@@ -36,13 +39,17 @@ class ArticleAdmin(admin.ModelAdmin):
             return ["title", "outlet_name", "url", "published_at", "body"]
         return super().get_fields(request, obj)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = ArticleAdminAddForm
             kwargs["fields"] = None
         return super().get_form(request, obj, change, **kwargs)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Article, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             super().save_model(request, obj, form, change)
             if {"published_at", "outlet"} & set(form.changed_data):

@@ -25,6 +25,7 @@ from articles.services import (
     article_submit_file,
     articles_submit,
 )
+from claims.models import Claim
 from claims.selectors import claim_list_for_article
 from core.access import require_editor
 from core.api import error_data
@@ -80,7 +81,7 @@ class ArticleSubmitInput(serializers.Serializer):
         required=False, allow_null=True, help_text="ISO 8601; a date alone is accepted."
     )
 
-    def to_internal_value(self, data):  # type: ignore[no-untyped-def]
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
         # Accept a bare date ("2024-11-07") for published_at, as editors write it.
         if (
             hasattr(data, "get")
@@ -91,7 +92,7 @@ class ArticleSubmitInput(serializers.Serializer):
             data["published_at"] = data["published_at"] + "T12:00:00Z"
         return super().to_internal_value(data)
 
-    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("body") and not attrs.get("file"):
             raise serializers.ValidationError(
                 "Send the article's text as `body` or a file as `file`."
@@ -239,19 +240,19 @@ class ArticleSubmitApi(APIView):
 class ArticleBatchItemInput(ArticleSubmitInput):
     file = None  # JSON only: a batch carries texts
 
-    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("body"):
             raise serializers.ValidationError({"body": "Send the article's text as `body`."})
         return attrs
 
 
-class ArticleBatchInput(serializers.Serializer):  # type: ignore[type-arg]
+class ArticleBatchInput(serializers.Serializer):
     articles = ArticleBatchItemInput(
         many=True, help_text="The articles, each as POST /articles takes it."
     )
 
 
-class ArticleBatchItemOutput(serializers.Serializer):  # type: ignore[type-arg]
+class ArticleBatchItemOutput(serializers.Serializer):
     status = serializers.IntegerField(
         help_text="202 stored and queued; 200 the same text was stored "
         "before (its article); 4xx this item was refused."
@@ -260,7 +261,7 @@ class ArticleBatchItemOutput(serializers.Serializer):  # type: ignore[type-arg]
     error = ErrorDetailOutput(required=False, help_text="If refused: as any error of the API.")
 
 
-class ArticleBatchOutput(serializers.Serializer):  # type: ignore[type-arg]
+class ArticleBatchOutput(serializers.Serializer):
     results = ArticleBatchItemOutput(many=True, help_text="One per submitted article, in order.")
     created = serializers.IntegerField()
     existing = serializers.IntegerField()
@@ -324,7 +325,7 @@ class ArticleBatchApi(APIView):
         return Response({"results": results, **counts}, status=status.HTTP_200_OK)
 
 
-class ArticleListQuery(serializers.Serializer):  # type: ignore[type-arg]
+class ArticleListQuery(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=ArticleStatus.values, required=False, help_text="Processing status."
     )
@@ -403,7 +404,7 @@ class ClaimBriefOutput(serializers.Serializer):
     figures = serializers.SerializerMethodField()
     dates = serializers.SerializerMethodField()
 
-    def get_sources(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    def get_sources(self, claim: Claim) -> list[dict[str, Any]]:
         return [
             {
                 "position": a.position,
@@ -417,7 +418,7 @@ class ClaimBriefOutput(serializers.Serializer):
             for a in claim.attributions.all()
         ]
 
-    def get_figures(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    def get_figures(self, claim: Claim) -> list[dict[str, Any]]:
         return [
             {
                 "id": f.pk,
@@ -432,7 +433,7 @@ class ClaimBriefOutput(serializers.Serializer):
             for f in claim.figures.all()
         ]
 
-    def get_dates(self, claim) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    def get_dates(self, claim: Claim) -> list[dict[str, Any]]:
         return [
             {"text": d.text, "value": d.value.isoformat() if d.value else None}
             for d in claim.dates.all()
@@ -445,8 +446,11 @@ class ArticleDetailOutput(ArticleStatusOutput):
     class Meta(ArticleStatusOutput.Meta):
         fields = [*ArticleStatusOutput.Meta.fields, "claims"]
 
-    def get_claims(self, obj: Article) -> list[dict]:  # type: ignore[type-arg]
-        return ClaimBriefOutput(claim_list_for_article(article_id=obj.pk), many=True).data  # type: ignore[return-value]
+    def get_claims(self, obj: Article) -> list[dict[str, Any]]:
+        claims: list[dict[str, Any]] = ClaimBriefOutput(
+            claim_list_for_article(article_id=obj.pk), many=True
+        ).data
+        return claims
 
 
 class ArticleDetailApi(APIView):

@@ -57,7 +57,8 @@ def article_claim_for_extraction(*, article_id: int, owner: str) -> Article | No
     )
     if not updated:
         return None
-    return Article.objects.select_related("outlet").get(pk=article_id)
+    article: Article = Article.objects.select_related("outlet").get(pk=article_id)
+    return article
 
 
 def claims_extract_for_article(*, article_id: int, owner: str) -> ExtractOutcome:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -84,7 +85,8 @@ def article_reextract(*, article_id: int) -> Article:
                 status_code=409,
             )
         transaction.on_commit(lambda: extraction_enqueue(article_ids=[article_id]))
-    return Article.objects.get(pk=article_id)
+    article: Article = Article.objects.get(pk=article_id)
+    return article
 
 
 @dataclass(frozen=True)
@@ -296,7 +298,19 @@ def _articles_store(items: list[_Prepared]) -> dict[str, SubmitResult]:
     return stored
 
 
-def article_submit_file(*, data: bytes, filename: str = "", **meta: object) -> SubmitResult:
+class ArticleMeta(TypedDict, total=False):
+    """`article_submit`'s keywords besides the body, as a file submission passes them on."""
+
+    title: str
+    outlet: str
+    url: str
+    published_at: dt.datetime | dt.date | None
+    language: str
+
+
+def article_submit_file(
+    *, data: bytes, filename: str = "", **meta: Unpack[ArticleMeta]
+) -> SubmitResult:
     """Submit an uploaded .txt or .html file."""
     name = filename.lower()
     if name and not name.endswith((".txt", ".text", ".html", ".htm", ".md")):
@@ -307,7 +321,7 @@ def article_submit_file(*, data: bytes, filename: str = "", **meta: object) -> S
             status_code=415,
         )
     text = decode_upload(data, max_bytes=settings.ARTICLE_MAX_BYTES)
-    return article_submit(body=text, **meta)  # type: ignore[arg-type]
+    return article_submit(body=text, **meta)
 
 
 def _enqueue_on_commit(article_ids: list[int]) -> None:

@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import task_postrun, task_prerun, worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
@@ -65,12 +65,12 @@ _EXTRACTION_TASK_OPTIONS: dict[str, Any] = {
 
 
 @shared_task(name="claims.extract_article", **_EXTRACTION_TASK_OPTIONS)
-def extract_article(self, article_id: int) -> str:  # type: ignore[no-untyped-def]
+def extract_article(self: Task, article_id: int) -> str:
     return str(claims_extract_for_article(article_id=article_id, owner=_lease_owner(self)))
 
 
 @shared_task(name="claims.extract_articles", **_EXTRACTION_TASK_OPTIONS)
-def extract_articles(self, article_ids: list[int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def extract_articles(self: Task, article_ids: list[int]) -> dict[str, str]:
     # These articles, plus the oldest other queued ones up to EXTRACTION_BATCH_SIZE: a task
     # per submission still finds its neighbours, and their own tasks later find them done.
     outcomes = claims_extract_for_articles(
@@ -88,7 +88,7 @@ def reconcile_articles() -> dict[str, int]:
     return {"requeued": report.requeued, "enqueued": report.enqueued}
 
 
-def _lease_owner(task) -> str:  # type: ignore[no-untyped-def]
+def _lease_owner(task: Task) -> str:
     """A lease token unique to this run of the task, not just to its id: Redis redelivers an
     unacknowledged message with the same task id after the visibility timeout, and that copy
     must find the lease taken. A retry after a failure finds its articles handed back (queued)."""

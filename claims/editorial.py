@@ -29,7 +29,7 @@ from sources.services import SourceSpec, sources_resolve
 
 
 def _claim(claim_id: int) -> Claim:
-    claim = Claim.objects.select_related("article").filter(pk=claim_id).first()
+    claim: Claim | None = Claim.objects.select_related("article").filter(pk=claim_id).first()
     if claim is None:
         raise ApplicationError(f"There is no claim {claim_id}.", code="not_found", status_code=404)
     return claim
@@ -366,4 +366,5 @@ def figure_review(
         )
         # An editor's work on a figure must survive re-extraction of its article.
         Claim.objects.filter(pk=figure.claim_id, edited=False).update(edited=True)
-    return Figure.objects.get(pk=figure_id)
+    updated: Figure = Figure.objects.get(pk=figure_id)
+    return updated

@@ -18,7 +18,7 @@ from sources.models import Article, Reliability, Source, SourceAlias
 
 
 def _source(source_id: int) -> Source:
-    source = Source.objects.select_related("parent").filter(pk=source_id).first()
+    source: Source | None = Source.objects.select_related("parent").filter(pk=source_id).first()
     if source is None:
         raise ApplicationError(
             f"There is no source {source_id}.", code="not_found", status_code=404
@@ -150,7 +150,7 @@ def source_alias_add(*, actor: Any, source_id: int, alias: str, reason: str = ""
     with audit_context(
         actor=actor, action="source.alias", reason=reason or f"Alias {alias} of {source.name}"
     ):
-        created = SourceAlias.objects.create(source=source, alias=alias)
+        created: SourceAlias = SourceAlias.objects.create(source=source, alias=alias)
         Source.objects.filter(pk=source_id).update(version=F("version") + 1)
     return created
 

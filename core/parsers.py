@@ -3,6 +3,9 @@ when it is imported, so this module must not import rest_framework.views (a circ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import IO, Any
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -12,7 +15,12 @@ class BoundedJSONParser(JSONParser):
     hundred kilobytes of `[[[[...`) answered as a 400 instead of a RecursionError and a 500.
     The default parser of every endpoint (settings.REST_FRAMEWORK)."""
 
-    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +19,10 @@ from django.shortcuts import redirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.access import Role, role_of
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 def can_manage_feeds(user: Any, *, method: str = "POST", url_submission: bool = False) -> bool:
@@ -39,7 +43,7 @@ def _refusal(user: Any, url_submission: bool) -> str:
 
 
 class FeedsPermission(BasePermission):
-    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+    def has_permission(self, request: Request, view: APIView) -> bool:
         url_submission = getattr(view, "url_submission", False)
         allowed = can_manage_feeds(
             request.user, method=request.method, url_submission=url_submission

@@ -80,7 +80,9 @@ class FeedAdmin(admin.ModelAdmin):
     inlines = [FeedEntryInline]
     actions = ["poll_now"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Feed, form: FeedAdminForm, change: bool
+    ) -> None:
         # Through the services, like every other door: the same validation, the first poll
         # enqueued after commit, and update_fields so the poller's health columns survive.
         values = {name: form.cleaned_data[name] for name in _EDITABLE if name in form.cleaned_data}

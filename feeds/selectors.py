@@ -16,7 +16,8 @@ def feed_list() -> QuerySet[Feed]:
 
 
 def feed_get(*, feed_id: int) -> Feed | None:
-    return Feed.objects.filter(pk=feed_id).first()
+    feed: Feed | None = Feed.objects.filter(pk=feed_id).first()
+    return feed
 
 
 def feed_entry_list(*, feed_id: int, limit: int = 50) -> list[FeedEntry]:
@@ -34,7 +35,10 @@ def feed_ids_due(*, now: dt.datetime) -> list[int]:
 
 
 def url_submission_get(*, submission_id: int) -> UrlSubmission | None:
-    return UrlSubmission.objects.select_related("article").filter(pk=submission_id).first()
+    submission: UrlSubmission | None = (
+        UrlSubmission.objects.select_related("article").filter(pk=submission_id).first()
+    )
+    return submission
 
 
 def url_submission_list_recent(*, limit: int = 20) -> list[UrlSubmission]:

@@ -125,7 +125,7 @@ def feed_create(
         raise _duplicate_feed(url)
     try:
         with transaction.atomic():
-            feed = Feed.objects.create(url=url, **fields)
+            feed: Feed = Feed.objects.create(url=url, **fields)
             if feed.is_active:
                 _enqueue_poll_on_commit(feed.pk)
     except IntegrityError:
@@ -227,7 +227,8 @@ def feed_claim_for_poll(*, feed_id: int, force: bool = False) -> Feed | None:
         )
     if not rows.update(lease_expires_at=now + lease, last_polled_at=now):
         return None
-    return Feed.objects.get(pk=feed_id)
+    feed: Feed = Feed.objects.get(pk=feed_id)
+    return feed
 
 
 def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:

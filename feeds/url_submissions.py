@@ -79,7 +79,8 @@ def url_submission_claim(*, submission_id: int) -> UrlSubmission | None:
     )
     if not updated:
         return None
-    return UrlSubmission.objects.get(pk=submission_id)
+    submission: UrlSubmission = UrlSubmission.objects.get(pk=submission_id)
+    return submission
 
 
 def url_submission_process(*, submission_id: int) -> str:

@@ -90,5 +90,6 @@ def idempotency_key_store(
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:
     """Delete expired keys (for a periodic task); lookups ignore them either way."""
     cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_TTL
+    deleted: int
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted

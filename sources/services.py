@@ -17,24 +17,26 @@ from sources.models import Reliability, Source, SourceAlias
 logger = logging.getLogger(__name__)
 
 # Admiralty reliability a source gets before an editor rates it, by kind. Unnamed and
-# second-hand sources "cannot be judged" (F) until someone knows who they are.
+# second-hand sources "cannot be judged" (F) until someone knows who they are. The grades are
+# Reliability's stored letters: without Django's type stubs mypy reads `Reliability.B` as the
+# ("B", label) tuple that declares it, not as the str it is.
 DEFAULT_RELIABILITY: dict[str, str] = {
-    SourceKind.NEWS_AGENCY: Reliability.B,
-    SourceKind.OUTLET: Reliability.C,
-    SourceKind.STATE_MEDIA: Reliability.D,
-    SourceKind.GOVERNMENT: Reliability.C,
-    SourceKind.INTELLIGENCE: Reliability.C,
-    SourceKind.MILITARY: Reliability.C,
-    SourceKind.OFFICIAL: Reliability.C,
-    SourceKind.PERSON: Reliability.F,
-    SourceKind.INTERNATIONAL_ORG: Reliability.B,
-    SourceKind.NGO: Reliability.C,
-    SourceKind.EXPERT: Reliability.C,
-    SourceKind.ARMED_GROUP: Reliability.E,
-    SourceKind.UNNAMED: Reliability.F,
-    SourceKind.MEDIA_REPORTS: Reliability.F,
-    SourceKind.UNCONFIRMED_REPORTS: Reliability.F,
-    SourceKind.OTHER: Reliability.F,
+    SourceKind.NEWS_AGENCY: "B",
+    SourceKind.OUTLET: "C",
+    SourceKind.STATE_MEDIA: "D",
+    SourceKind.GOVERNMENT: "C",
+    SourceKind.INTELLIGENCE: "C",
+    SourceKind.MILITARY: "C",
+    SourceKind.OFFICIAL: "C",
+    SourceKind.PERSON: "F",
+    SourceKind.INTERNATIONAL_ORG: "B",
+    SourceKind.NGO: "C",
+    SourceKind.EXPERT: "C",
+    SourceKind.ARMED_GROUP: "E",
+    SourceKind.UNNAMED: "F",
+    SourceKind.MEDIA_REPORTS: "F",
+    SourceKind.UNCONFIRMED_REPORTS: "F",
+    SourceKind.OTHER: "F",
 }
 
 
@@ -137,8 +139,8 @@ def sources_resolve(*, specs: Iterable[SourceSpec]) -> dict[str, Source]:
         unfound = {written[key].name.lower(): key for key in missing if key not in found}
         if unfound:
             for source in Source.objects.annotate(key=Lower("name")).filter(key__in=list(unfound)):
-                if (key := unfound.get(source.name.lower())) is not None:
-                    found.setdefault(key, source)
+                if (unfound_key := unfound.get(source.name.lower())) is not None:
+                    found.setdefault(unfound_key, source)
     return found
 
 

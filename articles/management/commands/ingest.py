@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -26,9 +27,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         files: list[Path] = []
-        for path in options["paths"]:  # type: ignore[attr-defined]
+        paths: list[Path] = options["paths"]
+        for path in paths:
             if path.is_dir():
                 files.extend(
                     sorted(

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from articles.processing import claims_extract_for_article
@@ -20,7 +20,7 @@ DEMO_DIR = settings.BASE_DIR / "demo"
 class Command(BaseCommand):
     help = "Load the registry and the demo articles, and extract them now (not through a worker)."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--demo-users",
             action="store_true",

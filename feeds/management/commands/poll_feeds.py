@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
@@ -28,8 +30,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
-    def handle(self, *args: object, **options: object) -> None:
-        ids: list[int] = list(options["feed"])  # type: ignore[call-overload]
+    def handle(self, *args: object, **options: Any) -> None:
+        ids: list[int] = list(options["feed"])
         force = bool(ids) or bool(options["all"])
         if ids:
             missing = set(ids) - set(Feed.objects.filter(pk__in=ids).values_list("pk", flat=True))
