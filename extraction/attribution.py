@@ -20,6 +20,7 @@ from .syntax import (
     document_author,
     is_embedded,
     negated,
+    source_like,
     subject,
     with_conjuncts,
 )
@@ -69,11 +70,32 @@ def _speech_content(verb: Token) -> bool:
                 "conj",
             ):
                 return True
+    if verb.lemma_.lower() in ("say", "tell", "report", "add") and any(
+        t.dep_ in ("nsubj", "nsubjpass") and t.i > verb.i and _object_clause(t, verb)
+        for t in verb.subtree
+    ):
+        # "Local sources said the strike on Sunday targeted vehicles in ...", read as "said
+        # [vehicles]" with "targeted" as an adjective: a subject after the verb starts a clause.
+        return True
     for obj in children(verb, "dobj"):
         # "witnesses reporting the soldiers were looting": a clause read as object + verb.
         nxt = obj.right_edge.i + 1
         if nxt < len(verb.doc) and verb.doc[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD"):
             return True
+    return False
+
+
+def _object_clause(subj: Token, verb: Token) -> bool:
+    """Whether a subject after a speech verb belongs to a clause the parser hung on the verb's
+    object ("said the strike targeted vehicles": targeted <- amod vehicles <- dobj said), not
+    to an adverbial or relative clause ("..., Reuters reported, as the talks resumed")."""
+    node = subj.head
+    for _ in range(6):
+        if node.i == verb.i:
+            return True
+        if node.dep_ not in ("amod", "dobj", "ccomp", "conj", "compound", "nmod"):
+            return False
+        node = node.head
     return False
 
 
@@ -404,6 +426,8 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         subj = subject(tok)
         if not subj:
             return None
+        if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
+            return None
         if lemma == "read" and subj[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
             return None
         if lemma in _CLAUSE_ONLY and not children(tok, "ccomp"):
@@ -438,10 +462,25 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if not (children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
             return None
+        if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
+            return None
         frame = _simple(tok, subj, tok.text, _frame_scope(tok))
         _subject_relay(frame)
         return frame
     return None
+
+
+def _evidence_speaks(verb: Token, subj: Token) -> bool:
+    """Whether an evidential verb ("indicate", "reveal", "show") attributes its content to its
+    subject: someone, or a document standing on its own ("The report revealed that ..."); not a
+    thing ("Thursday's shootdown indicates ...") nor, inside someone's words, the document they
+    are reading ("DeSutter said the Iranian statements revealed that ...": his inference)."""
+    if subj.lower_ in ("which", "that") and verb.dep_ == "relcl":
+        subj = verb.head
+    if not source_like(subj):
+        return False
+    reported = verb.dep_ in ("ccomp", "conj") and verb.head.lemma_.lower() in lx.SPEECH_VERBS
+    return not (reported and subj.lemma_.lower() in lx.DOCUMENT_NOUNS)
 
 
 def _subject_relay(frame: Frame) -> None:
@@ -635,7 +674,7 @@ def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
         speech = _reported_by_relay(tok, tok.right_edge.i) if tok.tag_ == "VBG" else None
         if speech is not None:
             target = speech.i
-        elif tok.tag_ == "VBG" and tok.dep_ == "advcl":
+        elif tok.tag_ == "VBG" and tok.dep_ in ("advcl", "csubj"):
             target = tok.head.i
         elif tok.dep_ in ("relcl", "acl") and tok.head.dep_ in ("nsubj", "nsubjpass"):
             target = tok.head.head.i

@@ -18,11 +18,16 @@ from .hedges import find_hedges
 from .layout import (
     CREDIT,
     DATELINE,
+    HEADLINE_ACT_OBJECTS,
+    HEADLINE_LEADING,
+    HEADLINE_REPORT,
     HEADLINE_SOURCE,
+    HEADLINE_TRAILING,
     SECTION_LABELS,
     OutletFilter,
     content_bounds,
     is_line,
+    is_title_case,
     quote_flags,
 )
 from .quantities import find_quantities
@@ -182,7 +187,15 @@ class ClaimBuilder:
                 # starts a separate attribution, X does not relay the envoy.
                 continue
             same = (other.scope_lo, other.scope_hi) == (frame.scope_lo, frame.scope_hi)
-            if same and not (other.outer_first and not frame.outer_first):
+            # Of two frames over the same words, the outer one is the "according to" one, or
+            # the verb whose clausal complement the other's verb is ("..., an official said,
+            # Reuters reported": said <- reported).
+            inside = (
+                doc[frame.anchor].head.i == other.anchor
+                and doc[frame.anchor].dep_ == "ccomp"
+                and not frame.outer_first
+            )
+            if same and not (other.outer_first and not frame.outer_first) and not inside:
                 continue
             if not same and not (
                 other.scope_lo <= frame.scope_lo and frame.scope_hi <= other.scope_hi
@@ -346,9 +359,11 @@ class ClaimBuilder:
         if line and all(t.is_punct or t.like_num or t.ent_type_ == "DATE" for t in toks[lo:hi]):
             info.skip = True  # a dateline such as "Monday, March 3, 2025"
             return info
-        if line:
+        if line and (is_title_case(text) or hi - lo < 6):
             info.segments = [self._headline_segment(sent, lo, hi, index)]
             return info
+        # A line in sentence case is a sentence that lost its full stop ("Xinhua says the
+        # monks were among the rioters"): read as one.
         frames = [f for f in find_frames(doc[lo:hi], toks[lo:hi]) if f.heads]
         chains = self._sentence_chains(frames, index, lo)
         for frame in frames:
@@ -413,16 +428,20 @@ class ClaimBuilder:
     def _headline_segment(self, sent: Span, lo: int, hi: int, index: int) -> Segment:
         seg = Segment(lo, hi)
         text = self._span_text(lo, hi)
-        m = HEADLINE_SOURCE.match(text)
-        if m and m.group(1).lower() not in SECTION_LABELS:
-            start = self.toks[lo].idx + m.start(1)
-            span = self.doc.char_span(start, start + len(m.group(1)), alignment_mode="expand")
+        source = _headline_source(text)
+        if source is not None:
+            at, name, cue = source
+            start = self.toks[lo].idx + at
+            span = self.doc.char_span(start, start + len(name), alignment_mode="expand")
             if span is not None:
                 resolved = self.discourse.resolve_span(span, index)
+                if not resolved.inherit:
+                    # A source first named in a headline ("Troops Arrive, Spy Agency Says") is
+                    # named again in full in the story; it is no antecedent for "the agency".
+                    self.discourse.forget(resolved.record)
                 seg.chain = [
-                    Link(resolved.mention, resolved.record, "headline:", span.start_char,
-                         span.end_char)
-                ]  # fmt: skip
+                    Link(resolved.mention, resolved.record, cue, span.start_char, span.end_char)
+                ]
                 seg.attributed = True
         seg.hedges = [(t.text, t.i) for t in self.toks[lo:hi] if t.lower_ in _HEADLINE_HEDGES]
         return seg
@@ -556,11 +575,36 @@ class ClaimBuilder:
         )
 
 
+def _headline_source(text: str) -> tuple[int, str, str] | None:
+    """(offset, words, cue) of who a headline says says it: "TASS: ...", "UN Reports ...",
+    "..., Coalition Says", "..., Says Minister", "... - UN Report"."""
+    m = HEADLINE_SOURCE.match(text)
+    if m and m.group(1).lower() not in SECTION_LABELS:
+        return m.start(1), m.group(1), "headline:"
+    m = HEADLINE_TRAILING.match(text)
+    if m:
+        src = "src" if m.group("src") else "src2"
+        return m.start(src), m.group(src), (m.group("verb") or m.group("verb2")).lower()
+    m = HEADLINE_REPORT.match(text)
+    if m:
+        return m.start("src"), m.group("src"), "headline report"
+    m = HEADLINE_LEADING.match(text)
+    if m and m.group("src").split()[-1].lower() not in _HEADLINE_PRONOUNS:
+        # Not "US Sanctions Iranians It Says Are Linked to ...": a clause inside the headline.
+        first = m.group("rest").split()[0].lower()
+        if m.group("verb").lower() in ("claims", "claim") and first in HEADLINE_ACT_OBJECTS:
+            return None
+        return m.start("src"), m.group("src"), m.group("verb").lower()
+    return None
+
+
+_HEADLINE_PRONOUNS = frozenset("it they he she we who which that".split())
+
 # Headlines are parsed poorly (title case), so only word-level hedges count there:
 # "Arson Suspected in Depot Fire", "Rebels Reportedly Seize Town".
 _HEADLINE_HEDGES = frozenset(
     "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
-    "allegedly".split()
+    "allegedly expected feared fears fear believed".split()
 )
 
 

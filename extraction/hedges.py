@@ -10,6 +10,9 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
+from . import lexicon as lx
+from .syntax import source_like, subject
+
 # Adverbs that mark the content as second-hand or uncertain: "was reportedly detained".
 _HEDGE_ADVERBS = frozenset(
     """reportedly allegedly purportedly ostensibly apparently supposedly seemingly possibly
@@ -29,17 +32,32 @@ _HEDGE_NOUNS = frozenset(
 _HEDGE_MODALS = frozenset("could might may".split())
 # Verbs of belief, expectation and appearance that hedge their complement:
 # "are believed to have crossed", "is expected to sign", "appears to be".
-_BELIEF_VERBS = frozenset("believe expect anticipate suspect fear think presume estimate".split())
+_BELIEF_VERBS = frozenset(
+    "believe expect anticipate suspect fear think presume estimate predict".split()
+)
 _APPEAR_VERBS = frozenset("appear seem".split())
 # Verbs of distancing: "the rebels claimed that ...", "accused her of ...".
-_DISTANCING_VERBS = frozenset("claim allege accuse speculate".split())
+_DISTANCING_VERBS = frozenset("claim allege accuse speculate blame".split())
 # "claimed the lives of 40", "claimed responsibility": claim in other senses.
 _CLAIM_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
-_REPORT_VERBS = frozenset("report say rumor rumour".split())
+_REPORT_VERBS = frozenset("report say rumor rumour tell".split())
 
 
 def _has_child(tok: Token, deps: tuple[str, ...]) -> bool:
     return any(c.dep_ in deps for c in tok.children)
+
+
+def _predicative_possibility(tok: Token, nxt: Token | None) -> bool:
+    """ "It is possible that the strike hit a depot", "possible to confirm": a judgement on the
+    clause that follows, not a modifier of a noun."""
+    if tok.dep_ == "amod":
+        return False
+    return (
+        (nxt is not None and nxt.lower_ in ("that", "to"))
+        or _has_child(tok, ("ccomp", "xcomp"))
+        or _has_child(tok.head, ("ccomp", "csubj"))
+        and tok.dep_ == "acomp"
+    )
 
 
 def _is_negated(tok: Token) -> bool:
@@ -55,6 +73,9 @@ def _conditional_if(tok: Token, sent: Span) -> bool:
     clause = tok.head
     if tok.dep_ != "mark" or clause.dep_ != "advcl":
         return False
+    if tok.i > 0 and tok.doc[tok.i - 1].lower_ == "even":
+        # "..., even if the Kremlin has promised to respect it": a concession, not a condition
+        return False
     # The governed verb must be the root, or the reported content right under it (one
     # clausal-complement step), possibly through coordination.
     node = clause.head
@@ -68,9 +89,7 @@ def _conditional_if(tok: Token, sent: Span) -> bool:
     return complements <= 1 and not (complements == 1 and node.lemma_ not in _REPORTING_ROOTS)
 
 
-_REPORTING_ROOTS = frozenset(
-    "say tell add note insist warn announce claim state report explain stress emphasize".split()
-)
+_REPORTING_ROOTS = lx.SPEECH_VERBS
 
 
 # Every word form (`_CUE_WORDS`) and lemma (`_CUE_LEMMAS`) a cue in `find_hedges` starts from.
@@ -82,7 +101,7 @@ _CUE_WORDS = (
     | _HEDGE_MODALS
 )
 _CUE_LEMMAS = (
-    frozenset({"verify", "confirm", "look", "suggest"})
+    frozenset({"verify", "confirm", "look", "suggest", "indicate"})
     | _BELIEF_VERBS
     | _APPEAR_VERBS
     | _DISTANCING_VERBS
@@ -126,6 +145,10 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
             )
         ):
             # "Arson Suspected in Depot Fire": a headline participle also hedges.
+            if low == "possible" and not _predicative_possibility(tok, nxt):
+                # "the possible options", "a possible attack", "where possible": a noun's
+                # modifier, not a judgement on what is reported.
+                continue
             if low == "suspected" and tok.dep_ != "amod" and nxt is not None and nxt.lower_ == "of":
                 out.append(("suspected of", tok.i))
             elif low in ("likely", "unlikely") and nxt is not None and nxt.lower_ == "to":
@@ -170,6 +193,15 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
                 _is_negated(tok) and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",))
             ):
                 out.append((sent.doc[tok.i - 1 : tok.i + 1].text, tok.i))
+            elif (
+                prev is not None
+                and prev.lower_ == "to"
+                and nxt is not None
+                and nxt.lower_ in ("whether", "if")
+            ):
+                # "is still trying to verify whether it was a nuclear test": not known yet
+                out.append((sent.doc[tok.i - 1 : tok.i + 2].text, tok.i))
+                skip_if = nxt.i
         elif lemma in _BELIEF_VERBS and tok.pos_ == "VERB":
             if _is_negated(tok):
                 continue
@@ -183,10 +215,26 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
                 tok, ("ccomp", "xcomp", "nsubj")
             ):
                 out.append((tok.text, tok.i))
+            elif lemma == "predict" and _has_child(tok, ("ccomp",)):
+                # "he predicted the toll would not rise": a forecast, not a fact
+                out.append((tok.text, tok.i))
             elif lemma == "expect" and nxt is not None and nxt.lower_ == "to":
                 out.append((f"{tok.text} to", tok.i))
         elif lemma in _APPEAR_VERBS and tok.pos_ in ("VERB", "AUX"):
-            out.append((tok.text, tok.i))
+            # "appears to be", "appeared wounded", "it seems that"; not "appeared on the
+            # program", "appearing live on VOA's show" (showing up somewhere).
+            if (nxt is not None and nxt.lower_ in ("to", "that", "as", "like")) or _has_child(
+                tok, ("xcomp", "ccomp", "acomp", "attr", "oprd")
+            ):
+                out.append((tok.text, tok.i))
+        elif lemma == "indicate" and tok.pos_ == "VERB":
+            # "the shootdown indicates rebels have ...", "which does indicate that ...": an
+            # inference when a thing is the subject (a person indicating is a report).
+            subj = subject(tok)
+            if subj and subj[0].lower_ in ("which", "that") and tok.dep_ == "relcl":
+                subj = [tok.head]
+            if subj and not source_like(subj[0]) and _has_child(tok, ("ccomp",)):
+                out.append((tok.text, tok.i))
         elif lemma == "look" and nxt is not None and nxt.lower_ == "like":
             # "what looked like a launcher"
             out.append((f"{tok.text} like", tok.i))
@@ -200,11 +248,27 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
                 continue
             if tok.pos_ == "NOUN" and lemma != "claim":
                 continue
+            if lemma == "claim" and tok.pos_ == "VERB" and not _has_child(tok, ("ccomp", "xcomp")):
+                # "the land it once claimed as its own", "the first attack claimed by the
+                # group": a claim to territory or to an act, not a contested statement.
+                if _has_child(tok, ("agent",)) or any(
+                    c.dep_ == "prep" and c.lower_ == "as" for c in tok.children
+                ):
+                    continue
             if lemma == "claim" and nxt is not None and nxt.lower_ == "to" and tok.tag_ == "VBG":
                 # "a video claiming to show the launch"
                 out.append((sent.doc[tok.i : min(tok.i + 4, sent.end)].text, tok.i))
             else:
                 out.append((tok.text, tok.i))
+        elif (
+            low == "said"
+            and nxt is not None
+            and nxt.lower_ == "to"
+            and not _has_child(tok, ("auxpass", "agent"))
+            and (tok.dep_ in ("acl", "advcl", "relcl") or (prev is not None and prev.text == ","))
+        ):
+            # "a Kenyan Somali who went by the name Ikrima, said to be a senior commander"
+            out.append((f"{tok.text} to", tok.i))
         elif lemma in _REPORT_VERBS and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",)):
             # Agentless passive report: "explosions were reported near the port", "has been
             # widely reported". With an agent ("reported by state TV") it is an attribution.

@@ -40,6 +40,12 @@ DOCUMENT_NOUNS = frozenset(
     assessments readout transcript video message bulletin notice""".split()
 )
 
+# Verbs that state an inference when their subject is a thing ("the shootdown indicates ...",
+# "the findings show ..."), and an attribution only when it is someone.
+EVIDENTIAL_VERBS = frozenset(
+    "indicate suggest show reveal demonstrate prove signal confirm".split()
+)
+
 # Nouns for what someone said, carried by a relay: "in comments reported by Interfax".
 WORDS_NOUNS = frozenset("comment comments remark remarks interview speech address".split())
 

@@ -209,7 +209,10 @@ class Extractor:
             return self.nlp.make_doc(text)
         if len(parts) == 1:
             return parts[0]
-        return Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+        # The tensors are the model's working state, which the claims never read.
+        return Doc.from_docs(  # type: ignore[call-arg]  # spaCy's stub lacks `exclude` (3.8 has it)
+            parts, ensure_whitespace=False, exclude=["tensor", "user_data"]
+        )
 
 
 def line_pieces(text: str) -> list[tuple[int, int, bool]]:
@@ -244,7 +247,8 @@ def _with_words(parsed: Doc, original: str) -> Doc:
     """`parsed` (a parse of the line with straight quotes) over the line's original characters."""
     words = [original[t.idx : t.idx + len(t.text)] for t in parsed]
     doc = Doc(parsed.vocab, words=words, spaces=[bool(t.whitespace_) for t in parsed])
-    doc.from_array(_ATTRS, parsed.to_array(_ATTRS))
+    # to_array's uint64 array is what from_array takes; the stub names another array type.
+    doc.from_array(_ATTRS, parsed.to_array(_ATTRS))  # type: ignore[arg-type]
     return doc
 
 

@@ -325,6 +325,11 @@ class Discourse:
         self.records.append(record)
         return record
 
+    def forget(self, record: SourceRecord) -> None:
+        """Take a record out of the discourse: later mentions cannot point back to it."""
+        if record in self.records:
+            self.records.remove(record)
+
     def touch(self, record: SourceRecord) -> None:
         """Move a record to the most recent position (it was just mentioned again)."""
         if record in self.records:

@@ -15,6 +15,32 @@ def children(tok: Token, *deps: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ in deps]
 
 
+# Pronouns that stand for someone who can say something; "which"/"that" and the like more often
+# stand for a thing ("..., which does indicate that ...").
+_AGENT_PRONOUNS = frozenset("i we you he she they it who".split())
+
+
+def source_like(tok: Token) -> bool:
+    """Whether a noun phrase's head can name someone who says things: a name, a person or
+    organisation word, a document; not an event or a thing ("the shootdown", "support for the
+    new president", "the evidence").
+
+    "The White House says Thursday's shootdown ... indicates rebels have access to ...": an
+    evidential verb with such a subject is an inference, not an attribution.
+    """
+    if tok.pos_ == "PRON":
+        return tok.lower_ in _AGENT_PRONOUNS
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        # (a lower-case word the tagger took for a name, "the shootdown", is not one)
+        return True
+    words = (tok.lower_, tok.lemma_.lower())
+    return any(
+        w in lx.HEAD_KINDS or w in lx.DESCRIPTION_KINDS or w in lx.DOCUMENT_NOUNS for w in words
+    )
+
+
 def negated(tok: Token) -> bool:
     # "police did not say who fired", "has not commented": a negated report attributes
     # nothing (the annotation rules: events are not attributions).
@@ -31,6 +57,17 @@ def subject(verb: Token) -> list[Token]:
         if subj:
             # "al-Qaida claimed": a hyphenated name can come out as several subjects.
             return with_conjuncts(subj[-1])
+        for clause in children(node, "csubj"):
+            # "Spokesman Ali Hassan citing initial information claimed ...": without commas
+            # the parser makes "Hassan citing information" the clausal subject.
+            if clause.tag_ != "VBG" or clause.lemma_.lower() != "cite":
+                continue
+            inner = children(clause, "nsubj")
+            if inner:
+                return with_conjuncts(inner[-1])
+            before = clause.doc[clause.i - 1] if clause.i > 0 else None
+            if before is not None and before.pos_ in ("PROPN", "NOUN"):
+                return [before]
         if node.i == verb.i and node.tag_ in ("VBD", "VBZ", "VBP"):
             # "..., the army and the police said Sunday": the parser sometimes hangs the
             # speaker's noun phrase on the content; take the noun phrase right before the verb.
