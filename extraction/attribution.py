@@ -18,6 +18,7 @@ from .syntax import (
     agent_of,
     children,
     document_author,
+    is_document,
     is_embedded,
     negated,
     source_like,
@@ -110,7 +111,7 @@ _CLAUSE_ONLY = frozenset(
 # size of the evacuation", "the ministry confirmed the deaths", "the rebels denied the report".
 _NP_SPEECH = frozenset(
     """emphasize emphasise stress note confirm deny claim allege reveal indicate acknowledge
-    admit""".split()
+    admit report""".split()
 )
 # "claimed the lives of 40 miners", "claimed responsibility": not a statement.
 _EVENT_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
@@ -192,7 +193,7 @@ _CUE_LEMMAS = (
     | lx.STANCE_VERBS
     | lx.RELAY_PARTICIPLES
     | lx.PUBLISH_VERBS
-    | frozenset({"according", "accord", "quote", "learn", "hear", "read"})
+    | frozenset({"according", "accord", "quote", "learn", "hear", "read", "call", "put"})
     | frozenset("allegation accusation claim charge".split())
 )
 
@@ -336,7 +337,7 @@ def _according(tok: Token) -> Frame | None:
     heads = with_conjuncts(src)
     relays: list[Token] = []
     speech = _reported_by_relay(tok, src.right_edge.i)
-    if src.lemma_.lower() in lx.DOCUMENT_NOUNS:
+    if is_document(src):
         author, relays = document_author(src)
         if author is not None:
             heads = [author]
@@ -406,6 +407,8 @@ def _reported_by_relay(phrase: Token, last: int) -> Token | None:
 
 
 def _verb_frame(tok: Token, lemma: str) -> Frame | None:
+    if lemma in ("call", "put"):
+        return _naming_frame(tok, lemma)
     agent = agent_of(tok)
     if agent is not None and tok.tag_ == "VBN":
         return _passive_frame(tok, lemma, agent)
@@ -428,7 +431,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
             return None
-        if lemma == "read" and subj[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
+        if lemma == "read" and not is_document(subj[0]):
             return None
         if lemma in _CLAUSE_ONLY and not children(tok, "ccomp"):
             return None
@@ -480,7 +483,39 @@ def _evidence_speaks(verb: Token, subj: Token) -> bool:
     if not source_like(subj):
         return False
     reported = verb.dep_ in ("ccomp", "conj") and verb.head.lemma_.lower() in lx.SPEECH_VERBS
-    return not (reported and subj.lemma_.lower() in lx.DOCUMENT_NOUNS)
+    return not (reported and is_document(subj))
+
+
+# Nouns of a count someone gives: "the Red Cross put the death toll at 69".
+_COUNT_NOUNS = frozenset("toll number figure count total estimate tally".split())
+
+
+def _naming_frame(tok: Token, lemma: str) -> Frame | None:
+    """Two verbs that report when they name or count something: "Kerry called the attack an
+    enormous offense", "what he called the cowardly act" (not "called on the army to",
+    "called for talks", "called off"), and "the Red Cross put the death toll at 69"."""
+    subj = subject(tok)
+    if not subj or negated(tok):
+        return None
+    objs = children(tok, "dobj")
+    if lemma == "put":
+        if not objs or objs[0].lemma_.lower() not in _COUNT_NOUNS:
+            return None
+        if not any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children):
+            return None
+        return _simple(tok, subj, tok.text, _frame_scope(tok))
+    doc = tok.doc
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("on", "for", "off", "in", "up"):
+        return None
+    named = children(tok, "oprd", "xcomp", "ccomp", "attr", "acomp")
+    quoted = any(c.is_quote for c in tok.subtree if c.i > tok.i)
+    relative = any(doc[i].lower_ == "what" for i in range(max(0, tok.i - 3), tok.i))
+    if not (objs or relative) or not (named or quoted or relative):
+        return None
+    if relative:
+        # "condemned what he called the cowardly act": the naming covers the clause it sits in.
+        return _simple(tok, subj, tok.text, _frame_scope(tok.head))
+    return _simple(tok, subj, tok.text, _frame_scope(tok))
 
 
 def _subject_relay(frame: Frame) -> None:
@@ -508,7 +543,7 @@ def _subject_relay(frame: Frame) -> None:
 def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> Frame:
     heads = list(subj)
     relays: list[Token] = []
-    if len(heads) == 1 and heads[0].lemma_.lower() in lx.DOCUMENT_NOUNS:
+    if len(heads) == 1 and is_document(heads[0]):
         author, relays = document_author(heads[0])
         if author is not None:
             heads = [author]
@@ -532,7 +567,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
             return None
         noun = tok.head
         origin: Token | None = noun
-        if noun.lemma_.lower() in lx.DOCUMENT_NOUNS:
+        if is_document(noun):
             origin, _ = document_author(noun)
             if origin is None or origin.i == noun.i:
                 # "The plan is outlined in a document seen by Reuters": the unnamed document
@@ -622,7 +657,7 @@ def _statement_relay(verb: Token, frame: Frame) -> None:
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
             for obj in children(c, "pobj"):
-                if obj.lemma_.lower() in lx.DOCUMENT_NOUNS:
+                if is_document(obj):
                     _, relays = document_author(obj)
                     for r in relays:
                         frame.heads.append(r)
@@ -638,7 +673,7 @@ def _attach_relayed_words(frames: list[Frame], toks: Sequence[Token]) -> None:
         if tok.dep_ != "prep" or tok.lower_ not in ("in", "through", "via"):
             continue
         for obj in children(tok, "pobj"):
-            if obj.lemma_.lower() not in lx.DOCUMENT_NOUNS | lx.WORDS_NOUNS:
+            if not (is_document(obj) or obj.lemma_.lower() in lx.WORDS_NOUNS):
                 continue
             agents = [
                 agent
@@ -661,6 +696,31 @@ def _attach_relayed_words(frames: list[Frame], toks: Sequence[Token]) -> None:
                     frame.joint.append(False)
 
 
+def _cited_speakers_relayed(cite: Token, cited: Token, frames: list[Frame]) -> None:
+    """ "The report by Yonhap cites unnamed government sources who say the missiles were fired
+    ...", "The agency cited witnesses as saying ...": what the cited speak, the citer relays."""
+    subj = subject(cite)
+    if not subj:
+        return
+    relay = subj[0]
+    if is_document(relay):
+        author, _ = document_author(relay)
+        relay = author or relay
+    for frame in frames:
+        verb = cite.doc[frame.anchor]
+        if frame.register_only or not frame.heads:
+            continue
+        speaker = frame.heads[0]
+        if speaker.i != cited.i and not (
+            speaker.lower_ in ("who", "that") and verb.head.i == cited.i
+        ):
+            continue
+        if verb.head.i == cited.i or verb.head.i == cite.i:
+            frame.heads.append(relay)
+            frame.joint.append(False)
+            frame.cue = f"{frame.cue}; {cite.text}"
+
+
 def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
     # "The minister, citing intelligence reports, warned that ...": the cited source is the
     # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
@@ -670,6 +730,9 @@ def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
             continue
         objs = children(tok, "dobj")
         if not objs:
+            continue
+        if tok.tag_ in ("VBZ", "VBD", "VBP") and tok.dep_ not in ("relcl", "acl"):
+            _cited_speakers_relayed(tok, objs[0], frames)
             continue
         speech = _reported_by_relay(tok, tok.right_edge.i) if tok.tag_ == "VBG" else None
         if speech is not None:
@@ -683,7 +746,7 @@ def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
         for frame in frames:
             if frame.anchor == target and not frame.register_only:
                 cited = objs[0]
-                if cited.lemma_.lower() in lx.DOCUMENT_NOUNS:
+                if is_document(cited):
                     author, _ = document_author(cited)
                     cited = author or cited
                 frame.heads.insert(0, cited)

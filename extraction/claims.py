@@ -33,6 +33,7 @@ from .layout import (
 from .quantities import find_quantities
 from .registry import Registry
 from .sources import Discourse, Resolved, SourceRecord, classify, mention_span
+from .syntax import document_author, is_document, subject
 from .types import ClaimKind, ClaimResult, DateRef, Quantity, SourceKind, SourceRef
 
 _MEDIA_KINDS = frozenset(
@@ -366,6 +367,7 @@ class ClaimBuilder:
         # monks were among the rioters"): read as one.
         frames = [f for f in find_frames(doc[lo:hi], toks[lo:hi]) if f.heads]
         chains = self._sentence_chains(frames, index, lo)
+        self._register_documents(lo, hi, index)
         for frame in frames:
             if frame.register_only:
                 links = chains.get(frame.anchor, [])
@@ -388,6 +390,26 @@ class ClaimBuilder:
                 speaker = max(outside, key=lambda f: f.scope_hi - f.scope_lo)
                 info.speaker = list(chains.get(speaker.anchor, []))
         return info
+
+    def _register_documents(self, lo: int, hi: int, index: int) -> None:
+        """Remember who issued each document this sentence names, for "The statement said"
+        later: "The army, in a statement, put the toll at 4" (the army), "Human Rights Watch
+        released a report" (HRW), "The report by Yonhap cites ..." (Yonhap)."""
+        for tok in self.toks[lo:hi]:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "NOUN" or not is_document(tok):
+                continue
+            author, _ = document_author(tok)
+            if author is None and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "through"):
+                verb = tok.head.head
+                if verb.pos_ in ("VERB", "AUX"):
+                    speakers = subject(verb)
+                    author = speakers[0] if speakers else None
+            if author is None or is_document(author):
+                continue
+            resolved = self.discourse.resolve(author, index, [])
+            if resolved is not None:
+                self.discourse.documents[lemma] = resolved.record
 
     def _hedges_from_sources(self, seg: Segment) -> None:
         # "According to unverified reports, ...": the source mention itself hedges the

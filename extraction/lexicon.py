@@ -25,7 +25,7 @@ SPEECH_VERBS = frozenset(
 # "rejected the charges", "described the man as a courier", "has vowed to retaliate".
 STANCE_VERBS = frozenset(
     """accuse deny reject describe view dub denounce brand label reveal vow hint blame
-    characterize characterise portray regard""".split()
+    characterize characterise portray regard attribute""".split()
 )
 
 # Passive participles that name a relay or an origin with a by-phrase:
@@ -37,7 +37,8 @@ RELAY_PARTICIPLES = frozenset(
 # Nouns for documents that speak for their author: "a statement by the army said ...".
 DOCUMENT_NOUNS = frozenset(
     """statement report communique communiqué release post letter document assessment
-    assessments readout transcript video message bulletin notice""".split()
+    assessments readout transcript video message bulletin notice estimate estimates figures
+    tally advisory alert findings survey study""".split()
 )
 
 # Verbs that state an inference when their subject is a thing ("the shootdown indicates ...",

@@ -289,6 +289,9 @@ class Discourse:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.records: list[SourceRecord] = []
+        # The author of the last document of each kind named ("statement", "report"): "The
+        # statement said ..." speaks for whoever issued the statement named before.
+        self.documents: dict[str, SourceRecord] = {}
 
     def new_record(self, span: Span, sentence: int) -> SourceRecord:
         kind, name, country = classify(span, self.registry)
@@ -372,6 +375,8 @@ class Discourse:
         head_low = head.lower_
         head_lemma = head.lemma_.lower()
         plural = head.tag_ in ("NNS", "NNPS")
+        if head_lemma in self.documents and self.documents[head_lemma] in self.records:
+            return self.documents[head_lemma]
         records = self.records
         generic = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
         if generic and any(t.dep_ in ("compound", "amod", "nmod") for t in head.children):

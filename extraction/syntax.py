@@ -41,6 +41,17 @@ def source_like(tok: Token) -> bool:
     )
 
 
+def is_document(tok: Token) -> bool:
+    """A statement, report, estimate ... that speaks for its author; not a name that ends in
+    such a word ("the United States Geological Survey", "the Washington Post")."""
+    if tok.lemma_.lower() not in lx.DOCUMENT_NOUNS and tok.lower_ not in lx.DOCUMENT_NOUNS:
+        return False
+    return not (
+        tok.pos_ == "PROPN"
+        and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
+    )
+
+
 def negated(tok: Token) -> bool:
     # "police did not say who fired", "has not commented": a negated report attributes
     # nothing (the annotation rules: events are not attributions).
@@ -169,16 +180,24 @@ def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
     """
     author: Token | None = None
     relays: list[Token] = []
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in lx.PUBLISH_VERBS:
+        # "the State Department issued a travel advisory warning ...": the issuer wrote it.
+        issuer = children(noun.head, "nsubj")
+        if issuer:
+            author = issuer[0]
     for c in noun.children:
+        # A by-phrase first: "the Tuesday report by Yonhap" is Yonhap's, not Tuesday's.
         if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
             objs = children(c, "pobj")
-            if objs and author is None and objs[0].lemma_.lower() not in lx.DOCUMENT_NOUNS:
+            if objs and author is None and not is_document(objs[0]):
                 author = objs[0]
-        elif c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
+    for c in noun.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and author is None:
             author = c
         elif (
             c.dep_ == "compound"
             and author is None
+            and c.ent_type_ not in ("DATE", "TIME")
             and (
                 c.pos_ == "PROPN"
                 or c.lower_ in lx.HEAD_KINDS

@@ -146,3 +146,67 @@ def test_a_modified_description_re_mentions_only_a_source_of_its_own_kind(
         "The news agency said that 12 of them were in a serious condition."
     )
     assert chains(extractor, text) == [["Yonhap"], ["Yonhap"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Kerry called the attack "an enormous offense."', [["Kerry"]]),
+        ('Merkel called the situation in the east "far from satisfactory."', [["Merkel"]]),
+        ("The minister called on the army to withdraw 2 brigades.", [[]]),
+        ("The Red Cross put the death toll at 69, with 175 people wounded.", [["The Red Cross"]]),
+        (
+            "A spokesman, Ali Hassan, reported heavy shelling in the west of the city and 5 "
+            "bodies.",
+            [["A spokesman, Ali Hassan"]],
+        ),
+        (
+            "The mission attributed the decline in civilian deaths partly to 3 military "
+            "operations.",
+            [["The mission"]],
+        ),
+        (
+            "At least 3,500 people have been killed since April, according to United Nations "
+            "estimates.",
+            [["United Nations"]],
+        ),
+        (
+            "On Tuesday, the ministry issued a statement saying that 40 rebels had surrendered.",
+            [["the ministry"]],
+        ),
+    ],
+)
+def test_naming_counting_and_issuing_verbs_attribute_to_their_subject(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Somali army, in a statement, put the death toll at four soldiers. The "
+            "statement said 15 militants were killed.",
+            [["The Somali army"], ["The Somali army"]],
+        ),
+        (
+            "Human Rights Watch released a report on Monday about the crackdown. The 103-page "
+            "report said security forces had beaten 40 protesters.",
+            [["Human Rights Watch"]],
+        ),
+        (
+            "The Tuesday report by South Korea's Yonhap news agency cites unnamed government "
+            "sources who say the missiles were fired from an east coast base. The report says "
+            "the missiles have a range of 130 kilometers.",
+            [
+                ["unnamed government sources", "South Korea's Yonhap news agency"],
+                ["South Korea's Yonhap news agency"],
+            ],
+        ),
+    ],
+)
+def test_a_document_named_again_speaks_for_whoever_issued_it(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
