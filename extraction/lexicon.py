@@ -124,7 +124,16 @@ DESCRIPTION_KINDS: dict[str, frozenset[SourceKind]] = {
     "channel": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
     "broadcaster": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
     "network": frozenset({SourceKind.OUTLET, SourceKind.STATE_MEDIA}),
-    "agency": frozenset({SourceKind.NEWS_AGENCY, SourceKind.STATE_MEDIA, SourceKind.INTELLIGENCE}),
+    # (a government agency too: "The Treasury Department ... The agency said")
+    "agency": frozenset(
+        {
+            SourceKind.NEWS_AGENCY,
+            SourceKind.STATE_MEDIA,
+            SourceKind.INTELLIGENCE,
+            SourceKind.GOVERNMENT,
+            SourceKind.INTERNATIONAL_ORG,
+        }
+    ),
     "group": frozenset({SourceKind.ARMED_GROUP, SourceKind.NGO}),
     "militants": frozenset({SourceKind.ARMED_GROUP}),
     "insurgents": frozenset({SourceKind.ARMED_GROUP}),

@@ -23,6 +23,13 @@ _MEDIA_FAMILY = frozenset(
 )
 
 
+# Modifiers that make a description a kind of its own: "the spy agency", "the rights group".
+_KIND_MODIFIERS = frozenset(
+    """spy intelligence news state state-run rebel militant security government military police
+    defense defence rights aid humanitarian health""".split()
+)
+
+
 def _kind_family(kind: SourceKind) -> frozenset[SourceKind]:
     """Kinds a description may cross: any news medium for another ("the state news agency" for
     KCNA), otherwise only its own kind."""
@@ -381,10 +388,16 @@ class Discourse:
         generic = lx.DESCRIPTION_KINDS.get(head_lemma) or lx.DESCRIPTION_KINDS.get(head_low)
         if generic and any(t.dep_ in ("compound", "amod", "nmod") for t in head.children):
             # "the spy agency" is not the news agency named before it, "the news agency" may
-            # be: a modified description of an institution ("agency", "group", "service")
-            # re-mentions only a source of its own kind.
-            want = _kind_family(classify(span, self.registry)[0])
-            records = [r for r in records if _kind_family(r.kind) == want]
+            # be: a description of an institution ("agency", "group", "service") whose
+            # modifiers make it a kind of its own re-mentions only a source of that kind ("the
+            # New York-based organization" is any organization).
+            if any(
+                t.dep_ in ("compound", "amod", "nmod")
+                and (t.lower_ in lx.HEAD_KINDS or t.lower_ in _KIND_MODIFIERS)
+                for t in head.children
+            ):
+                want = _kind_family(classify(span, self.registry)[0])
+                records = [r for r in records if _kind_family(r.kind) == want]
         # First a source whose own head is the word ("the police statement" -> the police,
         # not "a police officer"), then one that contains it.
         for r in reversed(records):
@@ -455,9 +468,12 @@ class Discourse:
         first = span[0]
         # Proper names make a mention a name, not a description; "TV" in "the TV channel" is
         # a common word written in capitals.
+        # ... but not a name inside an adjective: "the New York-based organization".
+        in_adjective = {t.i for c in span.root.children if c.dep_ == "amod" for t in c.subtree}
         proper = [
             t for t in span
             if (t.pos_ == "PROPN" or (t.is_upper and len(t) > 1)) and t.lower_ not in lx.HEAD_KINDS
+            and t.i not in in_adjective
         ]  # fmt: skip
         # "the ministry", or a bare "police" in "the police statement read"
         bare = len(span) == 1 and first.pos_ == "NOUN" and first.is_lower
@@ -466,7 +482,9 @@ class Discourse:
             rec = self._description(span, sentence)
             if rec is not None:
                 self.touch(rec)
-                return Resolved(rec.mention, rec, span.start_char, span.end_char, True)
+                # "the lawmaker added", "the admiral said": for a person, the name is enough.
+                mention = rec.person or rec.mention
+                return Resolved(mention, rec, span.start_char, span.end_char, True)
         # Re-mention by name or acronym: "Petrov", "The FATF", "CBS", "Colonel Petrov".
         toks = normalize(span.text)
         if proper and toks:

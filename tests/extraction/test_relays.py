@@ -210,3 +210,32 @@ def test_a_document_named_again_speaks_for_whoever_issued_it(
     extractor: Extractor, text: str, expected: list[list[str]]
 ) -> None:
     assert chains(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a description of a person points back to the person
+        (
+            "Lawmaker Azai Akazai said the Taliban had seized 2 districts. The insurgents "
+            "forced 250 soldiers to retreat, the lawmaker added.",
+            [["Lawmaker Azai Akazai"], ["Lawmaker Azai Akazai"]],
+        ),
+        # "the agency" may be a government agency
+        (
+            "The Treasury Department said it had sanctioned 4 companies. The agency said the "
+            "network used a Hong Kong company.",
+            [["The Treasury Department"], ["The Treasury Department"]],
+        ),
+        # a modifier that does not change the kind keeps any source of the kind
+        (
+            "Human Rights Watch said 40 protesters were beaten. The New York-based "
+            "organization said it had documented 10 cases.",
+            [["Human Rights Watch"], ["Human Rights Watch"]],
+        ),
+    ],
+)
+def test_a_description_points_back_to_its_antecedent(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
