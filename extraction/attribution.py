@@ -612,10 +612,12 @@ def _quote_frame(tok: Token) -> Frame | None:
     if not subj or not objs:
         return None
     lo, hi = _frame_scope(tok)
+    # "Agencies quote a resident and a Tibetan exile as saying ...": both speak, side by side.
+    quoted = with_conjuncts(objs[0])
     return Frame(
-        anchor=tok.i, cue="quoted", heads=[objs[0], *subj],
-        joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi,
-        embedded=is_embedded(tok), quote=True,
+        anchor=tok.i, cue="quoted", heads=[*quoted, *subj],
+        joint=[False] + [True] * (len(quoted) - 1) + [False] * len(subj), scope_lo=lo,
+        scope_hi=hi, embedded=is_embedded(tok), quote=True,
     )  # fmt: skip
 
 

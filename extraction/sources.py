@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 
 from . import lexicon as lx
 from .registry import Registry, normalize
+from .syntax import own_phrase
 from .types import SourceKind
 
 _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
@@ -53,7 +54,7 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
         if child.dep_ in ("cc", "conj"):
             # "the head of Czech and Slovak police" stays one mention; "the army and the
             # police" are two speakers, split by the caller.
-            if any(t.pos_ == "ADP" for t in doc[head.i + 1 : child.i]):
+            if any(t.pos_ == "ADP" for t in doc[head.i + 1 : child.i]) and not own_phrase(child):
                 right = max(right, child.right_edge.i)
                 continue
             break
@@ -88,6 +89,19 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
         and doc[right + 1].i != head.head.i
     ):
         right += 1
+    for k in range(head.i + 1, right + 1):
+        # Never run into what a quoted speaker says ("quote a resident as saying ..."), nor
+        # into a second speaker the parser hung inside the first one's phrase ("a resident of
+        # Ragya and a Tibetan exile").
+        tok = doc[k]
+        if (tok.lower_ == "as" and k + 1 <= right and doc[k + 1].tag_ == "VBG") or (
+            tok.dep_ == "cc"
+            and k + 1 <= right
+            and doc[k + 1].dep_ == "det"
+            and any(c.dep_ == "conj" and own_phrase(c) for c in tok.head.children)
+        ):
+            right = k - 1
+            break
     if limit is not None and head.i < limit <= right:
         # Never run into the attribution verb: "A spokesman, Ali Hassan, confirmed ...".
         right = limit - 1

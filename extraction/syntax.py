@@ -135,6 +135,11 @@ def preceding_np(verb: Token) -> list[Token]:
     return sorted(heads, key=lambda t: t.i)
 
 
+def own_phrase(conjunct: Token) -> bool:
+    """Whether a conjunct opens a noun phrase of its own (a determiner: "a Tibetan exile")."""
+    return any(c.dep_ == "det" and c.i < conjunct.i for c in conjunct.children)
+
+
 def with_conjuncts(head: Token) -> list[Token]:
     """ "the army and the interior ministry said": joint sources in text order."""
     out = [head]
@@ -146,10 +151,17 @@ def with_conjuncts(head: Token) -> list[Token]:
             if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN"):
                 # "The head of Czech and Slovak police": a conjunct reached across a
                 # preposition belongs to one noun phrase, not to a second speaker.
-                if any(t.pos_ == "ADP" for t in doc[tok.i + 1 : c.i]):
+                # Unless the conjunct is a noun phrase of its own: "a resident of Ragya and a
+                # Tibetan exile" are two.
+                if any(t.pos_ == "ADP" for t in doc[tok.i + 1 : c.i]) and not own_phrase(c):
                     continue
                 out.append(c)
                 frontier.append(c)
+            elif c.dep_ == "prep" and tok.i == head.i:
+                # "a resident of Ragya and a Tibetan exile": the second speaker hung on the
+                # first one's prepositional object.
+                for obj in children(c, "pobj"):
+                    out.extend(x for x in children(obj, "conj") if own_phrase(x))
     return sorted(out, key=lambda t: t.i)
 
 

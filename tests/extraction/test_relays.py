@@ -239,3 +239,19 @@ def test_a_description_points_back_to_its_antecedent(
     extractor: Extractor, text: str, expected: list[list[str]]
 ) -> None:
     assert chains(extractor, text) == expected
+
+
+def test_two_quoted_speakers_are_joint_and_their_words_are_not_their_name(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Western news agencies quote a resident of Ragya and a Tibetan exile who lived there "
+        "as saying the protesters were angry about the death of a monk."
+    )
+    (claim,) = extractor.extract(text, published=PUBLISHED).claims
+    assert [s.mention for s in claim.sources] == [
+        "a resident of Ragya",
+        "a Tibetan exile",
+        "Western news agencies",
+    ]
+    assert [s.joint for s in claim.sources] == [False, True, False]
