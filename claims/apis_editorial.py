@@ -23,6 +23,7 @@ from claims.apis_sources import SourceDetailApi
 from claims.models import Claim, Figure, VerificationStatus
 from claims.selectors import figure_review_queue
 from core.errors import ApplicationError
+from core.pagination import KeysetPagination
 from sources.models import Reliability, Source
 
 IF_MATCH = OpenApiParameter(
@@ -325,15 +326,14 @@ class ReviewQueueOutput(serializers.ModelSerializer):
 
 
 class ReviewQueueApi(APIView):
+    pagination_class = KeysetPagination  # so the schema documents the page and its parameters
+
     @extend_schema(
         responses={200: ReviewQueueOutput(many=True)},
         summary="Figures proposed for review, most urgent first (cursor-paginated)",
     )
     def get(self, request: Request) -> Response:
-        from core.api import CursorPagination  # noqa: I001  (see core/pagination.py)
-
-        paginator = CursorPagination()
-        paginator.ordering = ("-id",)
+        paginator = KeysetPagination()
         page = paginator.paginate_queryset(
             figure_review_queue().order_by("-id"), request, view=self
         )

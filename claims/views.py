@@ -27,7 +27,7 @@ from claims.selectors import (
 from claims.tracks import figure_track, track_chart
 from core.editing import ConflictError
 from core.errors import ApplicationError
-from core.paging import keyset_page
+from core.pagination import keyset_page
 
 PAGE_SIZE = 25
 
@@ -35,27 +35,12 @@ PAGE_SIZE = 25
 def claim_browser(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET or None)
     filters = form.to_filters() if form.is_valid() else ClaimFilters()
-    error = None
-    try:
-        page = keyset_page(
-            claim_list(filters=filters),
-            ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
-            cursor=request.GET.get("cursor"),
-            size=PAGE_SIZE,
-        )
-    except ApplicationError as exc:
-        error = exc.message
-        page = keyset_page(
-            claim_list(filters=filters),
-            ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
-            cursor=None,
-            size=PAGE_SIZE,
-        )
-    next_query = None
-    if page.next_cursor:
-        params = request.GET.copy()
-        params["cursor"] = page.next_cursor
-        next_query = params.urlencode()
+    page = keyset_page(
+        request,
+        claim_list(filters=filters),
+        ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
+        size=PAGE_SIZE,
+    )
     filtered = any(v for k, v in request.GET.items() if k != "cursor")
     return render(
         request,
@@ -63,10 +48,10 @@ def claim_browser(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "claims": page.rows,
-            "next_query": next_query,
-            "error": error,
+            "next_query": page.next_query,
+            "error": page.error,
             "filtered": filtered,
-            "first_page": not request.GET.get("cursor"),
+            "first_page": page.is_first,
         },
     )
 
@@ -240,16 +225,11 @@ def figure_review_view(request: HttpRequest, figure_id: int) -> HttpResponse:
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
-    page = keyset_page(
-        figure_review_queue(), ordering=("-id",), cursor=request.GET.get("cursor"), size=PAGE_SIZE
-    )
-    next_query = None
-    if page.next_cursor:
-        params = request.GET.copy()
-        params["cursor"] = page.next_cursor
-        next_query = params.urlencode()
+    page = keyset_page(request, figure_review_queue(), ordering=("-id",), size=PAGE_SIZE)
     return render(
-        request, "claims/review_queue.html", {"figures": page.rows, "next_query": next_query}
+        request,
+        "claims/review_queue.html",
+        {"figures": page.rows, "next_query": page.next_query, "error": page.error},
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +19,12 @@ from claims.selectors import (
 from claims.selectors_sources import SourceFilters, source_cited_most, source_get, source_list
 from claims.views import _int, _report
 from core.errors import ApplicationError
+from core.pagination import keyset_page
 from extraction.types import SourceKind
 from sources.models import Reliability
 
+SOURCE_PAGE_SIZE = 50
+# Each ends in the primary key, so it is a total order a keyset cursor can resume.
 SOURCE_SORTS = {
     "name": ("name", "id"),
     "reliability": ("reliability", "name", "id"),
@@ -42,8 +44,9 @@ def source_list_view(request: HttpRequest) -> HttpResponse:
         kind=request.GET.get("kind") or None,
         reliability=request.GET.get("reliability") or None,
     )
-    paginator = Paginator(source_list(filters=filters).order_by(*ordering), 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = keyset_page(
+        request, source_list(filters=filters), ordering=ordering, size=SOURCE_PAGE_SIZE
+    )
     return render(
         request,
         "sources/source_list.html",

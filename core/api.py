@@ -1,4 +1,4 @@
-"""API wiring shared by every app: the error shape and pagination."""
+"""API wiring shared by every app: the error shape (pagination is core/pagination.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -82,12 +82,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = getattr(exc, "default_code", "error")
     message = str(getattr(exc, "detail", exc))
     return _error(str(code), message, response.status_code)
-
-
-class CursorPagination(pagination.CursorPagination):
-    """Keyset pagination: a deep page costs the same as the first (no OFFSET, no COUNT)."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = "-id"

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import CursorPagination
 from core.errors import ApplicationError
+from core.pagination import KeysetPagination
 from feeds.access import FeedsPermission
 from feeds.models import MAX_POLL_MINUTES, MIN_POLL_MINUTES, Feed, UrlSubmission
 from feeds.selectors import feed_get, feed_list, url_submission_get
@@ -73,8 +73,9 @@ class FeedListApi(FeedsApiView):
         ],
     )
     def get(self, request: Request) -> Response:
-        paginator = CursorPagination()
-        page = paginator.paginate_queryset(feed_list(), request, view=self)
+        paginator = KeysetPagination()
+        # Newest first, as documented; the pages list feeds by name.
+        page = paginator.paginate_queryset(feed_list().order_by("-id"), request, view=self)
         data = FeedOutput(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 

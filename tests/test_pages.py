@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qsl
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from claims import views_sources
 from claims.models import Claim
+from claims.selectors_sources import SourceFilters, source_list
+from claims.views_sources import SOURCE_SORTS
 from sources.models import Article
 from tests.factories import make_article, make_claim, make_source
 
@@ -250,3 +256,55 @@ def test_the_claims_browser_filters_and_sorts_by_independent_origins(client: Cli
     assert "Backed by two origins." in page and "Backed by one origin." not in page
     page = client.get("/", {"sort": "-origins"}).content.decode()
     assert page.index("Backed by two origins.") < page.index("Backed by one origin.")
+
+
+def _source_ids(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr><td><a href="/sources/(\d+)"', page)]
+
+
+def _pager_link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="\?([^"]*)" rel="{rel}"', page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+@pytest.mark.parametrize("sort", sorted(SOURCE_SORTS))
+def test_the_sources_page_pages_through_every_source_once_in_every_sort_keeping_the_search(
+    client: Client, monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    monkeypatch.setattr(views_sources, "SOURCE_PAGE_SIZE", 2)
+    made = [
+        make_source(name=f"Agency {letter}", reliability="AB"[i % 2], country=["KR", ""][i % 2])
+        for i, letter in enumerate("DBECA")
+    ]
+    make_source(name="Not matched")
+    make_claim(sources=[made[0], made[1]])
+    make_claim(sources=[made[0], made[2]])
+    expected = list(
+        source_list(filters=SourceFilters(search="agency"))
+        .order_by(*SOURCE_SORTS[sort])
+        .values_list("pk", flat=True)
+    )
+    pages = [client.get("/sources", {"q": "agency", "sort": sort}).content.decode()]
+    while (query := _pager_link(pages[-1], "next")) is not None:
+        pages.append(client.get("/sources?" + query).content.decode())
+    assert [pk for page in pages for pk in _source_ids(page)] == expected
+    assert len(pages) == 3 and _pager_link(pages[0], "prev") is None
+    back = client.get("/sources?" + (_pager_link(pages[1], "prev") or "")).content.decode()
+    assert _source_ids(back) == _source_ids(pages[0])
+
+
+@pytest.mark.parametrize("cursor", ["forged", "from-another-sort"])
+def test_a_bad_cursor_on_the_sources_page_shows_the_first_page_with_a_message(
+    client: Client, monkeypatch: pytest.MonkeyPatch, cursor: str
+) -> None:
+    monkeypatch.setattr(views_sources, "SOURCE_PAGE_SIZE", 2)
+    for grade in "ABC":
+        make_source(reliability=grade)
+    if cursor == "from-another-sort":
+        # Same number of keys, and a grade where a count is expected: a database error if used.
+        page = client.get("/sources", {"sort": "reliability"}).content.decode()
+        cursor = dict(parse_qsl(_pager_link(page, "next") or ""))["cursor"]
+    response = client.get("/sources", {"sort": "-originated", "cursor": cursor})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no longer valid" in page and len(_source_ids(page)) == 2

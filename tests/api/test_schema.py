@@ -85,6 +85,7 @@ def test_the_schema_generates_without_warnings() -> None:
             "get",
             {"source_id", "source_role", "min_reliability", "search"},
         ),
+        ("/api/v1/review-queue", "get", {"cursor", "page_size"}),
     ],
 )
 def test_every_endpoint_and_parameter_is_documented(
@@ -98,6 +99,27 @@ def test_every_endpoint_and_parameter_is_documented(
         assert documented[name].get("description"), (
             f"{name} of {method.upper()} {path} has no description"
         )
+
+
+@pytest.mark.parametrize(
+    ("path", "item"),
+    [
+        ("/api/v1/articles", "ArticleStatusOutput"),
+        ("/api/v1/claims", "ClaimListOutput"),
+        ("/api/v1/figures", "FigureListOutput"),
+        ("/api/v1/sources", "SourceOutput"),
+        ("/api/v1/review-queue", "ReviewQueueOutput"),
+    ],
+)
+def test_a_paginated_list_is_documented_as_its_page_object(path: str, item: str) -> None:
+    schema = _schema()
+    response = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    page = schema["components"]["schemas"][response["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert set(page["properties"]) == {"next", "previous", "results"}
+    assert page["properties"]["results"] == {
+        "type": "array",
+        "items": {"$ref": f"#/components/schemas/{item}"},
+    }
 
 
 @pytest.mark.django_db

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from claims import views_sources
 from claims.models import Claim
 from sources.models import Article, ArticleStatus
 from tests.conftest import SEED, wait_for
+from tests.factories import make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +91,24 @@ def test_article_text_full_of_html_and_script_renders_as_text(live_server, page)
         assert "<script>window.pwned = 1</script>" in page.content().replace("&lt;", "<").replace(
             "&gt;", ">"
         )
+
+
+def test_an_analyst_pages_through_the_sources_by_next_and_previous(
+    live_server, page, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect  # as tests/conftest.py does: only browser tests need it
+
+    monkeypatch.setattr(views_sources, "SOURCE_PAGE_SIZE", 2)
+    for letter in "EDCBA":
+        make_source(name=f"Agency {letter}")
+    names = page.locator("table.sortable tbody tr td:first-child a")
+    page.goto(live_server.url + "/sources?sort=name")
+    expect(names).to_have_text(["Agency A", "Agency B"])
+    page.get_by_role("link", name="Next", exact=True).click()
+    expect(names).to_have_text(["Agency C", "Agency D"])
+    page.get_by_role("link", name="Next", exact=True).click()
+    expect(names).to_have_text(["Agency E"])
+    expect(page.get_by_role("link", name="Next", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Previous", exact=True).click()
+    expect(names).to_have_text(["Agency C", "Agency D"])
+    assert "sort=name" in page.url

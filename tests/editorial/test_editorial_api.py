@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from audit.models import AuditChange, AuditContext
@@ -349,6 +351,47 @@ def test_the_review_queue_proposes_figures_of_hedged_or_unsourced_or_disagreeing
     ids = {row["id"]: row["reasons"] for row in body["results"]}
     assert "no named source" in ids[weak.pk]
     assert "disagrees with another figure" in ids[plain.pk]
+
+
+def _unreviewed_figures(n: int) -> list[int]:
+    for _ in range(n):
+        make_claim(sources=[make_source(kind="unnamed")])
+    return sorted(Figure.objects.values_list("pk", flat=True), reverse=True)
+
+
+def test_the_review_queue_pages_newest_first_with_a_cursor_both_ways() -> None:
+    expected = _unreviewed_figures(5)
+    api = client_for(Role.ANALYST)
+    pages = [api.get("/api/v1/review-queue?page_size=2").json()]
+    while pages[-1]["next"]:
+        pages.append(api.get(pages[-1]["next"]).json())
+    assert [row["id"] for page in pages for row in page["results"]] == expected
+    assert pages[0]["previous"] is None and len(pages) == 3
+    back = api.get(pages[1]["previous"]).json()
+    assert back["results"] == pages[0]["results"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("cursor=not-a-cursor", "cursor"), ("page_size=500", "page_size")]
+)
+def test_the_review_queue_explains_a_bad_cursor_or_page_size(query: str, field: str) -> None:
+    response = client_for(Role.ANALYST).get(f"/api/v1/review-queue?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+
+
+def test_the_review_queue_api_runs_a_fixed_number_of_queries_whatever_its_length() -> None:
+    api = client_for(Role.ANALYST)
+    _unreviewed_figures(1)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/api/v1/review-queue").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    _unreviewed_figures(6)
+    assert count() == one
 
 
 def test_reextraction_keeps_an_editors_corrections() -> None:

@@ -129,6 +129,14 @@ def test_the_review_queue_runs_a_fixed_number_of_queries_whatever_its_length() -
     assert count() == one
 
 
+def test_a_bad_cursor_on_the_review_queue_shows_the_first_page_with_a_message() -> None:
+    make_claim(sources=[make_source(kind="unnamed")])
+    response = _client(Role.EDITOR).get("/review", {"cursor": "forged"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no longer valid" in page and 'class="queue-item"' in page
+
+
 def test_a_redirect_after_review_never_leaves_the_site() -> None:
     claim = make_claim(sources=[make_source(kind="unnamed")])
     figure = claim.figures.get()

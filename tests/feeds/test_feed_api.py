@@ -131,13 +131,14 @@ def test_the_feed_list_runs_a_fixed_number_of_queries_whatever_the_number_of_fee
     assert len(many.captured_queries) == len(one.captured_queries)
 
 
-def test_the_feed_list_is_paginated_with_a_cursor(api: APIClient) -> None:
-    for n in range(3):
-        feed_create(url=f"https://demo.example/{n}.xml")
+def test_the_feed_list_is_paginated_with_a_cursor_newest_first(api: APIClient) -> None:
+    made = [feed_create(url=f"https://demo.example/{n}.xml", name=f"Feed {n}") for n in range(3)]
     first = api.get("/api/v1/feeds?page_size=2").json()
     assert len(first["results"]) == 2 and first["next"]
     rest = api.get(first["next"]).json()
     assert len(rest["results"]) == 1
+    seen = [row["id"] for row in first["results"] + rest["results"]]
+    assert seen == [feed.pk for feed in reversed(made)]
 
 
 def test_the_schema_documents_the_feed_and_url_endpoints(api: APIClient) -> None:
