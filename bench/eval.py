@@ -28,6 +28,12 @@ from extraction.types import ClaimResult, ExtractionResult  # noqa: E402
 
 DEV = ROOT / ".." / "shared" / "data" / "dev"
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_GOLD_DATE = re.compile(
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|\b(?:jan|feb|mar|apr|jun|jul|"
+    r"aug|sept?|oct|nov|dec)\.|\b(?:1[89]|20)\d\d\b|today|yesterday|tomorrow",
+    re.IGNORECASE,
+)
 
 
 def read_meta(path: Path) -> tuple[dt.date | None, str | None]:
@@ -65,7 +71,9 @@ def claim_to_gold_shape(c: ClaimResult) -> dict[str, Any]:
         "hedged": c.hedged,
         "hedge_cues": list(c.hedge_cues),
         "quantities": quantities,
-        "dates": [d.text for d in c.dates],
+        # The annotation rules list only dates with a weekday, a month, a year, today or
+        # yesterday; "last week", "three days ago" are found and resolved, but not gold dates.
+        "dates": [d.text for d in c.dates if _GOLD_DATE.search(d.text)],
     }
 
 

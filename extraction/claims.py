@@ -314,7 +314,10 @@ class ClaimBuilder:
     def build(self) -> tuple[ClaimResult, ...]:
         doc, toks = self.doc, self.toks
         dates = find_dates(self.text, self.published)
-        quantities = [q for q in find_quantities(doc, [(d.start, d.end) for d in dates])]
+        # A date's digits are no figure ("November 7"), but a count of days or weeks back is
+        # one by the annotation rules ("one week ago": 1).
+        spans = [(d.start, d.end) for d in dates if not d.text.endswith("ago")]
+        quantities = list(find_quantities(doc, spans))
         infos: list[SentenceInfo] = []
         paragraph = 0
         prev_end_char = 0

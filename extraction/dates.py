@@ -22,13 +22,18 @@ _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
 _WD = "|".join(_WEEKDAYS)
 _MO = "|".join(_MONTHS) + "|" + "|".join(rf"{a}\." for a in _MONTH_ABBR)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# "three days ago", "two weeks ago": counted back from the publication date.
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_COUNT = "|".join([r"\d{1,2}", *_COUNT_WORDS])
 
 # How any of the expressions below can begin: a digit, a capital that starts a month, a
 # weekday, "Today" or "Yesterday", or one of the lower-case lead words. It rules nothing out,
 # but checking it first spares the engine trying every alternative at every character of the
 # text, which was most of this pass's time.
 _CAN_START = (
-    r"(?=[\dJFMASONDTWY]|(?:early|mid|late)-|(?:last|this|next)\s|to(?:day|morrow)|yesterday)"
+    r"(?=[\dJFMASONDTWY]|(?:early|mid|late)-|(?:[Ll]ast|[Tt]his|[Nn]ext)\s|to(?:day|morrow)|yesterday"
+    rf"|(?i:{'|'.join(_COUNT_WORDS)})\s)"
 )
 # Order matters: longer forms first. Leading "early"/"late" before a weekday is dropped by
 # keeping it outside the group (the annotation rules on dates: "late Monday" -> "Monday"); "last"/"mid-" stay.
@@ -41,6 +46,8 @@ _PATTERN = re.compile(
   | (?P<wd>(?:(?:last|this|next)\s+)?(?:{_WD})(?:{_PART})?\b)
   | (?P<my>(?:(?:last|this|next)\s+|(?:early|mid|late)-)?(?:{_MO})(?:,?\s+{_YEAR})?\b)
   | (?P<rel>\b(?:[Tt]oday|[Yy]esterday|[Tt]omorrow)(?:['’]s)?(?:{_PART})?\b)
+  | (?P<ago>\b(?i:{_COUNT})\s+(?:days?|weeks?)\s+ago\b)
+  | (?P<period>\b(?:[Ll]ast|[Nn]ext|[Tt]his)\s+(?:week|month)\b)
   | (?P<yr>\b{_YEAR}\b)
     )
     """,
@@ -134,6 +141,24 @@ def _resolve(
                 # A bare "March" in a story reports the past: the most recent March.
                 year -= 1
         return dt.date(year, month, 1), "month"
+    if kind == "ago":
+        if published is None:
+            return None, "day"
+        count, unit = text.lower().split()[:2]
+        n = _COUNT_WORDS.get(count) or int(count)
+        return published - dt.timedelta(days=n * (7 if unit.startswith("week") else 1)), "day"
+    if kind == "period":
+        if published is None:
+            return None, "day"
+        low = text.lower()
+        step = -1 if low.startswith("last") else 1 if low.startswith("next") else 0
+        if low.endswith("week"):
+            # The Monday of that week.
+            monday = published - dt.timedelta(days=published.weekday())
+            return monday + dt.timedelta(days=7 * step), "week"
+        month = published.month + step
+        year = published.year + (month - 1) // 12
+        return dt.date(year, (month - 1) % 12 + 1, 1), "month"
     if kind == "yr" and year is not None:
         return dt.date(year, 1, 1), "year"
     return None, "day"

@@ -97,6 +97,13 @@ def _unit_phrase(first: Token, last: Token) -> str:
         unit_tok = doc[last.i + 2]
         head_tok = unit_tok.head if unit_tok.head.i > unit_tok.i else unit_tok
         return doc[unit_tok.i : head_tok.i + 1].text
+    if (
+        last.i + 2 < len(doc)
+        and doc[last.i + 1].lower_ == "of"
+        and (doc[last.i + 2].like_num or _word_value(doc[last.i + 2]) is not None)
+    ):
+        # "23 of 31 drones": both count drones.
+        return _unit_phrase(doc[last.i + 2], doc[last.i + 2])
     head = last.head if last.dep_ in ("nummod", "quantmod", "compound", "amod") else None
     if (
         head is not None
@@ -159,7 +166,7 @@ def _one_is_count(tok: Token) -> bool:
 
 # The words that can open a figure, besides digits: a vague amount, a number word, or "a"/"an"
 # before a scale word ("a dozen").
-_FIGURE_WORDS = frozenset(_VAGUE) | frozenset(_UNITS) | {"a", "an"}
+_FIGURE_WORDS = frozenset(_VAGUE) | frozenset(_UNITS) | {"a", "an", "half"}
 
 
 def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantity]:
@@ -206,9 +213,10 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
             continue
         first_value = _word_value(tok)
         if first_value is None and not (
-            low in ("a", "an")
+            low in ("a", "an", "half")
             and i + 1 < n
-            and doc[i + 1].lower_ in ("hundred", "thousand", "million", "dozen")
+            and doc[i + 1].lower_
+            in ("hundred", "thousand", "million", "billion", "dozen", "a", "an")
         ):
             i += 1
             continue
@@ -226,7 +234,9 @@ def find_quantities(doc: Doc, skip_chars: list[tuple[int, int]]) -> list[Quantit
         if _excluded(doc, i, j, value):
             i = j
             continue
-        start_i, qualifier, approx, bound = _qualifier(doc, i)
+        money = i > 0 and doc[i - 1].text in _CURRENCY_SYMBOLS
+        # "up to $500 million": the qualifier stands before the currency symbol
+        start_i, qualifier, approx, bound = _qualifier(doc, i - 1 if money else i)
         unit = _unit_phrase(first, last)
         # "$5 million", "20 percent": money keeps its symbol, percentages start with "%".
         if i > 0 and doc[i - 1].text in _CURRENCY_SYMBOLS:
@@ -268,6 +278,11 @@ def _read_number(doc: Doc, i: int) -> tuple[float | None, int]:
     tok = doc[i]
     j = i
     value: float | None
+    if tok.lower_ == "half":
+        # "more than half a million": half of the scale that follows, nothing else
+        if i + 2 < n and doc[i + 1].lower_ in ("a", "an") and doc[i + 2].lower_ in _SCALES:
+            return 0.5 * _SCALES[doc[i + 2].lower_], i + 3
+        return None, i
     if tok.lower_ in ("a", "an"):
         value, j = 1.0, i + 1
     else:

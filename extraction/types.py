@@ -83,8 +83,9 @@ class DateRef:
     start: int
     end: int
     value: dt.date | None = None  # resolved against the publication date when possible
-    # How much of `value` the text fixes: "day" ("November 7"), "month" ("last August" ->
-    # the 1st of that month) or "year" ("in 2014" -> January 1st).
+    # How much of `value` the text fixes: "day" ("November 7", "three days ago"), "week"
+    # ("last week" -> the Monday of that week), "month" ("last August" -> the 1st of that
+    # month) or "year" ("in 2014" -> January 1st).
     granularity: str = "day"
 
 

@@ -52,13 +52,21 @@ def test_dates_without_a_publication_date_keep_a_null_value(text: str) -> None:
     "text",
     [
         "The minister may resign.",
-        "Clashes erupted last week.",
         "Strikes continued in recent days.",
+        "The rebels said they would withdraw within days.",
         "Officials met at 11 a.m.",
     ],
 )
 def test_non_dates_are_not_reported(text: str) -> None:
     assert find_dates(text, PUBLISHED) == []
+
+
+def test_a_week_back_or_ahead_is_found_with_the_monday_of_that_week() -> None:
+    # Not a date by the annotation rules (no weekday, month or year), so left out of the gold
+    # shape by bench/eval.py, but resolved for whoever orders claims in time.
+    (found,) = find_dates("Clashes erupted last week.", PUBLISHED)
+    assert (found.text, found.granularity) == ("last week", "week")
+    assert found.value is not None and found.value.weekday() == 0 and found.value < PUBLISHED
 
 
 def test_may_is_a_month_after_a_preposition() -> None:
