@@ -94,7 +94,8 @@ def test_ingest_reports_every_hostile_file_and_stores_only_articles(tmp_path: Pa
         (tmp_path / f"body-{i:03d}.txt").write_bytes(body.encode("utf-8"))
         expected += 1
     out, err = io.StringIO(), io.StringIO()
-    call_command("ingest", str(tmp_path), "--no-progress", stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="files could not be ingested"):
+        call_command("ingest", str(tmp_path), "--no-progress", stdout=out, stderr=err)
     created, duplicate, failed, total = map(
         int,
         re.search(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.services import article_submit_file
+from core import queue
 from core.errors import ApplicationError
 
 _SUFFIXES = {".txt", ".text", ".html", ".htm", ".md"}
@@ -41,7 +42,8 @@ class Command(BaseCommand):
                 files.append(path)
             else:
                 raise CommandError(f"{path} does not exist.")
-        created = duplicate = failed = 0
+        created = duplicate = 0
+        failed: list[str] = []
         bar = tqdm(files, unit="file", disable=bool(options["no_progress"]), file=self.stderr._out)
         for path in bar:
             bar.set_postfix_str(path.name[:30])
@@ -54,15 +56,29 @@ class Command(BaseCommand):
                     published_at=options["published"],
                 )
             except (ApplicationError, OSError) as exc:
-                failed += 1
+                failed.append(str(path))
                 tqdm.write(f"failed: {path}: {getattr(exc, 'message', exc)}", file=self.stderr._out)
                 continue
             if result.created:
                 created += 1
             else:
                 duplicate += 1
+        if queue.in_process() and created:
+            # No broker: extraction and matching run in this process's worker thread. Wait for
+            # them, or the process would end with the articles half done.
+            self._wait_for_work(created, quiet=bool(options["no_progress"]))
         self.stdout.write(
-            f"{created} created, {duplicate} duplicate, {failed} failed ({len(files)} files)"
+            f"{created} created, {duplicate} duplicate, {len(failed)} failed ({len(files)} files)"
         )
-        if failed and not created and not duplicate:
-            raise CommandError("No file could be ingested.")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} of {len(files)} files could not be ingested: " + ", ".join(failed)
+            )
+
+    def _wait_for_work(self, count: int, *, quiet: bool) -> None:
+        with tqdm(
+            total=None, desc=f"extracting and matching {count} articles", unit="s",
+            disable=quiet, file=self.stderr._out, bar_format="{desc}: {elapsed}",
+        ) as bar:  # fmt: skip
+            while not queue.drain(timeout=1):
+                bar.update(1)

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from articles.processing import claims_extract_for_article
 from articles.services import article_submit
+from core import queue
 from sources.models import ArticleStatus
 from sources.services import sources_sync_registry
 
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                     article_id=result.article.pk, owner=f"demo-{uuid.uuid4()}"
                 )
             done += 1
+        # With no broker, matching (and any extraction the submissions enqueued) runs in this
+        # process's worker thread: let it finish before the command ends.
+        queue.drain()
         self.stdout.write(f"{done} demo articles loaded")
 
     def _demo_users(self) -> None:
