@@ -1,45 +1,29 @@
-"""Claim, figure and graph API. One view per operation, each with its own serializers.
+"""The claims API: the list of claims (filtered and ordered as analysts need) and one claim.
+One view per operation, each with its own serializers.
 
 Views parse the query, call one selector, shape the output; what a filter means lives in
-`claims.selectors` (the web pages call the same selectors).
+`claims.selectors` (the web pages call the same selectors). Figures, graphs and claim links have
+their APIs in `claims.apis_figures`, `claims.apis_graphs` and `claims.apis_links`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.graph import build_graph, build_prov
-from claims.links import claim_link_review
-from claims.models import Claim, ClaimLink, FigureStatus, LinkKind, LinkStatus, VerificationStatus
+from claims.models import Claim, ClaimLink, FigureStatus, VerificationStatus
 from claims.origins import claim_origins
-from claims.selectors import (
-    CONTEXT_CHARS,
-    ClaimFilters,
-    ClaimOrdering,
-    FigureFilters,
-    SourceRole,
-    claim_detail_row,
-    claim_graph_rows,
-    claim_list,
-    claim_list_rows,
-    figure_list,
-    graph_rows_for,
-)
-from claims.tracks import figure_track
+from claims.selectors import ClaimFilters, ClaimOrdering, SourceRole, claim_list
+from claims.selectors_rows import CONTEXT_CHARS, claim_detail_row, claim_list_rows
 from core.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
-    FastJSONRenderer,
     IdField,
     IdOrNameField,
     KeysetPagination,
@@ -50,10 +34,6 @@ from core.api_tools import (
 from core.errors import ApplicationError
 from extraction.types import SourceKind
 from sources.models import Reliability
-
-ERRORS = {400: ErrorOutput, 404: ErrorOutput}
-GRAPH_MAX_DEPTH = 4
-
 
 # ------------------------------------------------------------------------------ shared output
 
@@ -433,313 +413,3 @@ class ClaimDetailApi(APIView):
         url = request.build_absolute_uri(reverse("api:claim-detail", args=[row["id"]]))
         graph_url = request.build_absolute_uri(reverse("api:claim-graph", args=[row["id"]]))
         return Response({"id": row["id"], "url": url, **row, "graph_url": graph_url})
-
-
-# ------------------------------------------------------------------------------ figures
-
-
-class FigureListOutput(FigureBriefOutput):
-    claim_id = serializers.IntegerField()
-    article_id = serializers.IntegerField(source="claim.article_id")
-    claim_text = serializers.CharField(source="claim.text")
-
-
-class FigureListQuery(serializers.Serializer):  # type: ignore[type-arg]
-    unit = serializers.CharField(
-        required=False,
-        max_length=200,
-        help_text="Part of the unit phrase, any case: `troops` finds 'engineering troops'.",
-    )
-    value_min = serializers.FloatField(
-        required=False, min_value=-1e300, max_value=1e300, help_text="Value at least this."
-    )
-    value_max = serializers.FloatField(
-        required=False, min_value=-1e300, max_value=1e300, help_text="Value at most this."
-    )
-    status = serializers.ChoiceField(
-        choices=FigureStatus.values, required=False, help_text="An editor's verdict on the figure."
-    )
-    claim = IdField(required=False, help_text="Figures of this claim.")
-    article = IdField(required=False, help_text="Figures of this article's claims.")
-
-
-class FigureListApi(APIView):
-    pagination_class = KeysetPagination
-
-    @extend_schema(
-        operation_id="figures_list",
-        summary="List and filter figures (quantities)",
-        parameters=[FigureListQuery],
-        responses={200: FigureListOutput(many=True), 400: ErrorOutput},
-        description="Every quantity stated in a claim, newest first, e.g. "
-        "`?unit=troops&value_min=1000` for troop numbers.",
-    )
-    def get(self, request: Request) -> Response:
-        q = parse_query(FigureListQuery, request)
-        filters = FigureFilters(
-            unit=q.get("unit"),
-            value_min=q.get("value_min"),
-            value_max=q.get("value_max"),
-            status=q.get("status"),
-            claim_id=q.get("claim"),
-            article_id=q.get("article"),
-        )
-        paginator = KeysetPagination()
-        page = paginator.paginate_queryset(figure_list(filters=filters), request, view=self)
-        return paginator.get_paginated_response(FigureListOutput(page, many=True).data)
-
-
-# ------------------------------------------------------------------------------ graphs
-
-
-class ProvJSONRenderer(FastJSONRenderer):
-    """Selected with `?format=prov`: the view answers the graph as W3C PROV-JSON."""
-
-    format = "prov"
-
-
-class GraphNodeOutput(serializers.Serializer):  # type: ignore[type-arg]
-    id = serializers.CharField(help_text="'claim:12', 'source:3', 'article:4', 'figure:7'.")
-    type = serializers.ChoiceField(choices=["claim", "source", "article", "figure"])
-
-
-class GraphEdgeOutput(serializers.Serializer):  # type: ignore[type-arg]
-    source_node = serializers.CharField(help_text="Node id.")
-    to = serializers.CharField(help_text="Node id.")
-    type = serializers.ChoiceField(
-        choices=[
-            "attributed_to",
-            "relayed_by",
-            "published_in",
-            "published_by",
-            "has_figure",
-            "part_of",
-            "same_as",
-            "corroborates",
-            "contradicts",
-            "updates",
-        ]
-    )
-    position = serializers.IntegerField(required=False, help_text="attributed_to: 0 = origin.")
-
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
-        fields = super().get_fields()
-        fields["from"] = fields.pop("source_node")  # `from` is a Python keyword
-        return fields
-
-
-class GraphOutput(serializers.Serializer):  # type: ignore[type-arg]
-    nodes = GraphNodeOutput(
-        many=True, help_text="Nodes carry their own fields besides id and type."
-    )
-    edges = GraphEdgeOutput(many=True)
-
-
-GRAPH_FORMAT = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "prov"],
-    required=False,
-    description="json (default): Contract 2 nodes and edges. prov: the same graph as W3C PROV-JSON "
-    "(entities = claims, articles, figures; agents = sources).",
-)
-GRAPH_DESCRIPTION = (
-    "Nodes: claim, source, article, figure. Edges: attributed_to (claim -> source, position 0 = "
-    "origin), relayed_by (each link -> the next, the last -> the outlet), published_in, "
-    "published_by, has_figure, part_of, and same_as/corroborates/contradicts/updates from claim "
-    "links. Answers 400 `graph_too_large` above GRAPH_MAX_NODES nodes."
-)
-
-
-class GraphView(APIView):
-    renderer_classes = [FastJSONRenderer, ProvJSONRenderer]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        try:
-            return super().perform_content_negotiation(request, force=force)
-        except Http404:
-            raise ApplicationError(
-                "format must be json (the default) or prov (W3C PROV-JSON).", field="format"
-            ) from None
-
-
-def graph_response(request: Request, rows: Any) -> Response:
-    if request.accepted_renderer.format == "prov":
-        return Response(build_prov(rows))
-    return Response(build_graph(rows))
-
-
-class ClaimGraphQuery(serializers.Serializer):  # type: ignore[type-arg]
-    depth = serializers.IntegerField(
-        required=False, default=1, min_value=1, max_value=GRAPH_MAX_DEPTH
-    )
-
-
-class ClaimGraphApi(GraphView):
-    @extend_schema(
-        operation_id="claims_graph",
-        summary="A claim's provenance graph",
-        parameters=[
-            OpenApiParameter(
-                "depth",
-                OpenApiTypes.INT,
-                required=False,
-                description=(
-                    f"1 (default): the claim, its chain, article and figures. Each step up to "
-                    f"{GRAPH_MAX_DEPTH} adds the claims linked to the previous step and claims "
-                    "sharing its origin source (at most 100 per step)."
-                ),
-            ),
-            GRAPH_FORMAT,
-        ],
-        responses={200: GraphOutput, 400: ErrorOutput, 404: ErrorOutput},
-        description=GRAPH_DESCRIPTION,
-    )
-    def get(self, request: Request, claim_id: int) -> Response:
-        q = parse_query(ClaimGraphQuery, request)
-        rows = claim_graph_rows(
-            claim_id=check_path_id(claim_id, "claim"),
-            depth=q["depth"],
-            max_nodes=settings.GRAPH_MAX_NODES,
-        )
-        return graph_response(request, rows)
-
-
-class GraphQuery(serializers.Serializer):  # type: ignore[type-arg]
-    source = IdOrNameField(
-        required=False, help_text="Claims whose chain (or outlet) includes this source: id or name."
-    )
-    article = IdField(required=False, help_text="Claims of this article.")
-    since = DateOrDateTimeField(
-        required=False, help_text="Published at or after (date or date-time)."
-    )
-    until = DateOrDateTimeField(
-        required=False, help_text="Published at or before (date or date-time)."
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
-            raise serializers.ValidationError(
-                "Give at least one of source, article, since or until to choose the claims."
-            )
-        return attrs
-
-
-class GraphApi(GraphView):
-    @extend_schema(
-        operation_id="graph",
-        summary="The provenance graph of a set of claims",
-        parameters=[GraphQuery, GRAPH_FORMAT],
-        responses={200: GraphOutput, 400: ErrorOutput},
-        description=GRAPH_DESCRIPTION,
-    )
-    def get(self, request: Request) -> Response:
-        q = parse_query(GraphQuery, request)
-        source_id, source_name = split_id_or_name(q.get("source"))
-        filters = ClaimFilters(
-            source_id=source_id,
-            source_name=source_name,
-            article_id=q.get("article"),
-            published_from=q.get("since"),
-            published_until=q.get("until"),
-        )
-        rows = graph_rows_for(filters=filters, max_nodes=settings.GRAPH_MAX_NODES)
-        return graph_response(request, rows)
-
-
-# ------------------------------------------------------------------------------ claim links
-
-
-class LinkReviewInput(serializers.Serializer):  # type: ignore[type-arg]
-    action = serializers.ChoiceField(choices=["confirm", "reject"])
-    reason = serializers.CharField(help_text="Why: required for every editorial change.")
-
-
-class LinkStateOutput(serializers.Serializer):  # type: ignore[type-arg]
-    id = serializers.IntegerField()
-    from_claim = serializers.IntegerField(source="from_claim_id")
-    to_claim = serializers.IntegerField(source="to_claim_id")
-    kind = serializers.ChoiceField(choices=LinkKind.choices)
-    status = serializers.ChoiceField(choices=LinkStatus.choices)
-    score = serializers.FloatField()
-    evidence = serializers.JSONField()
-    reviewed_at = serializers.DateTimeField(allow_null=True)
-
-
-class ClaimLinkReviewApi(APIView):
-    @extend_schema(
-        operation_id="links_review",
-        request=LinkReviewInput,
-        responses={
-            200: LinkStateOutput,
-            400: ErrorOutput,
-            401: ErrorOutput,
-            403: ErrorOutput,
-            404: ErrorOutput,
-        },
-        summary="Confirm or reject a claim link the matcher proposed",
-        description="Editors only, with a reason (recorded in the audit trail). A reviewed link is "
-        "never changed or re-proposed by the matcher; the claims' independent origins "
-        "and credibility are recomputed.",
-    )
-    def post(self, request: Request, link_id: int) -> Response:
-        data = LinkReviewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        link = claim_link_review(
-            actor=request.user, link_id=check_path_id(link_id, "link"), **data.validated_data
-        )
-        return Response(LinkStateOutput(link).data)
-
-
-# ------------------------------------------------------------------------------ figure tracks
-
-
-class FigureTrackQuery(serializers.Serializer):  # type: ignore[type-arg]
-    q = serializers.CharField(
-        max_length=200,
-        help_text=(
-            "What is counted: `troops` (a unit phrase), or `North Korean troops` (the last word in the "
-            "unit, the rest in the claim's text)."
-        ),
-    )
-
-
-class TrackPointOutput(serializers.Serializer):  # type: ignore[type-arg]
-    figure_id = serializers.IntegerField()
-    claim_id = serializers.IntegerField()
-    article_id = serializers.IntegerField()
-    value = serializers.FloatField()
-    low = serializers.FloatField(allow_null=True)
-    high = serializers.FloatField(allow_null=True)
-    text = serializers.CharField()
-    unit = serializers.CharField()
-    approximate = serializers.BooleanField()
-    status = serializers.CharField()
-    hedged = serializers.BooleanField()
-    published = serializers.DateTimeField(allow_null=True)
-    origin = serializers.CharField(
-        help_text="The first source of the claim's chain, or the outlet's own reporting."
-    )
-    outlet = serializers.CharField()
-
-
-class FigureTrackOutput(serializers.Serializer):  # type: ignore[type-arg]
-    q = serializers.CharField()
-    points = TrackPointOutput(many=True, help_text="Oldest first; at most 500.")
-    origins = serializers.ListField(
-        child=serializers.CharField(), help_text="The distinct origins, by name."
-    )
-
-
-class FigureTrackApi(APIView):
-    @extend_schema(
-        operation_id="figures_track",
-        parameters=[FigureTrackQuery],
-        responses={200: FigureTrackOutput, 400: ErrorOutput},
-        summary="Figures reported over time for a subject, with their origins",
-    )
-    def get(self, request: Request) -> Response:
-        q = parse_query(FigureTrackQuery, request)["q"]
-        points = figure_track(q=q)
-        origins = sorted({p.origin for p in points}, key=str.casefold)
-        return Response(FigureTrackOutput({"q": q, "points": points, "origins": origins}).data)

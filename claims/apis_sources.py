@@ -1,4 +1,5 @@
-"""Article API: submit and read back. One view per operation, its own serializers."""
+"""The sources API: sources with their claim counts, and the claims whose chain includes one.
+One view per operation, its own serializers; a source's claims answer as the claims list does."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from claims.apis import ClaimListOutput
 from claims.models import Claim, ClaimDate, Figure
-from claims.selectors import ClaimFilters, claim_list, iso_datetime
+from claims.selectors import ClaimFilters, claim_list
+from claims.selectors_rows import iso_datetime
 from tests.factories import make_article, make_claim, make_claim_link, make_source
 
 pytestmark = pytest.mark.django_db
