@@ -1,5 +1,6 @@
 """The figures API: the list of figures (the quantities stated in claims) and a subject's
-figures over time. One view per operation, each with its own serializers."""
+figures over time. One view per operation, each with its own serializers; the list's rows are
+plain data in the shape of `claims.selectors_figures.FigureListOutput`."""
 
 from __future__ import annotations
 
@@ -9,19 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.apis import FigureBriefOutput
 from claims.models import FigureStatus
-from claims.selectors_figures import FigureFilters, figure_list
+from claims.selectors_figures import FigureFilters, FigureListOutput, figure_list, figure_list_row
 from claims.tracks import figure_track
 from core.api_tools import ErrorOutput, IdField, KeysetPagination, parse_query
+from core.openapi import openapi_component
 
 # ------------------------------------------------------------------------------ figures list
-
-
-class FigureListOutput(FigureBriefOutput):
-    claim_id = serializers.IntegerField()
-    article_id = serializers.IntegerField(source="claim.article_id")
-    claim_text = serializers.CharField(source="claim.text")
 
 
 class FigureListQuery(serializers.Serializer):  # type: ignore[type-arg]
@@ -50,7 +45,7 @@ class FigureListApi(APIView):
         operation_id="figures_list",
         summary="List and filter figures (quantities)",
         parameters=[FigureListQuery],
-        responses={200: FigureListOutput(many=True), 400: ErrorOutput},
+        responses={200: openapi_component(FigureListOutput, many=True), 400: ErrorOutput},
         description="Every quantity stated in a claim, newest first, e.g. "
         "`?unit=troops&value_min=1000` for troop numbers.",
     )
@@ -66,7 +61,7 @@ class FigureListApi(APIView):
         )
         paginator = KeysetPagination()
         page = paginator.paginate_queryset(figure_list(filters=filters), request, view=self)
-        return paginator.get_paginated_response(FigureListOutput(page, many=True).data)
+        return paginator.get_paginated_response([figure_list_row(figure) for figure in page])
 
 
 # ------------------------------------------------------------------------------ figure tracks

@@ -1,5 +1,5 @@
-"""Reads for figures (the quantities stated in claims): the figures list, and the figures an
-editor should review."""
+"""Reads for figures (the quantities stated in claims): the figures list, in the API's shape,
+and the figures an editor should review."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from claims.models import Attribution, Figure, FigureStatus
+from claims.selectors_rows import FigureBriefOutput
+
+
+class FigureListOutput(FigureBriefOutput):
+    """A row of the figures list (its shape in the API's schema too; see `claims.selectors_rows`)."""
+
+    claim_id: int
+    article_id: int
+    claim_text: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,24 @@ def figure_list(*, filters: FigureFilters | None = None) -> QuerySet[Figure]:
     if f.article_id is not None:
         qs = qs.filter(claim__article_id=f.article_id)
     return qs.order_by("-id")
+
+
+def figure_list_row(figure: Figure) -> FigureListOutput:
+    """A figure of `figure_list` as the figures list answers it."""
+    return {
+        "id": figure.pk,
+        "value": float(figure.value),
+        "low": None if figure.low is None else float(figure.low),
+        "high": None if figure.high is None else float(figure.high),
+        "unit": figure.unit,
+        "text": figure.text,
+        "approximate": figure.approximate,
+        "qualifier": figure.qualifier,
+        "status": figure.status,
+        "claim_id": figure.claim_id,
+        "article_id": figure.claim.article_id,
+        "claim_text": figure.claim.text,
+    }
 
 
 # ------------------------------------------------------------------------------ review queue

@@ -1,17 +1,170 @@
-"""A claim as the API answers it: the rows of the claims list and of one claim, as plain data
-read in a fixed number of queries without model instances."""
+"""A claim as the API answers it: the shapes of the claims list's rows and of one claim, and the
+plain data in those shapes, read in a fixed number of queries without model instances.
+
+Each TypedDict here is the one definition of its answer: the views return the data as built,
+and the OpenAPI schema documents the TypedDicts themselves (`core.openapi`), so the two cannot
+drift apart. Their names are the schema's component names.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypedDict, overload
 
 import orjson
 from django.db import connection
 
-from claims.models import LinkStatus
+from claims.models import FigureStatus, LinkStatus, VerificationStatus
 from claims.origins import claim_origins, origin_named
+from core.shapes import Choices, Doc, IsoDate, IsoDateTime
+
+# ------------------------------------------------------------------------------ shapes
+
+
+class SourceRefOutput(TypedDict):
+    id: int
+    name: str
+    kind: str
+    reliability: Annotated[str, Doc("Admiralty source reliability, A (best) to F.")]
+
+
+class ChainLinkOutput(TypedDict):
+    position: Annotated[int, Doc("0 = the origin; each later link relayed the one before.")]
+    mention: Annotated[str, Doc("The source as written in the article.")]
+    cue: Annotated[str, Doc("The attribution cue: 'according to', 'cited by'...")]
+    source: SourceRefOutput
+
+
+class FigureBriefOutput(TypedDict):
+    id: int
+    value: float
+    low: float | None
+    high: float | None
+    unit: str
+    text: str
+    approximate: bool
+    qualifier: str
+    status: Annotated[str, Choices(FigureStatus.choices)]
+
+
+class DateOutput(TypedDict):
+    text: str
+    value: IsoDate | None
+
+
+class ArticleRefOutput(TypedDict):
+    id: int
+    title: str
+    url: str
+    published_at: IsoDateTime | None
+    outlet: SourceRefOutput | None
+
+
+class ClaimListOutput(TypedDict):
+    id: int
+    url: str
+    text: str
+    kind: str
+    cue: str
+    hedged: bool
+    hedge_cues: list[str]
+    credibility: Annotated[
+        int,
+        Doc("Admiralty information credibility, 1 (confirmed) to 6; an editor's override first."),
+    ]
+    verification_status: Annotated[str, Choices(VerificationStatus.choices)]
+    weakest_reliability: Annotated[
+        str, Doc("The chain's weakest link, the outlet included (F when there is no outlet).")
+    ]
+    corroboration: Annotated[
+        int, Doc("Claims linked as the same or corroborating (ClaimLink rows, not rejected).")
+    ]
+    independent_origins: Annotated[
+        int,
+        Doc(
+            "Distinct first sources behind this claim and the claims linked to it as the same or "
+            "corroborating: twenty relays of one statement are one origin."
+        ),
+    ]
+    article: ArticleRefOutput
+    chain: Annotated[
+        list[ChainLinkOutput],
+        Doc("Named sources, origin first. The outlet is the implicit last relay."),
+    ]
+    figures: list[FigureBriefOutput]
+    dates: list[DateOutput]
+
+
+class ContextOutput(TypedDict):
+    before: Annotated[str, Doc("Article text before the sentence.")]
+    sentence: Annotated[str, Doc("The sentence the claim was found in.")]
+    after: Annotated[str, Doc("Article text after the sentence.")]
+    sentence_start: int
+    sentence_end: int
+
+
+class LinkedClaimOutput(TypedDict):
+    id: int
+    text: str
+    article_id: int
+
+
+class ClaimLinkOutput(TypedDict):
+    id: int
+    direction: Annotated[
+        Literal["out", "in"], Doc("out: this claim -> other; in: other -> this claim.")
+    ]
+    kind: Annotated[str, Doc("same, corroborates, contradicts, updates.")]
+    status: str
+    score: float
+    evidence: Annotated[
+        Any,
+        Doc(
+            "Why the matcher proposed it: similarity, shared_words, shared_names, figures (each "
+            "pair counting the same thing, and whether they agree), dates, same_origin."
+        ),
+    ]
+    claim: LinkedClaimOutput
+
+
+class OriginOutput(TypedDict):
+    key: Annotated[
+        str, Doc("'source:12', 'outlet:4' (own reporting), 'source:7@3' (unnamed via 3).")
+    ]
+    name: str
+    claims: Annotated[
+        list[int], Doc("Claims (this one and its matches) tracing back to this origin.")
+    ]
+
+
+class ChainStepOutput(ChainLinkOutput):
+    implicit: Annotated[bool, Doc("True for the publishing outlet, the implicit last relay.")]
+
+
+class ClaimDetailOutput(ClaimListOutput):
+    start: int
+    end: int
+    sentence_index: int
+    context: ContextOutput
+    credibility_computed: int
+    credibility_override: int | None
+    credibility_reason: Annotated[str, Doc("Why the computed credibility is what it is.")]
+    origins: list[OriginOutput]
+    extractor_version: str
+    version: int
+    created_at: IsoDateTime
+    full_chain: list[ChainStepOutput]
+    links: list[ClaimLinkOutput]
+    graph_url: str
+
+
+# How the API addresses a claim (its detail or graph URL from its id): the absolute URL needs
+# the request, which a selector never sees.
+ClaimUrl = Callable[[int], str]
+
+# ------------------------------------------------------------------------------ list rows
 
 # A page's rows in one statement: each claim with its article and outlet, and its chain (with
 # each link's source), figures and dates aggregated to JSON text by correlated subqueries on
@@ -37,20 +190,20 @@ SELECT c.id, c.text, c.kind, c.cue, c.hedged, c.hedge_cues, c.credibility, c.cre
 
 
 def _float(value: float | None) -> float | None:
-    # JSON writes a whole float8 as an integer (5000); the API's FloatFields write 5000.0.
+    # JSON writes a whole float8 as an integer (5000); the API has always written 5000.0.
     return None if value is None else float(value)
 
 
-def claim_list_rows(*, claim_ids: list[int]) -> list[dict[str, Any]]:
-    """The list rows of these claims, in the given order, as plain data in the shape of the
-    API's `ClaimListOutput` (without `url`): one query whatever the page size, no model
-    instances. Datetimes are ISO 8601 strings as DRF writes them (UTC as `Z`)."""
+def claim_list_rows(*, claim_ids: list[int], url_of: ClaimUrl) -> list[ClaimListOutput]:
+    """The list rows of these claims, in the given order, each with its `url_of(id)`: one query
+    whatever the page size, no model instances. Datetimes are ISO 8601 strings as DRF writes
+    them (UTC as `Z`)."""
     if not claim_ids:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_LIST_ROWS_SQL, [list(claim_ids)])
         found = {row[0]: row for row in cursor.fetchall()}
-    rows = []
+    rows: list[ClaimListOutput] = []
     for claim_id in claim_ids:
         if claim_id not in found:
             continue
@@ -82,6 +235,7 @@ def claim_list_rows(*, claim_ids: list[int]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": claim_id,
+                "url": url_of(claim_id),
                 "text": text,
                 "kind": kind,
                 "cue": cue,
@@ -171,13 +325,15 @@ SELECT l.id, l.from_claim_id = %(id)s, l.kind, l.status, l.score, l.evidence, o.
 """
 
 
-def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
-    """One claim as plain data in the shape of the API's `ClaimDetailOutput` (without `url` and
-    `graph_url`): its list row, its position and sentence in context, computed and overridden
-    credibility, whole chain (the outlet as implicit last link), live links and independent
-    origins. Three queries; four more for the origins of a claim linked as the same or
-    corroborating (a lone claim's one origin comes from its chain)."""
-    rows = claim_list_rows(claim_ids=[claim_id])
+def claim_detail_row(
+    *, claim_id: int, url_of: ClaimUrl, graph_url_of: ClaimUrl
+) -> ClaimDetailOutput | None:
+    """One claim: its list row, its position and sentence in context, computed and overridden
+    credibility, whole chain (the outlet as implicit last link), live links, independent
+    origins and the `url` and `graph_url` the API gives it (`url_of`, `graph_url_of`). Three queries; four more for the
+    origins of a claim linked as the same or corroborating (a lone claim's one origin comes
+    from its chain)."""
+    rows = claim_list_rows(claim_ids=[claim_id], url_of=url_of)
     if not rows:
         return None
     row = rows[0]
@@ -200,7 +356,7 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
             after,
         ) = cursor.fetchone()
         cursor.execute(_DETAIL_LINKS_SQL, {"id": claim_id, "rejected": str(LinkStatus.REJECTED)})
-        links = [
+        links: list[ClaimLinkOutput] = [
             {
                 "id": link_id,
                 "direction": "out" if out else "in",
@@ -221,13 +377,13 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
             ],
             (outlet["id"], outlet["name"]) if outlet else None,
         )
-        origins = [{"key": key, "name": name, "claims": [claim_id]}]
+        origins: list[OriginOutput] = [{"key": key, "name": name, "claims": [claim_id]}]
     else:
         origins = [
             {"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
             for o in claim_origins(claim_id=claim_id)
         ]
-    full_chain = [{**link, "implicit": False} for link in row["chain"]]
+    full_chain: list[ChainStepOutput] = [{**link, "implicit": False} for link in row["chain"]]
     if outlet is not None:
         full_chain.append(
             {
@@ -259,9 +415,16 @@ def claim_detail_row(*, claim_id: int) -> dict[str, Any] | None:
         "created_at": iso_datetime(created_at),
         "full_chain": full_chain,
         "links": links,
+        "graph_url": graph_url_of(claim_id),
     }
 
 
+@overload
+def iso_datetime(value: dt.datetime) -> str: ...
+@overload
+def iso_datetime(value: None) -> None: ...
+@overload
+def iso_datetime(value: dt.datetime | None) -> str | None: ...
 def iso_datetime(value: dt.datetime | None) -> str | None:
     """A datetime as DRF's DateTimeField writes it: ISO 8601 in UTC with a `Z`."""
     if value is None:
