@@ -13,8 +13,10 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from claims.models import ClaimDate, Figure
+from core.access import Role
 from core.openapi import openapi_component, shape_serializer
 from core.shapes import Choices, Doc, DocumentedBy, IsoDate, IsoDateTime
+from tests.editorial.conftest import client_for
 from tests.factories import make_article, make_claim, make_claim_link, make_source
 
 # ------------------------------------------------------------------------------ the helper
@@ -159,7 +161,7 @@ def varied(db: None) -> None:
 def test_every_plain_data_answer_is_exactly_its_documented_shape(
     schema: dict[str, Any],
 ) -> None:
-    api = APIClient()
+    api, editor = APIClient(), client_for(Role.EDITOR)
     source = make_source(name="Lone source")
     make_claim(sources=[source])
     answers: list[tuple[str, str, int, Any]] = []
@@ -174,10 +176,27 @@ def test_every_plain_data_answer_is_exactly_its_documented_shape(
     for claim in api.get("/api/v1/claims").json()["results"]:
         get(f"/api/v1/claims/{claim['id']}", "/api/v1/claims/{claim_id}")
     get("/api/v1/figures", "/api/v1/figures")
-    assert {a[2] for a in answers} == {200}
+    get("/api/v1/articles", "/api/v1/articles")
+    for article in api.get("/api/v1/articles").json()["results"]:
+        get(f"/api/v1/articles/{article['id']}", "/api/v1/articles/{article_id}")
+    body = {"body": "The ministry said 40 troops had moved.", "outlet": "Example Wire"}
+    for _ in range(2):  # 202, then 200 with the stored article
+        response = api.post("/api/v1/articles", body, format="json")
+        answers.append(("/api/v1/articles", "post", response.status_code, response.json()))
+    response = api.post(
+        "/api/v1/articles/batch", {"articles": [body, {"title": "no body"}]}, format="json"
+    )
+    answers.append(("/api/v1/articles/batch", "post", 200, response.json()))
+    failed = make_article(status="failed")
+    response = editor.post(f"/api/v1/articles/{failed.pk}/reextract")
+    answers.append(("/api/v1/articles/{article_id}/reextract", "post", 202, response.json()))
+
+    assert {a[2] for a in answers} == {200, 202}
     problems = [
         problem
         for path, method, status, answer in answers
         for problem in _problems(answer, _answer_schema(schema, path, method, status), schema, path)
     ]
     assert problems == []
+    batch = answers[-2][3]["results"]
+    assert [sorted(item) for item in batch] == [["article", "status"], ["error", "status"]]
