@@ -62,7 +62,8 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def article_get(*, article_id: int) -> Article | None:
-    return Article.objects.select_related("outlet").filter(pk=article_id).first()
+    article: Article | None = Article.objects.select_related("outlet").filter(pk=article_id).first()
+    return article
 
 
 @dataclass(frozen=True)

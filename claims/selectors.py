@@ -200,7 +200,7 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
                 f"{f.min_reliability!r} is not a reliability grade; use A to F.",
                 field="min_reliability",
             )
-        if grade != Reliability.F:
+        if grade != str(Reliability.F):
             # "At least as reliable as B" = no link graded C..F, outlet included (A is best, so
             # worse = greater). An article without an outlet has an unjudged publisher (F).
             qs = qs.filter(weakest_reliability__lte=grade)
@@ -251,7 +251,7 @@ def claim_get(*, claim_id: int) -> Claim | None:
     """One claim with its article (body included, for the sentence in context), chain, figures,
     dates and links both ways: six queries."""
     live_links = ClaimLink.objects.exclude(status=LinkStatus.REJECTED).order_by("id")
-    return (
+    claim: Claim | None = (
         Claim.objects.for_list()
         .prefetch_related(
             Prefetch("links_out", queryset=live_links.select_related("to_claim")),
@@ -260,3 +260,4 @@ def claim_get(*, claim_id: int) -> Claim | None:
         .filter(pk=claim_id)
         .first()
     )
+    return claim

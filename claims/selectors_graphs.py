@@ -111,7 +111,8 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
 
         def rows(sql: str, *params: object) -> list[tuple[Any, ...]]:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            found: list[tuple[Any, ...]] = cursor.fetchall()
+            return found
 
         claims = tuple(
             ClaimRow(
