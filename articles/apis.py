@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Annotated, Any, NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -16,7 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles.selectors import ArticleFilters, article_get, article_list
+from articles.selectors import (
+    ArticleDetailOutput,
+    ArticleFilters,
+    ArticleStatusOutput,
+    article_get,
+    article_list,
+    article_status,
+)
 from articles.services import (
     ArticleInput,
     SubmitResult,
@@ -41,7 +47,9 @@ from core.api_tools import (
     split_id_or_name,
 )
 from core.errors import ApplicationError
+from core.openapi import openapi_component
 from core.parsers import BoundedJSONParser
+from core.shapes import Doc, DocumentedBy
 from sources.idempotency import (
     idempotency_key_lookup,
     idempotency_key_store,
@@ -102,55 +110,12 @@ class ArticleSubmitInput(serializers.Serializer):
         return attrs
 
 
-class ArticleStatusOutput(serializers.ModelSerializer):
-    outlet = serializers.CharField(source="outlet.name", default=None)
-    status_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Article
-        fields = [
-            "id",
-            "title",
-            "outlet",
-            "url",
-            "published_at",
-            "status",
-            "attempts",
-            "error",
-            "extractor_version",
-            "submitted_at",
-            "processed_at",
-            "status_url",
-        ]
-
-    def get_status_url(self, obj: Article) -> str:
-        return self.context["request"].build_absolute_uri(
-            reverse("api:article-detail", args=[obj.pk])
-        )
-
-
-def article_status_data(article: Article, request: Request) -> dict[str, Any]:
-    """`ArticleStatusOutput` as plain data, for the submission's answer (a test holds the two
-    equal): the ModelSerializer built its fields anew for every POST, about a tenth of a
-    submission's CPU. Datetimes stay datetimes, written in UTC by the renderer as DRF writes them."""
-    return {
-        "id": article.pk,
-        "title": article.title,
-        "outlet": article.outlet.name if article.outlet is not None else None,
-        "url": article.url,
-        "published_at": _utc(article.published_at),
-        "status": article.status,
-        "attempts": article.attempts,
-        "error": article.error,
-        "extractor_version": article.extractor_version,
-        "submitted_at": _utc(article.submitted_at),
-        "processed_at": _utc(article.processed_at),
-        "status_url": request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
-    }
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.astimezone(dt.UTC) if value is not None else None
+def article_status_data(article: Article, request: Request) -> ArticleStatusOutput:
+    """The article's status as every article operation answers it, with its absolute URL."""
+    return article_status(
+        article,
+        status_url=request.build_absolute_uri(reverse("api:article-detail", args=[article.pk])),
+    )
 
 
 def _payload(request: Request, hint: str) -> Any:
@@ -184,8 +149,8 @@ class ArticleSubmitApi(APIView):
         request=ArticleSubmitInput,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            202: ArticleStatusOutput,
-            200: ArticleStatusOutput,
+            202: openapi_component(ArticleStatusOutput),
+            200: openapi_component(ArticleStatusOutput),
             400: ErrorOutput,
             413: ErrorOutput,
             415: ErrorOutput,
@@ -252,20 +217,29 @@ class ArticleBatchInput(serializers.Serializer):
     )
 
 
-class ArticleBatchItemOutput(serializers.Serializer):
-    status = serializers.IntegerField(
-        help_text="202 stored and queued; 200 the same text was stored "
-        "before (its article); 4xx this item was refused."
-    )
-    article = ArticleStatusOutput(required=False, help_text="Unless refused.")
-    error = ErrorDetailOutput(required=False, help_text="If refused: as any error of the API.")
+class ArticleBatchItemOutput(TypedDict):
+    status: Annotated[
+        int,
+        Doc(
+            "202 stored and queued; 200 the same text was stored "
+            "before (its article); 4xx this item was refused."
+        ),
+    ]
+    article: NotRequired[Annotated[ArticleStatusOutput, Doc("Unless refused.")]]
+    error: NotRequired[
+        Annotated[
+            dict[str, Any],
+            Doc("If refused: as any error of the API."),
+            DocumentedBy(ErrorDetailOutput),
+        ]
+    ]
 
 
-class ArticleBatchOutput(serializers.Serializer):
-    results = ArticleBatchItemOutput(many=True, help_text="One per submitted article, in order.")
-    created = serializers.IntegerField()
-    existing = serializers.IntegerField()
-    refused = serializers.IntegerField()
+class ArticleBatchOutput(TypedDict):
+    results: Annotated[list[ArticleBatchItemOutput], Doc("One per submitted article, in order.")]
+    created: int
+    existing: int
+    refused: int
 
 
 class ArticleBatchApi(APIView):
@@ -274,7 +248,12 @@ class ArticleBatchApi(APIView):
     @extend_schema(
         operation_id="articles_batch_create",
         request=ArticleBatchInput,
-        responses={200: ArticleBatchOutput, 400: ErrorOutput, 413: ErrorOutput, 415: ErrorOutput},
+        responses={
+            200: openapi_component(ArticleBatchOutput),
+            400: ErrorOutput,
+            413: ErrorOutput,
+            415: ErrorOutput,
+        },
         summary="Submit many articles at once",
         description="Up to ARTICLE_BATCH_MAX_ITEMS (100) articles in one request, for "
         "a wire or feed client: each is checked and stored as "
@@ -306,7 +285,7 @@ class ArticleBatchApi(APIView):
             )
         valid = [i for i in inputs if isinstance(i, ArticleInput)]
         stored = iter(articles_submit(items=valid))
-        results = []
+        results: list[ArticleBatchItemOutput] = []
         counts = {"created": 0, "existing": 0, "refused": 0}
         for given in inputs:
             outcome = next(stored) if isinstance(given, ArticleInput) else given
@@ -321,8 +300,14 @@ class ArticleBatchApi(APIView):
             else:
                 counts["refused"] += 1
                 body, code = error_data(outcome)
-                results.append({"status": code, **body})
-        return Response({"results": results, **counts}, status=status.HTTP_200_OK)
+                results.append({"status": code, "error": body["error"]})
+        answer: ArticleBatchOutput = {
+            "results": results,
+            "created": counts["created"],
+            "existing": counts["existing"],
+            "refused": counts["refused"],
+        }
+        return Response(answer, status=status.HTTP_200_OK)
 
 
 class ArticleListQuery(serializers.Serializer):
@@ -347,7 +332,7 @@ class ArticleListApi(APIView):
         operation_id="articles_list",
         summary="List articles (newest first)",
         parameters=[ArticleListQuery],
-        responses={200: ArticleStatusOutput(many=True), 400: ErrorOutput},
+        responses={200: openapi_component(ArticleStatusOutput, many=True), 400: ErrorOutput},
     )
     def get(self, request: Request) -> Response:
         q = parse_query(ArticleListQuery, request)
@@ -362,7 +347,7 @@ class ArticleListApi(APIView):
         paginator = KeysetPagination()
         page = paginator.paginate_queryset(article_list(filters=filters), request, view=self)
         return paginator.get_paginated_response(
-            ArticleStatusOutput(page, many=True, context={"request": request}).data
+            [article_status_data(article, request) for article in page]
         )
 
 
@@ -375,7 +360,7 @@ class ArticleReextractApi(APIView):
     @extend_schema(
         operation_id="articles_reextract",
         request=None,
-        responses={202: ArticleStatusOutput, 404: ErrorOutput, 409: ErrorOutput},
+        responses={202: openapi_component(ArticleStatusOutput), 404: ErrorOutput, 409: ErrorOutput},
         summary="Run extraction over an article again",
         description="Queues the stored article again (after a failure or with a new "
         "extractor); its claims are replaced when the worker is done. "
@@ -384,7 +369,7 @@ class ArticleReextractApi(APIView):
     def post(self, request: Request, article_id: int) -> Response:
         require_editor(request.user)
         article = article_reextract(article_id=check_path_id(article_id, "article"))
-        output = ArticleStatusOutput(article, context={"request": request}).data
+        output = article_status_data(article, request)
         return Response(
             output, status=status.HTTP_202_ACCEPTED, headers={"Location": output["status_url"]}
         )
@@ -440,23 +425,10 @@ class ClaimBriefOutput(serializers.Serializer):
         ]
 
 
-class ArticleDetailOutput(ArticleStatusOutput):
-    claims = serializers.SerializerMethodField()
-
-    class Meta(ArticleStatusOutput.Meta):
-        fields = [*ArticleStatusOutput.Meta.fields, "claims"]
-
-    def get_claims(self, obj: Article) -> list[dict[str, Any]]:
-        claims: list[dict[str, Any]] = ClaimBriefOutput(
-            claim_list_for_article(article_id=obj.pk), many=True
-        ).data
-        return claims
-
-
 class ArticleDetailApi(APIView):
     @extend_schema(
         operation_id="articles_retrieve",
-        responses={200: ArticleDetailOutput, 404: ErrorOutput},
+        responses={200: openapi_component(ArticleDetailOutput), 404: ErrorOutput},
         summary="An article's status and its claims",
     )
     def get(self, request: Request, article_id: int) -> Response:
@@ -465,4 +437,9 @@ class ArticleDetailApi(APIView):
             raise ApplicationError(
                 f"There is no article {article_id}.", code="not_found", status_code=404
             )
-        return Response(ArticleDetailOutput(article, context={"request": request}).data)
+        claims = claim_list_for_article(article_id=article.pk)
+        answer: ArticleDetailOutput = {
+            **article_status_data(article, request),
+            "claims": ClaimBriefOutput(claims, many=True).data,
+        }
+        return Response(answer)

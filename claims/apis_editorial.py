@@ -21,7 +21,7 @@ from claims import editorial, source_editorial
 from claims.apis import ClaimDetailApi
 from claims.apis_sources import SourceDetailApi
 from claims.models import Claim, Figure, VerificationStatus
-from claims.selectors import figure_review_queue
+from claims.selectors_figures import figure_review_queue
 from core.errors import ApplicationError
 from core.pagination import KeysetPagination
 from sources.models import Reliability, Source

@@ -1,4 +1,5 @@
-"""Article API: submit and read back. One view per operation, its own serializers."""
+"""The sources API: sources with their claim counts, and the claims whose chain includes one.
+One view per operation, its own serializers; a source's claims answer as the claims list does."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.apis import ClaimListOutput as ClaimListApiOutput
 from claims.apis import ClaimListQuery, claim_filters, claim_page
+from claims.selectors_rows import ClaimListOutput
 from claims.selectors_sources import SourceFilters, source_exists, source_get, source_list
 from core.api_tools import (
     ErrorOutput,
@@ -21,6 +22,7 @@ from core.api_tools import (
     parse_query,
 )
 from core.errors import ApplicationError
+from core.openapi import openapi_component
 from extraction.types import SourceKind
 from sources.models import Reliability, Source
 
@@ -132,7 +134,11 @@ class SourceClaimsApi(APIView):
         operation_id="sources_claims",
         summary="Claims whose chain includes a source",
         parameters=[SourceClaimsQuery],
-        responses={200: ClaimListApiOutput(many=True), 400: ErrorOutput, 404: ErrorOutput},
+        responses={
+            200: openapi_component(ClaimListOutput, many=True),
+            400: ErrorOutput,
+            404: ErrorOutput,
+        },
         description="The same filters as /claims; `source_role` narrows to claims the "
         "source originated (origin) or relayed (relay).",
     )

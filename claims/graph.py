@@ -1,6 +1,6 @@
 """Claim graphs (Contract 2) and their W3C PROV-JSON form. PURE: rows in, dicts out.
 
-No Django, no database: `claims.selectors` fetches the rows in a fixed number of queries and
+No Django, no database: `claims.selectors_graphs` fetches the rows in a fixed number of queries and
 hands them over as the frozen dataclasses below, so this module is tested with hand-made rows
 and type-checked with mypy --strict.
 

@@ -78,9 +78,11 @@ def source_cited_most(*, source_id: int, limit: int = 10) -> list[tuple[Source, 
 
 
 def source_get(*, source_id: int) -> Source | None:
-    return _with_counts(Source.objects.filter(pk=source_id)).first()
+    source: Source | None = _with_counts(Source.objects.filter(pk=source_id)).first()
+    return source
 
 
 def source_exists(*, source_id: int) -> bool:
     """Whether there is such a source, without the counts `source_get` computes."""
-    return Source.objects.filter(pk=source_id).exists()
+    exists: bool = Source.objects.filter(pk=source_id).exists()
+    return exists

@@ -22,8 +22,8 @@ from claims.selectors import (
     ClaimOrdering,
     claim_get,
     claim_list,
-    figure_review_queue,
 )
+from claims.selectors_figures import figure_review_queue
 from claims.tracks import figure_track, track_chart
 from core.editing import ConflictError
 from core.errors import ApplicationError

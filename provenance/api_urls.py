@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from articles import apis as article_apis
 from claims import apis as claim_apis
 from claims import apis_editorial as editorial_apis
+from claims import apis_figures as figure_apis
+from claims import apis_graphs as graph_apis
+from claims import apis_links as link_apis
 from claims import apis_sources as source_apis
 from feeds import apis as feed_apis
 
@@ -40,11 +43,11 @@ urlpatterns = [
         name="figure-review",
     ),
     path("review-queue", editorial_apis.ReviewQueueApi.as_view(), name="review-queue"),
-    path("claims/<int:claim_id>/graph", claim_apis.ClaimGraphApi.as_view(), name="claim-graph"),
-    path("graph", claim_apis.GraphApi.as_view(), name="graph"),
-    path("figures", claim_apis.FigureListApi.as_view(), name="figure-list"),
-    path("figures/track", claim_apis.FigureTrackApi.as_view(), name="figure-track"),
-    path("links/<int:link_id>/review", claim_apis.ClaimLinkReviewApi.as_view(), name="link-review"),
+    path("claims/<int:claim_id>/graph", graph_apis.ClaimGraphApi.as_view(), name="claim-graph"),
+    path("graph", graph_apis.GraphApi.as_view(), name="graph"),
+    path("figures", figure_apis.FigureListApi.as_view(), name="figure-list"),
+    path("figures/track", figure_apis.FigureTrackApi.as_view(), name="figure-track"),
+    path("links/<int:link_id>/review", link_apis.ClaimLinkReviewApi.as_view(), name="link-review"),
     path("sources", source_apis.SourceListApi.as_view(), name="source-list"),
     path("sources/<int:source_id>", editorial_apis.SourceApi.as_view(), name="source-detail"),
     path(

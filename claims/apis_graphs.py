@@ -1,0 +1,188 @@
+"""The graph API: a claim's provenance graph, and the graph of a set of claims, as Contract 2
+nodes and edges or as W3C PROV-JSON. The rows come from `claims.selectors_graphs`, the graph
+from `claims.graph` (pure); the serializers below document its JSON form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.graph import build_graph, build_prov
+from claims.selectors import ClaimFilters
+from claims.selectors_graphs import claim_graph_rows, graph_rows_for
+from core.api_tools import (
+    DateOrDateTimeField,
+    ErrorOutput,
+    FastJSONRenderer,
+    IdField,
+    IdOrNameField,
+    check_path_id,
+    parse_query,
+    split_id_or_name,
+)
+from core.errors import ApplicationError
+
+GRAPH_MAX_DEPTH = 4
+
+
+class ProvJSONRenderer(FastJSONRenderer):
+    """Selected with `?format=prov`: the view answers the graph as W3C PROV-JSON."""
+
+    format = "prov"
+
+
+class GraphNodeOutput(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.CharField(help_text="'claim:12', 'source:3', 'article:4', 'figure:7'.")
+    type = serializers.ChoiceField(choices=["claim", "source", "article", "figure"])
+
+
+class GraphEdgeOutput(serializers.Serializer):  # type: ignore[type-arg]
+    source_node = serializers.CharField(help_text="Node id.")
+    to = serializers.CharField(help_text="Node id.")
+    type = serializers.ChoiceField(
+        choices=[
+            "attributed_to",
+            "relayed_by",
+            "published_in",
+            "published_by",
+            "has_figure",
+            "part_of",
+            "same_as",
+            "corroborates",
+            "contradicts",
+            "updates",
+        ]
+    )
+    position = serializers.IntegerField(required=False, help_text="attributed_to: 0 = origin.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        fields = super().get_fields()
+        fields["from"] = fields.pop("source_node")  # `from` is a Python keyword
+        return fields
+
+
+class GraphOutput(serializers.Serializer):  # type: ignore[type-arg]
+    nodes = GraphNodeOutput(
+        many=True, help_text="Nodes carry their own fields besides id and type."
+    )
+    edges = GraphEdgeOutput(many=True)
+
+
+GRAPH_FORMAT = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "prov"],
+    required=False,
+    description="json (default): Contract 2 nodes and edges. prov: the same graph as W3C PROV-JSON "
+    "(entities = claims, articles, figures; agents = sources).",
+)
+GRAPH_DESCRIPTION = (
+    "Nodes: claim, source, article, figure. Edges: attributed_to (claim -> source, position 0 = "
+    "origin), relayed_by (each link -> the next, the last -> the outlet), published_in, "
+    "published_by, has_figure, part_of, and same_as/corroborates/contradicts/updates from claim "
+    "links. Answers 400 `graph_too_large` above GRAPH_MAX_NODES nodes."
+)
+
+
+class GraphView(APIView):
+    renderer_classes = [FastJSONRenderer, ProvJSONRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            raise ApplicationError(
+                "format must be json (the default) or prov (W3C PROV-JSON).", field="format"
+            ) from None
+
+
+def graph_response(request: Request, rows: Any) -> Response:
+    if request.accepted_renderer.format == "prov":
+        return Response(build_prov(rows))
+    return Response(build_graph(rows))
+
+
+class ClaimGraphQuery(serializers.Serializer):  # type: ignore[type-arg]
+    depth = serializers.IntegerField(
+        required=False, default=1, min_value=1, max_value=GRAPH_MAX_DEPTH
+    )
+
+
+class ClaimGraphApi(GraphView):
+    @extend_schema(
+        operation_id="claims_graph",
+        summary="A claim's provenance graph",
+        parameters=[
+            OpenApiParameter(
+                "depth",
+                OpenApiTypes.INT,
+                required=False,
+                description=(
+                    f"1 (default): the claim, its chain, article and figures. Each step up to "
+                    f"{GRAPH_MAX_DEPTH} adds the claims linked to the previous step and claims "
+                    "sharing its origin source (at most 100 per step)."
+                ),
+            ),
+            GRAPH_FORMAT,
+        ],
+        responses={200: GraphOutput, 400: ErrorOutput, 404: ErrorOutput},
+        description=GRAPH_DESCRIPTION,
+    )
+    def get(self, request: Request, claim_id: int) -> Response:
+        q = parse_query(ClaimGraphQuery, request)
+        rows = claim_graph_rows(
+            claim_id=check_path_id(claim_id, "claim"),
+            depth=q["depth"],
+            max_nodes=settings.GRAPH_MAX_NODES,
+        )
+        return graph_response(request, rows)
+
+
+class GraphQuery(serializers.Serializer):  # type: ignore[type-arg]
+    source = IdOrNameField(
+        required=False, help_text="Claims whose chain (or outlet) includes this source: id or name."
+    )
+    article = IdField(required=False, help_text="Claims of this article.")
+    since = DateOrDateTimeField(
+        required=False, help_text="Published at or after (date or date-time)."
+    )
+    until = DateOrDateTimeField(
+        required=False, help_text="Published at or before (date or date-time)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Give at least one of source, article, since or until to choose the claims."
+            )
+        return attrs
+
+
+class GraphApi(GraphView):
+    @extend_schema(
+        operation_id="graph",
+        summary="The provenance graph of a set of claims",
+        parameters=[GraphQuery, GRAPH_FORMAT],
+        responses={200: GraphOutput, 400: ErrorOutput},
+        description=GRAPH_DESCRIPTION,
+    )
+    def get(self, request: Request) -> Response:
+        q = parse_query(GraphQuery, request)
+        source_id, source_name = split_id_or_name(q.get("source"))
+        filters = ClaimFilters(
+            source_id=source_id,
+            source_name=source_name,
+            article_id=q.get("article"),
+            published_from=q.get("since"),
+            published_until=q.get("until"),
+        )
+        rows = graph_rows_for(filters=filters, max_nodes=settings.GRAPH_MAX_NODES)
+        return graph_response(request, rows)
