@@ -9,11 +9,18 @@ hearing that ...", "told" sits in the content of "say", so the chain is officers
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from . import lexicon as lx
+from .frames import CONTENT_DEPS, Frame, frame_scope, reported_by_relay
+from .relays import (
+    addressee_relay,
+    attach_citing,
+    attach_relayed_words,
+    statement_relay,
+    subject_relay,
+)
 from .syntax import (
     agent_of,
     children,
@@ -26,32 +33,11 @@ from .syntax import (
     with_conjuncts,
 )
 
-_CONTENT_DEPS = ("ccomp", "parataxis")
-
-
-@dataclass
-class Frame:
-    anchor: int  # token index of the cue word
-    cue: str
-    heads: list[Token]  # source heads, origin first
-    scope_lo: int
-    scope_hi: int  # inclusive token range the frame governs
-    joint: list[bool] = field(default_factory=list)  # per head: co-equal with the previous
-    register_only: bool = False  # "estimates by the CIA cited by AFP": no content here
-    embedded: bool = False  # inside a relative clause or a noun's modifier
-    quote: bool = False  # "X quoted Y as saying": relcl content of Y stays in the chain
-    weak: bool = False  # "a document seen by Reuters": used only when nothing else attributes
-    outer_first: bool = False  # "according to X" wraps a verb frame with the same scope
-    told_relay: bool = False  # "X told Y ...": the last head is the addressee, a relay if media
-
-    def covers(self, i: int) -> bool:
-        return self.scope_lo <= i <= self.scope_hi
-
 
 def _speech_content(verb: Token) -> bool:
     """Whether a speech verb carries reported content: a clause, a quote, or a
     parenthetical placement ("..., the ministry added")."""
-    if children(verb, *_CONTENT_DEPS):
+    if children(verb, *CONTENT_DEPS):
         return True
     if any(c.dep_ in ("xcomp",) and c.pos_ in ("VERB", "AUX") for c in verb.children):
         # "has vowed to retaliate", "said to be" (the latter handled as a hedge)
@@ -120,7 +106,7 @@ _EVENT_OBJECTS = frozenset("life lives responsibility credit victory title seat 
 def _parenthetical(verb: Token) -> bool:
     # "The plan, the mayor added, will cost more ..." / "A, B said, C": the speech verb
     # hangs off the content it reports.
-    return verb.dep_ in ("parataxis", "advcl", "conj") and not children(verb, *_CONTENT_DEPS)
+    return verb.dep_ in ("parataxis", "advcl", "conj") and not children(verb, *CONTENT_DEPS)
 
 
 def _report_in_a_report(verb: Token, subj: list[Token]) -> bool:
@@ -130,7 +116,7 @@ def _report_in_a_report(verb: Token, subj: list[Token]) -> bool:
     head = verb.head
     if verb.dep_ != "ccomp" or head.i < verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
         return False
-    if children(verb, *_CONTENT_DEPS):
+    if children(verb, *CONTENT_DEPS):
         return False
     start = min(t.left_edge.i for t in subj)
     return start > 0 and verb.doc[start - 1].text == ","
@@ -143,14 +129,10 @@ def _relay_after_report(verb: Token, subj: list[Token]) -> bool:
     head = verb.head
     if verb.dep_ != "ccomp" or head.i > verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
         return False
-    if children(verb, *_CONTENT_DEPS):
+    if children(verb, *CONTENT_DEPS):
         return False
     start = min(t.left_edge.i for t in subj)
     return start > head.i and verb.doc[start - 1].text == ","
-
-
-def _frame_scope(tok: Token) -> tuple[int, int]:
-    return tok.left_edge.i, tok.right_edge.i
 
 
 def find_frames(sent: Span, toks: Sequence[Token] | None = None) -> list[Frame]:
@@ -181,8 +163,8 @@ def find_frames(sent: Span, toks: Sequence[Token] | None = None) -> list[Frame]:
         frame = _verb_frame(tok, lemma)
         if frame is not None:
             frames.append(frame)
-    _attach_citing(frames, toks)
-    _attach_relayed_words(frames, toks)
+    attach_citing(frames, toks)
+    attach_relayed_words(frames, toks)
     _surface_parentheticals(frames, sent, toks)
     return frames
 
@@ -336,7 +318,7 @@ def _according(tok: Token) -> Frame | None:
     src = objs[0]
     heads = with_conjuncts(src)
     relays: list[Token] = []
-    speech = _reported_by_relay(tok, src.right_edge.i)
+    speech = reported_by_relay(tok, src.right_edge.i)
     if is_document(src):
         author, relays = document_author(src)
         if author is not None:
@@ -358,7 +340,7 @@ def _according(tok: Token) -> Frame | None:
         # The relay of the whole report: its scope takes in the speech verb, so that frame
         # nests in this one and the chain runs speaker -> relay.
         head = speech
-    lo, hi = _frame_scope(head)
+    lo, hi = frame_scope(head)
     lo, hi = min(lo, tok.i), max(hi, tok.i)
     return Frame(
         anchor=tok.i,
@@ -370,40 +352,6 @@ def _according(tok: Token) -> Frame | None:
         embedded=is_embedded(head),
         outer_first=True,
     )
-
-
-def _reported_by_relay(phrase: Token, last: int) -> Token | None:
-    """The speech verb that a comma-set phrase (tokens `phrase.i` to `last`) stands beside,
-    outside its content, if any: "Hamas said it accepted the proposal, according to Egyptian
-    mediators", "The NIS told lawmakers, according to Yonhap, that 3,000 troops had arrived",
-    "Yonhap reported, citing military sources, that ...", "..., in comments reported by
-    Interfax". The parser tends to hang such a phrase on the reported verb; it is the speech
-    verb's. Not "The minister said that, according to police, 40 died" (inside the content)
-    nor "... said 40 died according to police" (no comma: the content's own)."""
-    doc = phrase.doc
-    if phrase.i == 0 or doc[phrase.i - 1].text != ",":
-        return None
-    after = last + 1
-    final = after >= len(doc) or (doc[after].is_punct and doc[after].text not in (",", "-"))
-    if not final and doc[after].text != ",":
-        return None
-    own = {t.i for t in phrase.subtree}
-    node = phrase.head
-    for _ in range(8):
-        if node.lemma_.lower() in lx.SPEECH_VERBS and node.pos_ in ("VERB", "AUX"):
-            if node.i > phrase.i or not subject(node):
-                return None
-            if final:
-                return node
-            # Parenthetical: nothing of the reported content may stand before it.
-            content = {t.i for c in children(node, *_CONTENT_DEPS) for t in c.subtree} - own
-            if any(node.i < i < phrase.i and not doc[i].is_punct for i in content):
-                return None
-            return node
-        if node.head.i == node.i:
-            return None
-        node = node.head
-    return None
 
 
 def _verb_frame(tok: Token, lemma: str) -> Frame | None:
@@ -423,7 +371,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             # denying the raid": the content is attributed to the publisher.
             subj = subject(tok)
             if subj:
-                return _simple(tok, subj, tok.text, _frame_scope(tok))
+                return _simple(tok, subj, tok.text, frame_scope(tok))
         return None
     if lemma == "read" or (lemma in lx.SPEECH_VERBS and lemma not in ("learn", "hear")):
         subj = subject(tok)
@@ -436,28 +384,28 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         if lemma in _CLAUSE_ONLY and not children(tok, "ccomp"):
             return None
         if _speech_content(tok):
-            frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+            frame = _simple(tok, subj, tok.text, frame_scope(tok))
         elif _parenthetical(tok) or _report_in_a_report(tok, subj):
-            frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
+            frame = _simple(tok, subj, tok.text, frame_scope(tok.head))
         elif _relay_after_report(tok, subj):
-            frame = _simple(tok, subj, tok.text, _frame_scope(tok.head))
+            frame = _simple(tok, subj, tok.text, frame_scope(tok.head))
             frame.outer_first = True
         elif lemma in _NP_SPEECH and any(
             o.lemma_.lower() not in _EVENT_OBJECTS for o in children(tok, "dobj")
         ):
-            frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+            frame = _simple(tok, subj, tok.text, frame_scope(tok))
         elif (
             tok.dep_ == "ccomp"
             and lemma in ("tell", "inform", "brief")
             and tok.head.lemma_.lower() in lx.SPEECH_VERBS
         ):
             # "Diplomats say officers told a hearing ...": a report nested in a report.
-            frame = _simple(tok, subj, tok.text, _frame_scope(tok))
+            frame = _simple(tok, subj, tok.text, frame_scope(tok))
         else:
             return None
-        _addressee_relay(tok, frame)
-        _statement_relay(tok, frame)
-        _subject_relay(frame)
+        addressee_relay(tok, frame)
+        statement_relay(tok, frame)
+        subject_relay(frame)
         return frame
     if lemma in lx.STANCE_VERBS:
         subj = subject(tok)
@@ -467,8 +415,8 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
             return None
-        frame = _simple(tok, subj, tok.text, _frame_scope(tok))
-        _subject_relay(frame)
+        frame = _simple(tok, subj, tok.text, frame_scope(tok))
+        subject_relay(frame)
         return frame
     return None
 
@@ -503,7 +451,7 @@ def _naming_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if not any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children):
             return None
-        return _simple(tok, subj, tok.text, _frame_scope(tok))
+        return _simple(tok, subj, tok.text, frame_scope(tok))
     doc = tok.doc
     if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("on", "for", "off", "in", "up"):
         return None
@@ -514,30 +462,8 @@ def _naming_frame(tok: Token, lemma: str) -> Frame | None:
         return None
     if relative:
         # "condemned what he called the cowardly act": the naming covers the clause it sits in.
-        return _simple(tok, subj, tok.text, _frame_scope(tok.head))
-    return _simple(tok, subj, tok.text, _frame_scope(tok))
-
-
-def _subject_relay(frame: Frame) -> None:
-    # "Local officials, cited by the regional broadcaster, said ...", "Officials quoted by the
-    # national news agency said ...": the participle on the speaker names who relays them.
-    speakers = [h for h, joint in zip(frame.heads, frame.joint, strict=False) if not joint]
-    if not speakers:
-        return
-    for c in speakers[0].children:
-        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in lx.RELAY_PARTICIPLES:
-            agent = agent_of(c)
-            if agent is None:
-                continue
-            position = len(frame.heads)
-            for k, head in enumerate(frame.heads):
-                if head.i > agent.i and k > 0:
-                    position = k
-                    break
-            relays = with_conjuncts(agent)
-            frame.heads[position:position] = relays
-            frame.joint[position:position] = [False] + [True] * (len(relays) - 1)
-            return
+        return _simple(tok, subj, tok.text, frame_scope(tok.head))
+    return _simple(tok, subj, tok.text, frame_scope(tok))
 
 
 def _simple(tok: Token, subj: list[Token], cue: str, scope: tuple[int, int]) -> Frame:
@@ -588,7 +514,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
     if lemma in lx.RELAY_PARTICIPLES or lemma in lx.SPEECH_VERBS:
         # "The visit, as reported by state television, lasted ..." scopes over its clause.
         scope_tok = tok.head if tok.dep_ in ("advcl", "parataxis") else tok
-        lo, hi = _frame_scope(scope_tok)
+        lo, hi = frame_scope(scope_tok)
         return Frame(
             anchor=tok.i, cue=f"{'as ' if children(tok, 'mark') else ''}{tok.text} by",
             heads=heads, joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
@@ -596,7 +522,7 @@ def _passive_frame(tok: Token, lemma: str, agent: Token) -> Frame | None:
         )  # fmt: skip
     if lemma in lx.STANCE_VERBS:
         # "Serbia is being accused by rights groups of blocking the inquiry"
-        lo, hi = _frame_scope(tok)
+        lo, hi = frame_scope(tok)
         return Frame(
             anchor=tok.i, cue=f"{tok.text} by", heads=heads,
             joint=[False] + [True] * (len(heads) - 1), scope_lo=lo, scope_hi=hi,
@@ -611,7 +537,7 @@ def _quote_frame(tok: Token) -> Frame | None:
     objs = children(tok, "dobj")
     if not subj or not objs:
         return None
-    lo, hi = _frame_scope(tok)
+    lo, hi = frame_scope(tok)
     # "Agencies quote a resident and a Tibetan exile as saying ...": both speak, side by side.
     quoted = with_conjuncts(objs[0])
     return Frame(
@@ -631,128 +557,8 @@ def _learned_frame(tok: Token) -> Frame | None:
             origin = objs[0] if objs else None
     if origin is None or not subj or not children(tok, "ccomp"):
         return None
-    lo, hi = _frame_scope(tok)
+    lo, hi = frame_scope(tok)
     return Frame(
         anchor=tok.i, cue=f"{tok.text} from", heads=[origin, *subj],
         joint=[False] * (1 + len(subj)), scope_lo=lo, scope_hi=hi, embedded=is_embedded(tok),
     )  # fmt: skip
-
-
-def _addressee_relay(verb: Token, frame: Frame) -> None:
-    # "a police source told Kyodo ...": a news organisation told is a relay; "told
-    # reporters" or "told the council" is an audience. Whether the addressee is a news
-    # organisation is decided later against the registry (`claims._is_media`).
-    if verb.lemma_.lower() != "tell":
-        return
-    for c in verb.children:
-        if c.dep_ in ("dative", "dobj", "iobj") and c.pos_ in ("PROPN", "NOUN"):
-            if c.lower_ in lx.NON_RELAY_ADDRESSEES:
-                return
-            frame.heads.append(c)
-            frame.joint.append(False)
-            frame.told_relay = True
-            return
-
-
-def _statement_relay(verb: Token, frame: Frame) -> None:
-    # "In a statement carried by AFP, the rebels said ...": AFP relays.
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "through", "via"):
-            for obj in children(c, "pobj"):
-                if is_document(obj):
-                    _, relays = document_author(obj)
-                    for r in relays:
-                        frame.heads.append(r)
-                        frame.joint.append(False)
-
-
-def _attach_relayed_words(frames: list[Frame], toks: Sequence[Token]) -> None:
-    """ "The governor said ..., in comments reported by Interfax", "The army said, in a
-    statement relayed by state television, that ...", "In remarks carried by TASS, the
-    minister said ...": the agent relays the speaker's words."""
-    by_anchor = {f.anchor: f for f in frames if not f.register_only}
-    for tok in toks:
-        if tok.dep_ != "prep" or tok.lower_ not in ("in", "through", "via"):
-            continue
-        for obj in children(tok, "pobj"):
-            if not (is_document(obj) or obj.lemma_.lower() in lx.WORDS_NOUNS):
-                continue
-            agents = [
-                agent
-                for c in obj.children
-                if c.dep_ == "acl" and c.lemma_.lower() in lx.RELAY_PARTICIPLES
-                for agent in [agent_of(c)]
-                if agent is not None
-            ]
-            if not agents:
-                continue
-            frame = by_anchor.get(tok.head.i)
-            if frame is None:
-                speech = _reported_by_relay(tok, tok.right_edge.i)
-                frame = by_anchor.get(speech.i) if speech is not None else None
-            if frame is None:
-                continue
-            for agent in with_conjuncts(agents[0]):
-                if all(h.i != agent.i for h in frame.heads):
-                    frame.heads.append(agent)
-                    frame.joint.append(False)
-
-
-def _cited_speakers_relayed(cite: Token, cited: Token, frames: list[Frame]) -> None:
-    """ "The report by Yonhap cites unnamed government sources who say the missiles were fired
-    ...", "The agency cited witnesses as saying ...": what the cited speak, the citer relays."""
-    subj = subject(cite)
-    if not subj:
-        return
-    relay = subj[0]
-    if is_document(relay):
-        author, _ = document_author(relay)
-        relay = author or relay
-    for frame in frames:
-        verb = cite.doc[frame.anchor]
-        if frame.register_only or not frame.heads:
-            continue
-        speaker = frame.heads[0]
-        if speaker.i != cited.i and not (
-            speaker.lower_ in ("who", "that") and verb.head.i == cited.i
-        ):
-            continue
-        if verb.head.i == cited.i or verb.head.i == cite.i:
-            frame.heads.append(relay)
-            frame.joint.append(False)
-            frame.cue = f"{frame.cue}; {cite.text}"
-
-
-def _attach_citing(frames: list[Frame], toks: Sequence[Token]) -> None:
-    # "The minister, citing intelligence reports, warned that ...": the cited source is the
-    # origin and the speaker relays it. Also "The report, which cited unnamed diplomats,
-    # said ...": the citing clause sits on the speaker.
-    for tok in toks:
-        if tok.lemma_.lower() != "cite" or tok.pos_ != "VERB":
-            continue
-        objs = children(tok, "dobj")
-        if not objs:
-            continue
-        if tok.tag_ in ("VBZ", "VBD", "VBP") and tok.dep_ not in ("relcl", "acl"):
-            _cited_speakers_relayed(tok, objs[0], frames)
-            continue
-        speech = _reported_by_relay(tok, tok.right_edge.i) if tok.tag_ == "VBG" else None
-        if speech is not None:
-            target = speech.i
-        elif tok.tag_ == "VBG" and tok.dep_ in ("advcl", "csubj"):
-            target = tok.head.i
-        elif tok.dep_ in ("relcl", "acl") and tok.head.dep_ in ("nsubj", "nsubjpass"):
-            target = tok.head.head.i
-        else:
-            continue
-        for frame in frames:
-            if frame.anchor == target and not frame.register_only:
-                cited = objs[0]
-                if is_document(cited):
-                    author, _ = document_author(cited)
-                    cited = author or cited
-                frame.heads.insert(0, cited)
-                frame.joint.insert(0, False)
-                if len(frame.joint) > 1:
-                    frame.joint[1] = False
-                frame.cue = f"citing; {frame.cue}"

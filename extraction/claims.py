@@ -12,20 +12,17 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .attribution import Frame, find_frames, nests_in
+from .attribution import find_frames, nests_in
 from .dates import find_dates
+from .frames import Frame
 from .hedges import find_hedges
 from .layout import (
     CREDIT,
     DATELINE,
-    HEADLINE_ACT_OBJECTS,
-    HEADLINE_LEADING,
-    HEADLINE_REPORT,
-    HEADLINE_SOURCE,
-    HEADLINE_TRAILING,
-    SECTION_LABELS,
+    HEADLINE_HEDGES,
     OutletFilter,
     content_bounds,
+    headline_source,
     is_line,
     is_title_case,
     quote_flags,
@@ -33,7 +30,6 @@ from .layout import (
 from .quantities import find_quantities
 from .registry import Registry
 from .sources import Discourse, Resolved, SourceRecord, classify, mention_span
-from .syntax import document_author, is_document, subject
 from .types import ClaimKind, ClaimResult, DateRef, Quantity, SourceKind, SourceRef
 
 _MEDIA_KINDS = frozenset(
@@ -370,7 +366,7 @@ class ClaimBuilder:
         # monks were among the rioters"): read as one.
         frames = [f for f in find_frames(doc[lo:hi], toks[lo:hi]) if f.heads]
         chains = self._sentence_chains(frames, index, lo)
-        self._register_documents(lo, hi, index)
+        self.discourse.register_documents(self.toks[lo:hi], index)
         for frame in frames:
             if frame.register_only:
                 links = chains.get(frame.anchor, [])
@@ -393,26 +389,6 @@ class ClaimBuilder:
                 speaker = max(outside, key=lambda f: f.scope_hi - f.scope_lo)
                 info.speaker = list(chains.get(speaker.anchor, []))
         return info
-
-    def _register_documents(self, lo: int, hi: int, index: int) -> None:
-        """Remember who issued each document this sentence names, for "The statement said"
-        later: "The army, in a statement, put the toll at 4" (the army), "Human Rights Watch
-        released a report" (HRW), "The report by Yonhap cites ..." (Yonhap)."""
-        for tok in self.toks[lo:hi]:
-            lemma = tok.lemma_.lower()
-            if tok.pos_ != "NOUN" or not is_document(tok):
-                continue
-            author, _ = document_author(tok)
-            if author is None and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "through"):
-                verb = tok.head.head
-                if verb.pos_ in ("VERB", "AUX"):
-                    speakers = subject(verb)
-                    author = speakers[0] if speakers else None
-            if author is None or is_document(author):
-                continue
-            resolved = self.discourse.resolve(author, index, [])
-            if resolved is not None:
-                self.discourse.documents[lemma] = resolved.record
 
     def _hedges_from_sources(self, seg: Segment) -> None:
         # "According to unverified reports, ...": the source mention itself hedges the
@@ -453,7 +429,7 @@ class ClaimBuilder:
     def _headline_segment(self, sent: Span, lo: int, hi: int, index: int) -> Segment:
         seg = Segment(lo, hi)
         text = self._span_text(lo, hi)
-        source = _headline_source(text)
+        source = headline_source(text)
         if source is not None:
             at, name, cue = source
             start = self.toks[lo].idx + at
@@ -468,7 +444,7 @@ class ClaimBuilder:
                     Link(resolved.mention, resolved.record, cue, span.start_char, span.end_char)
                 ]
                 seg.attributed = True
-        seg.hedges = [(t.text, t.i) for t in self.toks[lo:hi] if t.lower_ in _HEADLINE_HEDGES]
+        seg.hedges = [(t.text, t.i) for t in self.toks[lo:hi] if t.lower_ in HEADLINE_HEDGES]
         return seg
 
     def _span_text(self, lo: int, hi: int) -> str:
@@ -598,39 +574,6 @@ class ClaimBuilder:
             inherited=link.inherited,
             joint=link.joint,
         )
-
-
-def _headline_source(text: str) -> tuple[int, str, str] | None:
-    """(offset, words, cue) of who a headline says says it: "TASS: ...", "UN Reports ...",
-    "..., Coalition Says", "..., Says Minister", "... - UN Report"."""
-    m = HEADLINE_SOURCE.match(text)
-    if m and m.group(1).lower() not in SECTION_LABELS:
-        return m.start(1), m.group(1), "headline:"
-    m = HEADLINE_TRAILING.match(text)
-    if m:
-        src = "src" if m.group("src") else "src2"
-        return m.start(src), m.group(src), (m.group("verb") or m.group("verb2")).lower()
-    m = HEADLINE_REPORT.match(text)
-    if m:
-        return m.start("src"), m.group("src"), "headline report"
-    m = HEADLINE_LEADING.match(text)
-    if m and m.group("src").split()[-1].lower() not in _HEADLINE_PRONOUNS:
-        # Not "US Sanctions Iranians It Says Are Linked to ...": a clause inside the headline.
-        first = m.group("rest").split()[0].lower()
-        if m.group("verb").lower() in ("claims", "claim") and first in HEADLINE_ACT_OBJECTS:
-            return None
-        return m.start("src"), m.group("src"), m.group("verb").lower()
-    return None
-
-
-_HEADLINE_PRONOUNS = frozenset("it they he she we who which that".split())
-
-# Headlines are parsed poorly (title case), so only word-level hedges count there:
-# "Arson Suspected in Depot Fire", "Rebels Reportedly Seize Town".
-_HEADLINE_HEDGES = frozenset(
-    "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
-    "allegedly expected feared fears fear believed".split()
-)
 
 
 # Words that can open a clause segment: ";", coordinators, contrast marks, relative pronouns.

@@ -146,3 +146,37 @@ class OutletFilter:
                 # "BBC Persian", "the BBC's Urdu service" are the publisher BBC.
                 return True
         return False
+
+
+def headline_source(text: str) -> tuple[int, str, str] | None:
+    """(offset, words, cue) of who a headline says says it: "TASS: ...", "UN Reports ...",
+    "..., Coalition Says", "..., Says Minister", "... - UN Report"."""
+    m = HEADLINE_SOURCE.match(text)
+    if m and m.group(1).lower() not in SECTION_LABELS:
+        return m.start(1), m.group(1), "headline:"
+    m = HEADLINE_TRAILING.match(text)
+    if m:
+        src = "src" if m.group("src") else "src2"
+        return m.start(src), m.group(src), (m.group("verb") or m.group("verb2")).lower()
+    m = HEADLINE_REPORT.match(text)
+    if m:
+        return m.start("src"), m.group("src"), "headline report"
+    m = HEADLINE_LEADING.match(text)
+    if m and m.group("src").split()[-1].lower() not in _HEADLINE_PRONOUNS:
+        # Not "US Sanctions Iranians It Says Are Linked to ...": a clause inside the headline.
+        first = m.group("rest").split()[0].lower()
+        if m.group("verb").lower() in ("claims", "claim") and first in HEADLINE_ACT_OBJECTS:
+            return None
+        return m.start("src"), m.group("src"), m.group("verb").lower()
+    return None
+
+
+_HEADLINE_PRONOUNS = frozenset("it they he she we who which that".split())
+
+
+# Headlines are parsed poorly (title case), so only word-level hedges count there:
+# "Arson Suspected in Depot Fire", "Rebels Reportedly Seize Town".
+HEADLINE_HEDGES = frozenset(
+    "suspected alleged reportedly apparent apparently unconfirmed likely possible purportedly "
+    "allegedly expected feared fears fear believed".split()
+)

@@ -9,13 +9,14 @@ the source they re-mention, together with the relay chain that source last came 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from . import lexicon as lx
 from .registry import Registry, normalize
-from .syntax import own_phrase
+from .syntax import document_author, is_document, own_phrase, subject
 from .types import SourceKind
 
 _PERSONAL_KINDS = frozenset({SourceKind.OFFICIAL, SourceKind.PERSON})
@@ -348,6 +349,26 @@ class Discourse:
         )
         self.records.append(record)
         return record
+
+    def register_documents(self, toks: Sequence[Token], index: int) -> None:
+        """Remember who issued each document this sentence names, for "The statement said"
+        later: "The army, in a statement, put the toll at 4" (the army), "Human Rights Watch
+        released a report" (HRW), "The report by Yonhap cites ..." (Yonhap)."""
+        for tok in toks:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "NOUN" or not is_document(tok):
+                continue
+            author, _ = document_author(tok)
+            if author is None and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "through"):
+                verb = tok.head.head
+                if verb.pos_ in ("VERB", "AUX"):
+                    speakers = subject(verb)
+                    author = speakers[0] if speakers else None
+            if author is None or is_document(author):
+                continue
+            resolved = self.resolve(author, index, [])
+            if resolved is not None:
+                self.documents[lemma] = resolved.record
 
     def forget(self, record: SourceRecord) -> None:
         """Take a record out of the discourse: later mentions cannot point back to it."""
