@@ -60,6 +60,13 @@ def _predicative_possibility(tok: Token, nxt: Token | None) -> bool:
     )
 
 
+def _what_they_call(tok: Token) -> bool:
+    """ "what it calls a genocide", "what he called the cowardly act": a name the writer does
+    not take over."""
+    doc = tok.doc
+    return any(doc[i].lower_ == "what" for i in range(max(0, tok.i - 3), tok.i))
+
+
 def _is_negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
@@ -94,14 +101,27 @@ _REPORTING_ROOTS = lx.SPEECH_VERBS
 
 # Every word form (`_CUE_WORDS`) and lemma (`_CUE_LEMMAS`) a cue in `find_hedges` starts from.
 _CUE_WORDS = (
-    frozenset({"speculate", "speculated", "speculates", "speculating", "credible", "if", "see"})
+    frozenset(
+        {
+            "speculate",
+            "speculated",
+            "speculates",
+            "speculating",
+            "credible",
+            "if",
+            "see",
+            "potentially",
+            "suspicion",
+            "what",
+        }
+    )
     | _HEDGE_ADVERBS
     | _HEDGE_ADJECTIVES
     | _HEDGE_NOUNS
     | _HEDGE_MODALS
 )
 _CUE_LEMMAS = (
-    frozenset({"verify", "confirm", "look", "suggest", "indicate"})
+    frozenset({"verify", "confirm", "look", "suggest", "indicate", "call"})
     | _BELIEF_VERBS
     | _APPEAR_VERBS
     | _DISTANCING_VERBS
@@ -142,6 +162,7 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
                 "ROOT",
                 "advcl",
                 "conj",
+                "acl",  # "ships suspected of carrying weapons"
             )
         ):
             # "Arson Suspected in Depot Fire": a headline participle also hedges.
@@ -189,9 +210,11 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
         elif lemma in ("verify", "confirm") and tok.pos_ == "VERB" and tok.i != covered:
             # "was unable to verify", "cannot be independently confirmed"
             head = tok.head
-            if (prev is not None and prev.lower_ == "to" and head.lemma_ in ("unable", "able")) or (
-                _is_negated(tok) and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",))
-            ):
+            if (
+                prev is not None
+                and prev.lower_ == "to"
+                and head.lemma_ in ("unable", "able", "difficult", "hard", "impossible")
+            ) or (_is_negated(tok) and tok.tag_ == "VBN" and _has_child(tok, ("auxpass",))):
                 out.append((sent.doc[tok.i - 1 : tok.i + 1].text, tok.i))
             elif (
                 prev is not None
@@ -296,6 +319,27 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
             # "officials have credible evidence that": an assessment, not a confirmation.
             out.append((f"{tok.text} {nxt.text}", tok.i))
         elif low == "if" and tok.i != skip_if and _conditional_if(tok, sent):
+            out.append((tok.text, tok.i))
+        elif low == "potentially" and tok.head.pos_ in ("VERB", "AUX"):
+            # "weapons that are potentially used against troops" (not "potentially deadly
+            # accidents": a degree of an adjective)
+            out.append((tok.text, tok.i))
+        elif low == "suspicion" and prev is not None and prev.lower_ == "on":
+            # "arrested him on suspicion of spying"
+            out.append((sent.doc[tok.i - 1 : min(tok.i + 2, sent.end)].text, tok.i))
+        elif lemma == "call" and tok.pos_ == "VERB" and _what_they_call(tok):
+            # "an investigation into what it calls a genocide": the writer keeps its distance
+            what = next(
+                t for t in sent.doc[max(sent.start, tok.i - 3) : tok.i] if t.lower_ == "what"
+            )
+            out.append((sent.doc[what.i : tok.i + 1].text, tok.i))
+        elif (
+            low == "reported"
+            and tok.tag_ == "VBN"
+            and tok.dep_ == "acl"
+            and not _has_child(tok, ("agent", "auxpass"))
+        ):
+            # "the highest number of casualties reported since the truce": agentless
             out.append((tok.text, tok.i))
         elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):
             # "we will see whether they keep their word": judgement withheld (one cue, not two).

@@ -98,8 +98,21 @@ def test_a_headline_hedge_counts_on_its_own(extractor: Extractor) -> None:
             "closed.",
             ("if",),
         ),
+        (
+            "The Kremlin said it opened an inquiry into what it calls a genocide of 3 villages.",
+            ("what it calls",),
+        ),
+        ("It was the highest number of casualties reported since the May 5 truce.", ("reported",)),
+        ("Police said 2 ships suspected of carrying weapons were seized.", ("suspected of",)),
+        ("The army said it arrested 4 men on suspicion of spying.", ("on suspicion of",)),
+        ("Details of the 3 attacks are difficult to verify, the agency said.", ("to verify",)),
+        (
+            '"The rockets are potentially used against 4 bases," the general said.',
+            ("potentially",),
+        ),
         # not hedges
         ("The minister appeared on state television on Monday with 3 generals.", ()),
+        ("Officials said 2 potentially deadly accidents had happened.", ()),
         ("Yonhap also reported the possible test of 2 missiles.", ()),
         ("The army has lost 98 percent of the land it once claimed as its own.", ()),
         ("The 2 attacks were the first claimed by the group since May.", ()),
