@@ -27,9 +27,10 @@ from .layout import (
     is_title_case,
     quote_flags,
 )
+from .mentions import classify, mention_span
 from .quantities import find_quantities
 from .registry import Registry
-from .sources import Discourse, Resolved, SourceRecord, classify, mention_span
+from .sources import Discourse, Resolved, SourceRecord
 from .types import ClaimKind, ClaimResult, DateRef, Quantity, SourceKind, SourceRef
 
 _MEDIA_KINDS = frozenset(

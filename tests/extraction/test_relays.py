@@ -255,3 +255,16 @@ def test_two_quoted_speakers_are_joint_and_their_words_are_not_their_name(
         "Western news agencies",
     ]
     assert [s.joint for s in claim.sources] == [False, True, False]
+
+
+def test_a_paper_the_tagger_took_for_a_person_is_still_a_relay(extractor: Extractor) -> None:
+    text = "Poroshenko tells Germany's Bild newspaper that he will try to hold talks with Putin."
+    assert chains(extractor, text) == [["Poroshenko", "Germany's Bild newspaper"]]
+
+
+def test_he_after_a_sentence_introducing_a_person_is_that_person(extractor: Extractor) -> None:
+    text = (
+        "Farhan Ali Mohamud is Somalia's information minister. He told VOA that the new "
+        "government will defeat the insurgents."
+    )
+    assert chains(extractor, text) == [["Farhan Ali Mohamud"]]
