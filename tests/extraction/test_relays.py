@@ -267,4 +267,6 @@ def test_he_after_a_sentence_introducing_a_person_is_that_person(extractor: Extr
         "Farhan Ali Mohamud is Somalia's information minister. He told VOA that the new "
         "government will defeat the insurgents."
     )
-    assert chains(extractor, text) == [["Farhan Ali Mohamud"]]
+    # (told VOA, the publisher: no relay)
+    claims = extractor.extract(text, published=PUBLISHED, outlet="Voice of America").claims
+    assert [[s.mention for s in c.sources] for c in claims] == [["Farhan Ali Mohamud"]]
