@@ -222,7 +222,10 @@ def _surface_parentheticals(frames: list[Frame], sent: Span, toks: Sequence[Toke
                 )  # fmt: skip
                 anchored.add(tok.i)
             continue
-        if tok.i + 1 >= sent.end or doc[tok.i + 1].text != ",":
+        after = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+        final = after is None or (after.text in (".", "!") and tok.pos_ in ("NOUN", "PROPN"))
+        # "..., the United Nations refugee agency reports.": at the end, read as a noun.
+        if not final and (after is None or after.text != ","):
             continue
         i = tok.i - 1
         noun: Token | None = None

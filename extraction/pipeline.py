@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import spacy
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import use_ops
@@ -69,6 +69,9 @@ class LineBreakSentencizer:
         line_start = 0
         n = len(doc)
         for tok in doc:
+            if tok.i > 0 and doc[tok.i - 1].text in _TITLES and doc[tok.i - 1].whitespace_:
+                # "Navy Capt. Jeff Davis told reporters": no sentence ends at a title.
+                tok.is_sent_start = False
             breaks = "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text)
             if breaks or tok.i == n - 1:
                 self._line(doc, line_start, tok.i + 1)
@@ -119,6 +122,22 @@ def make_claims(nlp: Language, name: str) -> ClaimComponent:
     return ClaimComponent(registry=default_registry())
 
 
+# Titles before a name that the tokenizer splits at their full stop ("Navy Capt. Jeff Davis"),
+# after which the parser starts a new sentence: "... Capt." | "Jeff Davis told reporters".
+TITLE_ABBREVIATIONS = (
+    "Capt. Col. Lt. Sgt. Maj. Cmdr. Cdr. Amb. Brig. Cpl. Pvt. Insp. Supt. Gens. Pres. Atty. "
+    "Dep. Sec. Asst. Lt.Col. Lt.Gen. Maj.Gen. Brig.Gen."
+).split()
+
+
+_TITLES = frozenset(TITLE_ABBREVIATIONS)
+
+
+def add_title_abbreviations(nlp: Language) -> None:
+    for title in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+
+
 def add_components(nlp: Language) -> None:
     if "provenance_line_breaks" not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
@@ -135,6 +154,7 @@ class Extractor:
 
     def __init__(self, nlp: Language, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         add_components(nlp)
+        add_title_abbreviations(nlp)
         self.nlp = nlp
         self.batch_size = batch_size
         self.model_label = model_label(nlp.meta)

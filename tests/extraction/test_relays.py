@@ -270,3 +270,28 @@ def test_he_after_a_sentence_introducing_a_person_is_that_person(extractor: Extr
     # (told VOA, the publisher: no relay)
     claims = extractor.extract(text, published=PUBLISHED, outlet="Voice of America").claims
     assert [[s.mention for s in c.sources] for c in claims] == [["Farhan Ali Mohamud"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"This was a Somali mission," Pentagon spokesman Navy Capt. Jeff Davis told '
+            'reporters. "We were operating in support of them."',
+            [["Jeff Davis"], ["Jeff Davis"]],
+        ),
+        (
+            "The rebels fired on 2 convoys, Lt. Col. Ann Price said.",
+            [["Lt. Col. Ann Price"]],
+        ),
+        (
+            "Thousands of refugees are leaving the country every day, the United Nations refugee "
+            "agency reports.",
+            [["United Nations refugee agency"]],
+        ),
+    ],
+)
+def test_a_title_abbreviation_ends_no_sentence_and_a_final_report_is_read_as_one(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
