@@ -29,6 +29,7 @@ from typing import Any
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from thinc.api import use_ops
 
@@ -134,8 +135,11 @@ _TITLES = frozenset(TITLE_ABBREVIATIONS)
 
 
 def add_title_abbreviations(nlp: Language) -> None:
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return  # a custom tokenizer has its own rules
     for title in TITLE_ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+        tokenizer.add_special_case(title, [{ORTH: title}])
 
 
 def add_components(nlp: Language) -> None:
