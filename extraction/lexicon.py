@@ -113,6 +113,15 @@ HEAD_KINDS: dict[str, SourceKind] = {
     ),
 }
 
+# Abbreviated titles and the word a later description uses: "Rear Adm. John Kirby" ... "the
+# admiral said".
+TITLE_WORDS = {
+    "adm.": "admiral", "gen.": "general", "col.": "colonel", "capt.": "captain",
+    "lt.": "lieutenant", "sgt.": "sergeant", "maj.": "major", "cmdr.": "commander",
+    "cdr.": "commander", "gov.": "governor", "sen.": "senator", "rep.": "representative",
+    "amb.": "ambassador", "brig.": "brigadier", "pres.": "president", "sec.": "secretary",
+}  # fmt: skip
+
 # Words inside a report mention that make it unconfirmed ("unconfirmed local reports",
 # "unverified reports", "rumours").
 UNCONFIRMED_WORDS = frozenset("unconfirmed unverified rumors rumours rumour rumor".split())

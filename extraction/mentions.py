@@ -117,21 +117,25 @@ def person_core(span: Span) -> Span | None:
     ents = [e for e in span_ents(span) if e.label_ == "PERSON"]
     if not ents:
         return None
-    ent = ents[0]
+    # The name the phrase is about: the one holding its head, or else the last one ("Navy
+    # Rear Adm. John Kirby", where the tagger may take the titles for a name too).
+    ent = next((e for e in ents if e.start <= span.root.i < e.end), ents[-1])
     start = ent.start
     doc = span.doc
-    # Titles glued to the name: "General", "Admiral", "Police Chief".
-    while (
-        start - 1 >= span.start
-        and doc[start - 1].is_title
-        and doc[start - 1].pos_
-        in (
-            "PROPN",
-            "NOUN",
-        )
-    ):
+    # Titles glued to the name: "General", "Adm.", "Colonel"; not every capitalised word
+    # before it ("Pentagon Press Secretary Navy Rear").
+    while start - 1 >= span.start and _is_rank(doc[start - 1]):
         start -= 1
     return doc[start : ent.end]
+
+
+def _is_rank(tok: Token) -> bool:
+    low = tok.lower_
+    return tok.is_title and (
+        low in lx.TITLE_WORDS
+        or low in lx.TITLE_WORDS.values()
+        or lx.HEAD_KINDS.get(low) is SourceKind.OFFICIAL
+    )
 
 
 _GENERIC_AFTER = frozenset(

@@ -131,7 +131,10 @@ TITLE_ABBREVIATIONS = (
 ).split()
 
 
-_TITLES = frozenset(TITLE_ABBREVIATIONS)
+# ... and those spaCy already keeps whole, which the parser still ends sentences at.
+_TITLES = frozenset(TITLE_ABBREVIATIONS) | frozenset(
+    "Adm. Gen. Gov. Sen. Rep. Dr. Mr. Mrs. Ms. Prof. Rev.".split()
+)
 
 
 def add_title_abbreviations(nlp: Language) -> None:

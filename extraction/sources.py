@@ -97,7 +97,9 @@ class Discourse:
         kind, name, country = classify(span, self.registry)
         core = person_core(span)
         heads = frozenset(
-            t.lower_ for t in span if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "PERSON"
+            lx.TITLE_WORDS.get(t.lower_, t.lower_)
+            for t in span
+            if t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "PERSON"
         )
         subs: dict[str, Span] = {}
         # An apposition names the source itself ("KCNA, the official news agency"): "the

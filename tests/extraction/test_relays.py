@@ -295,3 +295,18 @@ def test_a_title_abbreviation_ends_no_sentence_and_a_final_report_is_read_as_one
     extractor: Extractor, text: str, expected: list[list[str]]
 ) -> None:
     assert chains(extractor, text) == expected
+
+
+def test_a_pronoun_or_rank_after_an_abbreviated_title_is_the_named_person(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Pentagon Press Secretary Navy Rear Adm. John Kirby said Russia sent 280 trucks. "
+        'Russia must recall its vehicles, he said. "Failure to do so will result in costs," '
+        "the admiral said."
+    )
+    assert chains(extractor, text) == [
+        ["Pentagon Press Secretary Navy Rear Adm. John Kirby"],
+        ["Adm. John Kirby"],
+        ["Adm. John Kirby"],
+    ]
