@@ -31,6 +31,7 @@ from .mentions import classify, mention_span
 from .quantities import find_quantities
 from .registry import Registry
 from .sources import Discourse, Resolved, SourceRecord
+from .syntax import in_side_clause
 from .types import ClaimKind, ClaimResult, DateRef, Quantity, SourceKind, SourceRef
 
 _MEDIA_KINDS = frozenset(
@@ -294,6 +295,10 @@ class ClaimBuilder:
         anchored = [f for f in live if seg.lo <= f.anchor < seg.hi]
         strong = [f for f in anchored if not f.weak]
         anchored = strong or anchored
+        # "X said the vote was fair, even if the Kremlin has promised to ...": a report inside
+        # a side clause of the content is not where the claim comes from.
+        main = [f for f in anchored if not in_side_clause(self.toks[f.anchor])]
+        anchored = main or anchored
         chosen: Frame | None = None
         if anchored:
             chosen = max(anchored, key=lambda f: (len(chains.get(f.anchor, [])), -f.anchor))

@@ -232,3 +232,20 @@ def document_author(noun: Token) -> tuple[Token | None, list[Token]]:
                         author = author or sub
                         break
     return author, relays
+
+
+_SIDE_MARKS = frozenset("if although though while whereas because as when unless".split())
+
+
+def in_side_clause(tok: Token) -> bool:
+    """Whether a token sits in an adverbial clause opened by "if", "although", "because" ..."""
+    node = tok
+    for _ in range(8):
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _SIDE_MARKS for c in node.children
+        ):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False

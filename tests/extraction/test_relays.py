@@ -310,3 +310,11 @@ def test_a_pronoun_or_rank_after_an_abbreviated_title_is_the_named_person(
         ["Adm. John Kirby"],
         ["Adm. John Kirby"],
     ]
+
+
+def test_a_report_inside_a_side_clause_does_not_take_the_claim_over(extractor: Extractor) -> None:
+    text = (
+        "The ambassador said the 2 votes were not perfect, even if the Kremlin has promised to "
+        "respect the outcome."
+    )
+    assert chains(extractor, text) == [["The ambassador"]]
