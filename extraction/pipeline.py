@@ -37,7 +37,7 @@ from .claims import ClaimBuilder
 from .registry import Registry, default_registry
 from .types import ClaimResult, ExtractionResult
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 
 INSTALL_COMMAND = ".venv/bin/pip install --require-hashes -r requirements.lock"
 _PUBLISHED = "provenance_published"
