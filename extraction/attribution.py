@@ -418,10 +418,30 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
             return None
+        if not _stance_taken(tok, lemma, subj[0]):
+            return None
         frame = _simple(tok, subj, tok.text, frame_scope(tok))
         subject_relay(frame)
         return frame
     return None
+
+
+def _stance_taken(verb: Token, lemma: str, subj: Token) -> bool:
+    """The readings of three stance verbs that state a position: "Police linked the attack to
+    a cell" (not "the bridge links the towns"), "officials consider the group a threat" (not
+    "consider options"), "the minister condemned the strike" (by someone)."""
+    if lemma == "link":
+        return source_like(subj) and any(
+            c.dep_ == "prep" and c.lower_ == "to" for c in verb.children
+        )
+    if lemma == "consider":
+        # ("consider [the groups a threat]": a small clause, read as an object with a subject)
+        return bool(children(verb, "oprd", "ccomp", "xcomp", "attr")) or any(
+            children(obj, "nsubj") for obj in children(verb, "dobj")
+        )
+    if lemma == "condemn":
+        return source_like(subj)
+    return True
 
 
 def _evidence_speaks(verb: Token, subj: Token) -> bool:

@@ -26,14 +26,15 @@ _HEDGE_ADJECTIVES = frozenset(
 )
 # Nouns that state a likelihood or an inference: "the possibility that a mine ...".
 _HEDGE_NOUNS = frozenset(
-    "likelihood possibility probability allegation allegations accusation accusations".split()
+    """likelihood possibility probability allegation allegations accusation accusations
+    presumption assumption""".split()
 )
 # Modal verbs of possibility. Not "will"/"would"/"can" (future, backshift, ability).
 _HEDGE_MODALS = frozenset("could might may".split())
 # Verbs of belief, expectation and appearance that hedge their complement:
 # "are believed to have crossed", "is expected to sign", "appears to be".
 _BELIEF_VERBS = frozenset(
-    "believe expect anticipate suspect fear think presume estimate predict".split()
+    "believe expect anticipate suspect fear think presume estimate predict understand assess".split()
 )
 _APPEAR_VERBS = frozenset("appear seem".split())
 # Verbs of distancing: "the rebels claimed that ...", "accused her of ...".
@@ -58,6 +59,15 @@ def _predicative_possibility(tok: Token, nxt: Token | None) -> bool:
         or _has_child(tok.head, ("ccomp", "csubj"))
         and tok.dep_ == "acomp"
     )
+
+
+def _evidence_missing(tok: Token) -> bool:
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    head = tok.head
+    if head.lower_ == "without":
+        return True
+    return head.pos_ in ("VERB", "AUX") and _is_negated(head)
 
 
 def _what_they_call(tok: Token) -> bool:
@@ -113,6 +123,7 @@ _CUE_WORDS = (
             "potentially",
             "suspicion",
             "what",
+            "evidence",
         }
     )
     | _HEDGE_ADVERBS
@@ -238,7 +249,7 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
                 tok, ("ccomp", "xcomp", "nsubj")
             ):
                 out.append((tok.text, tok.i))
-            elif lemma == "predict" and _has_child(tok, ("ccomp",)):
+            elif lemma in ("predict", "understand", "assess") and _has_child(tok, ("ccomp",)):
                 # "he predicted the toll would not rise": a forecast, not a fact
                 out.append((tok.text, tok.i))
             elif lemma == "expect" and nxt is not None and nxt.lower_ == "to":
@@ -340,6 +351,9 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
             and not _has_child(tok, ("agent", "auxpass"))
         ):
             # "the highest number of casualties reported since the truce": agentless
+            out.append((tok.text, tok.i))
+        elif low == "evidence" and _evidence_missing(tok):
+            # "did not provide evidence that", "offered no evidence", "without evidence"
             out.append((tok.text, tok.i))
         elif low == "see" and nxt is not None and nxt.lower_ in ("if", "whether"):
             # "we will see whether they keep their word": judgement withheld (one cue, not two).

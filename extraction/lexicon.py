@@ -25,7 +25,7 @@ SPEECH_VERBS = frozenset(
 # "rejected the charges", "described the man as a courier", "has vowed to retaliate".
 STANCE_VERBS = frozenset(
     """accuse deny reject describe view dub denounce brand label reveal vow hint blame
-    characterize characterise portray regard attribute""".split()
+    characterize characterise portray regard attribute condemn consider link""".split()
 )
 
 # Passive participles that name a relay or an origin with a by-phrase:

@@ -42,6 +42,14 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
     # Keep an apposition's trailing parenthesis: "the Service (NIS)".
     while right + 1 < len(doc) and doc[right + 1].text == ")" and "(" in doc[left : right + 1].text:
         right += 1
+    # ... and an acronym in brackets right after the name: "Sudan News Agency [SUNA]".
+    if (
+        right + 3 < len(doc)
+        and doc[right + 1].text in ("[", "(")
+        and doc[right + 2].is_upper
+        and doc[right + 3].text in ("]", ")")
+    ):
+        right += 3
     # Hyphenated names split by the tokenizer: "al-Shabab", "Saudi-owned".
     while (
         left > 0
@@ -83,7 +91,7 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
         right = limit - 1
         while right > head.i and doc[right].dep_ not in ("appos",) and doc[right].text == ",":
             right -= 1
-    while right > left and doc[right].is_punct and doc[right].text not in (")", '"'):
+    while right > left and doc[right].is_punct and doc[right].text not in (")", "]", '"'):
         right -= 1
     # Never reach back into a dateline: "KABUL - The army said ...".
     left = max(left, min(floor, head.i))

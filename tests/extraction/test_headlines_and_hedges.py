@@ -96,8 +96,11 @@ def test_a_headline_hedge_counts_on_its_own(extractor: Extractor) -> None:
         (
             "The official assessed that the army would run out of shells by May if 2 plants "
             "closed.",
-            ("if",),
+            ("assessed", "if"),
         ),
+        ('"We understand that 4 ships were hit," the spokesman said.', ("understand",)),
+        ("The ministry did not provide evidence that 30 fighters were killed.", ("evidence",)),
+        ("The plan assumed under the presumption that 2 divisions would come.", ("presumption",)),
         (
             "The Kremlin said it opened an inquiry into what it calls a genocide of 3 villages.",
             ("what it calls",),

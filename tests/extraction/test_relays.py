@@ -318,3 +318,19 @@ def test_a_report_inside_a_side_clause_does_not_take_the_claim_over(extractor: E
         "respect the outcome."
     )
     assert chains(extractor, text) == [["The ambassador"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police linked the attack to a cell of 6 militants.", [["Police"]]),
+        ("The minister condemned the strike that killed 9 people.", [["The minister"]]),
+        ("Officials consider the 3 groups a threat to the region.", [["Officials"]]),
+        ("The bridge links the 2 towns.", [[]]),
+        ("Sudan News Agency [SUNA] said 14 people died.", [["Sudan News Agency [SUNA]"]]),
+    ],
+)
+def test_stance_verbs_and_bracketed_acronyms(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
