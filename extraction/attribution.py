@@ -90,7 +90,7 @@ def _object_clause(subj: Token, verb: Token) -> bool:
 # not "investigators found the wreck", "officials fear the worst".
 _CLAUSE_ONLY = frozenset(
     """order post suggest estimate predict tweet assess believe suspect fear think determine
-    find""".split()
+    find respond counter comment point question doubt""".split()
 )
 
 # Speech verbs whose noun-phrase object is itself what is asserted: "the mayor stressed the

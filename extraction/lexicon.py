@@ -16,7 +16,8 @@ SPEECH_VERBS = frozenset(
     indicate state write stress explain argue assert declare acknowledge admit reiterate maintain
     contend reply remark testify disclose complain charge concede speculate caution promise
     pledge recall tweet post inform assure estimate predict suggest learn hear observe
-    mention conclude order assess believe suspect fear think determine find""".split()
+    mention conclude order assess believe suspect fear think determine find respond counter
+    comment recount underline highlight point question doubt""".split()
 )
 # Of those, the verbs of belief and assessment also hedge what they introduce ("U.S. officials
 # believe the missile was fired from Yemen"); their speaker is still the source.
@@ -25,7 +26,8 @@ SPEECH_VERBS = frozenset(
 # "rejected the charges", "described the man as a courier", "has vowed to retaliate".
 STANCE_VERBS = frozenset(
     """accuse deny reject describe view dub denounce brand label reveal vow hint blame
-    characterize characterise portray regard attribute condemn consider link""".split()
+    characterize characterise portray regard attribute condemn consider link dismiss criticize
+    criticise dispute""".split()
 )
 
 # Passive participles that name a relay or an origin with a by-phrase:

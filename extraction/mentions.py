@@ -34,9 +34,14 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
                 right = max(right, child.right_edge.i)
                 continue
             break
+        if child.dep_ == "acl" and child.lower_ in ("called", "named", "known"):
+            # "a body called the Investigative Committee": the name it goes by
+            right = max(right, child.right_edge.i)
+            continue
         if child.dep_ in ("relcl", "acl", "advcl", "mark", "ccomp"):
             break
-        if child.dep_ != "appos" and doc[child.left_edge.i - 1].text == ",":
+        comma = doc[child.left_edge.i - 1].text == ","
+        if comma and not (child.dep_ == "appos" or _affiliation(child)):
             break
         right = max(right, child.right_edge.i)
     # Keep an apposition's trailing parenthesis: "the Service (NIS)".
@@ -98,6 +103,12 @@ def mention_span(head: Token, limit: int | None = None, floor: int = 0) -> Span:
     while left < right and doc[left].is_punct:
         left += 1
     return doc[left : right + 1]
+
+
+def _affiliation(child: Token) -> bool:
+    """A comma-set "of/for/at/with" phrase that says whom a speaker speaks for: "Spokesperson
+    Ravina Shamdasani, of the Office of the High Commissioner", "Ali Hassan, for the army"."""
+    return child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with", "from")
 
 
 def span_ents(span: Span) -> list[Span]:

@@ -334,3 +334,28 @@ def test_stance_verbs_and_bracketed_acronyms(
     extractor: Extractor, text: str, expected: list[list[str]]
 ) -> None:
     assert chains(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The ministry responded that 40 soldiers had been wounded.", [["The ministry"]]),
+        ("The general pointed out that 3 brigades had withdrawn.", [["The general"]]),
+        ("Analysts questioned whether the 2 sides would keep the truce.", [["Analysts"]]),
+        ("The rebels dismissed the report on 2 raids as propaganda.", [["The rebels"]]),
+        ("The opposition criticized the decision to deploy 500 police.", [["The opposition"]]),
+        ("The bridge's collapse pointed to 3 failures.", [[]]),
+        (
+            "Spokesperson Ana Ruiz, of the UN rights office in Geneva, said 30 people died.",
+            [["Spokesperson Ana Ruiz, of the UN rights office in Geneva"]],
+        ),
+        (
+            "A body called the Investigative Committee accuses the army of killing 2,500 people.",
+            [["A body called the Investigative Committee"]],
+        ),
+    ],
+)
+def test_more_reporting_verbs_and_the_phrase_a_speaker_speaks_for(
+    extractor: Extractor, text: str, expected: list[list[str]]
+) -> None:
+    assert chains(extractor, text) == expected
