@@ -404,6 +404,11 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         ):
             # "Diplomats say officers told a hearing ...": a report nested in a report.
             frame = _simple(tok, subj, tok.text, frame_scope(tok))
+        elif _main_report(tok, lemma, subj[0]):
+            # The parser lost the reported clause, but a main-clause "X said ..." still
+            # reports: a weak frame, used only where nothing else attributes the sentence.
+            frame = _simple(tok, subj, tok.text, (tok.sent.start, tok.sent.end - 1))
+            frame.weak = True
         else:
             return None
         addressee_relay(tok, frame)
@@ -424,6 +429,25 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         subject_relay(frame)
         return frame
     return None
+
+
+_CORE_REPORTS = frozenset(
+    """say tell report add insist claim allege confirm warn note stress explain argue
+    acknowledge admit state write testify reiterate maintain""".split()
+)
+
+
+def _main_report(verb: Token, lemma: str, subj: Token) -> bool:
+    """A core reporting verb heading its sentence, with someone as subject."""
+    objects = children(verb, "dobj")
+    # (with something reported: not "VOA's Al Pessin reports from the Pentagon")
+    return (
+        lemma in _CORE_REPORTS
+        and verb.dep_ in ("ROOT", "conj")
+        and bool(objects)
+        and source_like(subj)
+        and not any(o.lemma_.lower() in _EVENT_OBJECTS for o in objects)
+    )
 
 
 def _stance_taken(verb: Token, lemma: str, subj: Token) -> bool:

@@ -359,3 +359,13 @@ def test_more_reporting_verbs_and_the_phrase_a_speaker_speaks_for(
     extractor: Extractor, text: str, expected: list[list[str]]
 ) -> None:
     assert chains(extractor, text) == expected
+
+
+def test_a_main_clause_report_whose_content_the_parser_lost_still_attributes(
+    extractor: Extractor,
+) -> None:
+    # weak: used only where nothing else attributes the sentence
+    assert chains(extractor, "VOA's Al Pessin reports from the Pentagon.") == []
+    assert chains(extractor, "Local sources said the strike on Sunday targeted 3 vehicles.") == [
+        ["Local sources"]
+    ]
