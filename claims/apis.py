@@ -43,7 +43,7 @@ from extraction.types import SourceKind
 from sources.models import Reliability
 
 
-class ClaimListQuery(serializers.Serializer):  # type: ignore[type-arg]
+class ClaimListQuery(serializers.Serializer):
     source = IdOrNameField(
         required=False,
         help_text=(

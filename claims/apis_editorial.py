@@ -522,7 +522,7 @@ class _ETagOnGet:
     etag_kwarg = ""
 
     def get(self, request: Request, **kwargs: Any) -> Response:
-        response: Response = super().get(request, **kwargs)  # type: ignore[misc]
+        response: Response = super().get(request, **kwargs)
         if response.status_code == 200:
             version = response.data.get("version") if isinstance(response.data, dict) else None
             if version is None:

@@ -19,7 +19,7 @@ from core.openapi import openapi_component
 # ------------------------------------------------------------------------------ figures list
 
 
-class FigureListQuery(serializers.Serializer):  # type: ignore[type-arg]
+class FigureListQuery(serializers.Serializer):
     unit = serializers.CharField(
         required=False,
         max_length=200,
@@ -67,7 +67,7 @@ class FigureListApi(APIView):
 # ------------------------------------------------------------------------------ figure tracks
 
 
-class FigureTrackQuery(serializers.Serializer):  # type: ignore[type-arg]
+class FigureTrackQuery(serializers.Serializer):
     q = serializers.CharField(
         max_length=200,
         help_text=(
@@ -77,7 +77,7 @@ class FigureTrackQuery(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class TrackPointOutput(serializers.Serializer):  # type: ignore[type-arg]
+class TrackPointOutput(serializers.Serializer):
     figure_id = serializers.IntegerField()
     claim_id = serializers.IntegerField()
     article_id = serializers.IntegerField()
@@ -96,7 +96,7 @@ class TrackPointOutput(serializers.Serializer):  # type: ignore[type-arg]
     outlet = serializers.CharField()
 
 
-class FigureTrackOutput(serializers.Serializer):  # type: ignore[type-arg]
+class FigureTrackOutput(serializers.Serializer):
     q = serializers.CharField()
     points = TrackPointOutput(many=True, help_text="Oldest first; at most 500.")
     origins = serializers.ListField(

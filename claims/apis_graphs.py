@@ -39,12 +39,12 @@ class ProvJSONRenderer(FastJSONRenderer):
     format = "prov"
 
 
-class GraphNodeOutput(serializers.Serializer):  # type: ignore[type-arg]
+class GraphNodeOutput(serializers.Serializer):
     id = serializers.CharField(help_text="'claim:12', 'source:3', 'article:4', 'figure:7'.")
     type = serializers.ChoiceField(choices=["claim", "source", "article", "figure"])
 
 
-class GraphEdgeOutput(serializers.Serializer):  # type: ignore[type-arg]
+class GraphEdgeOutput(serializers.Serializer):
     source_node = serializers.CharField(help_text="Node id.")
     to = serializers.CharField(help_text="Node id.")
     type = serializers.ChoiceField(
@@ -63,13 +63,13 @@ class GraphEdgeOutput(serializers.Serializer):  # type: ignore[type-arg]
     )
     position = serializers.IntegerField(required=False, help_text="attributed_to: 0 = origin.")
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["from"] = fields.pop("source_node")  # `from` is a Python keyword
         return fields
 
 
-class GraphOutput(serializers.Serializer):  # type: ignore[type-arg]
+class GraphOutput(serializers.Serializer):
     nodes = GraphNodeOutput(
         many=True, help_text="Nodes carry their own fields besides id and type."
     )
@@ -110,7 +110,7 @@ def graph_response(request: Request, rows: Any) -> Response:
     return Response(build_graph(rows))
 
 
-class ClaimGraphQuery(serializers.Serializer):  # type: ignore[type-arg]
+class ClaimGraphQuery(serializers.Serializer):
     depth = serializers.IntegerField(
         required=False, default=1, min_value=1, max_value=GRAPH_MAX_DEPTH
     )
@@ -146,7 +146,7 @@ class ClaimGraphApi(GraphView):
         return graph_response(request, rows)
 
 
-class GraphQuery(serializers.Serializer):  # type: ignore[type-arg]
+class GraphQuery(serializers.Serializer):
     source = IdOrNameField(
         required=False, help_text="Claims whose chain (or outlet) includes this source: id or name."
     )

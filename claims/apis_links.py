@@ -13,12 +13,12 @@ from claims.models import LinkKind, LinkStatus
 from core.api_tools import ErrorOutput, check_path_id
 
 
-class LinkReviewInput(serializers.Serializer):  # type: ignore[type-arg]
+class LinkReviewInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["confirm", "reject"])
     reason = serializers.CharField(help_text="Why: required for every editorial change.")
 
 
-class LinkStateOutput(serializers.Serializer):  # type: ignore[type-arg]
+class LinkStateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     from_claim = serializers.IntegerField(source="from_claim_id")
     to_claim = serializers.IntegerField(source="to_claim_id")

@@ -29,12 +29,12 @@ from sources.models import Reliability, Source
 # ------------------------------------------------------------------------------ sources
 
 
-class SourceParentOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SourceParentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class SourceOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SourceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
     name = serializers.CharField()
@@ -64,7 +64,7 @@ class SourceOutput(serializers.Serializer):  # type: ignore[type-arg]
         return [a.alias for a in source.aliases.all()]
 
 
-class SourceListQuery(serializers.Serializer):  # type: ignore[type-arg]
+class SourceListQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k.value for k in SourceKind], required=False)
     country = serializers.CharField(
         required=False, max_length=8, help_text="Country code, e.g. KR."

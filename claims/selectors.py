@@ -35,7 +35,6 @@ from claims.models import (
     ClaimSource,
     Figure,
     FigureStatus,
-    LinkKind,
     LinkStatus,
 )
 from core.errors import ApplicationError
@@ -81,8 +80,6 @@ CLAIM_ORDERING_FIELDS: dict[ClaimOrdering, tuple[str, ...]] = {
     ClaimOrdering.MOST_ORIGINS: ("-independent_origins", "-published_sort", "-id"),
     ClaimOrdering.FEWEST_ORIGINS: ("independent_origins", "-published_sort", "-id"),
 }
-
-CORROBORATING_LINK_KINDS = (LinkKind.SAME, LinkKind.CORROBORATES)
 
 
 @dataclass(frozen=True)
@@ -237,10 +234,6 @@ def claim_list(*, filters: ClaimFilters) -> QuerySet[Claim]:
 
     # A list row never shows the article body, which can be a megabyte per row.
     return qs.defer("article__body").order_by(*CLAIM_ORDERING_FIELDS[ClaimOrdering(f.ordering)])
-
-
-def claim_list_latest(*, limit: int = 50) -> list[Claim]:
-    return list(Claim.objects.for_list().order_by("-id")[:limit])
 
 
 def claim_list_for_article(*, article_id: int) -> QuerySet[Claim]:

@@ -13,7 +13,7 @@ from audit.selectors import claim_history
 from claims import editorial
 from claims.forms import ClaimFilterForm
 from claims.links import claim_link_review
-from claims.models import Credibility, VerificationStatus
+from claims.models import Claim, Credibility, VerificationStatus
 from claims.origins import claim_origins
 from claims.presentation import chain_picture
 from claims.selectors import (
@@ -56,7 +56,7 @@ def claim_browser(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chain_links(claim) -> list[tuple[str, str, str, str, str]]:  # type: ignore[no-untyped-def]
+def _chain_links(claim: Claim) -> list[tuple[str, str, str, str, str]]:
     links = [
         (
             a.mention,

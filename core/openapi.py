@@ -76,6 +76,7 @@ def _required(shape: type, name: str, hint: Any) -> bool:
         return False
     if get_origin(hint) is Required:
         return True
+    # A TypedDict class has __required_keys__ at run time; typing's stub does not say so.
     return name in shape.__required_keys__  # type: ignore[attr-defined]
 
 
