@@ -28,9 +28,17 @@ from .syntax import (
     is_document,
     is_embedded,
     negated,
-    source_like,
     subject,
     with_conjuncts,
+)
+from .verbs import (
+    EVENT_OBJECTS,
+    evidence_speaks,
+    main_report,
+    object_clause,
+    relay_after_report,
+    report_in_a_report,
+    stance_taken,
 )
 
 
@@ -58,7 +66,7 @@ def _speech_content(verb: Token) -> bool:
             ):
                 return True
     if verb.lemma_.lower() in ("say", "tell", "report", "add") and any(
-        t.dep_ in ("nsubj", "nsubjpass") and t.i > verb.i and _object_clause(t, verb)
+        t.dep_ in ("nsubj", "nsubjpass") and t.i > verb.i and object_clause(t, verb)
         for t in verb.subtree
     ):
         # "Local sources said the strike on Sunday targeted vehicles in ...", read as "said
@@ -69,20 +77,6 @@ def _speech_content(verb: Token) -> bool:
         nxt = obj.right_edge.i + 1
         if nxt < len(verb.doc) and verb.doc[nxt].tag_ in ("VBD", "VBZ", "VBP", "MD"):
             return True
-    return False
-
-
-def _object_clause(subj: Token, verb: Token) -> bool:
-    """Whether a subject after a speech verb belongs to a clause the parser hung on the verb's
-    object ("said the strike targeted vehicles": targeted <- amod vehicles <- dobj said), not
-    to an adverbial or relative clause ("..., Reuters reported, as the talks resumed")."""
-    node = subj.head
-    for _ in range(6):
-        if node.i == verb.i:
-            return True
-        if node.dep_ not in ("amod", "dobj", "ccomp", "conj", "compound", "nmod"):
-            return False
-        node = node.head
     return False
 
 
@@ -99,40 +93,12 @@ _NP_SPEECH = frozenset(
     """emphasize emphasise stress note confirm deny claim allege reveal indicate acknowledge
     admit report""".split()
 )
-# "claimed the lives of 40 miners", "claimed responsibility": not a statement.
-_EVENT_OBJECTS = frozenset("life lives responsibility credit victory title seat seats".split())
 
 
 def _parenthetical(verb: Token) -> bool:
     # "The plan, the mayor added, will cost more ..." / "A, B said, C": the speech verb
     # hangs off the content it reports.
     return verb.dep_ in ("parataxis", "advcl", "conj") and not children(verb, *CONTENT_DEPS)
-
-
-def _report_in_a_report(verb: Token, subj: list[Token]) -> bool:
-    # "Russia is turning to old ammunition, a U.S. official said on Monday, Reuters reported":
-    # read as "Reuters reported [an official said]", the inner verb has no content of its own;
-    # what it reports is the clause before its comma-set subject.
-    head = verb.head
-    if verb.dep_ != "ccomp" or head.i < verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
-        return False
-    if children(verb, *CONTENT_DEPS):
-        return False
-    start = min(t.left_edge.i for t in subj)
-    return start > 0 and verb.doc[start - 1].text == ","
-
-
-def _relay_after_report(verb: Token, subj: list[Token]) -> bool:
-    # "Russia has lost half its tanks, a research center said Wednesday, Reuters reported":
-    # read as "a research center said [Reuters reported]", the outer report comes last and has
-    # no content of its own: it relays the whole statement before it.
-    head = verb.head
-    if verb.dep_ != "ccomp" or head.i > verb.i or head.lemma_.lower() not in lx.SPEECH_VERBS:
-        return False
-    if children(verb, *CONTENT_DEPS):
-        return False
-    start = min(t.left_edge.i for t in subj)
-    return start > head.i and verb.doc[start - 1].text == ","
 
 
 def find_frames(sent: Span, toks: Sequence[Token] | None = None) -> list[Frame]:
@@ -380,7 +346,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         subj = subject(tok)
         if not subj:
             return None
-        if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
+        if lemma in lx.EVIDENTIAL_VERBS and not evidence_speaks(tok, subj[0]):
             return None
         if lemma == "read" and not is_document(subj[0]):
             return None
@@ -388,13 +354,13 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if _speech_content(tok):
             frame = _simple(tok, subj, tok.text, frame_scope(tok))
-        elif _parenthetical(tok) or _report_in_a_report(tok, subj):
+        elif _parenthetical(tok) or report_in_a_report(tok, subj):
             frame = _simple(tok, subj, tok.text, frame_scope(tok.head))
-        elif _relay_after_report(tok, subj):
+        elif relay_after_report(tok, subj):
             frame = _simple(tok, subj, tok.text, frame_scope(tok.head))
             frame.outer_first = True
         elif lemma in _NP_SPEECH and any(
-            o.lemma_.lower() not in _EVENT_OBJECTS for o in children(tok, "dobj")
+            o.lemma_.lower() not in EVENT_OBJECTS for o in children(tok, "dobj")
         ):
             frame = _simple(tok, subj, tok.text, frame_scope(tok))
         elif (
@@ -404,7 +370,7 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
         ):
             # "Diplomats say officers told a hearing ...": a report nested in a report.
             frame = _simple(tok, subj, tok.text, frame_scope(tok))
-        elif _main_report(tok, lemma, subj[0]):
+        elif main_report(tok, lemma, subj[0]):
             # The parser lost the reported clause, but a main-clause "X said ..." still
             # reports: a weak frame, used only where nothing else attributes the sentence.
             frame = _simple(tok, subj, tok.text, (tok.sent.start, tok.sent.end - 1))
@@ -421,64 +387,14 @@ def _verb_frame(tok: Token, lemma: str) -> Frame | None:
             return None
         if not (children(tok, "dobj", "ccomp", "xcomp", "prep", "pobj")):
             return None
-        if lemma in lx.EVIDENTIAL_VERBS and not _evidence_speaks(tok, subj[0]):
+        if lemma in lx.EVIDENTIAL_VERBS and not evidence_speaks(tok, subj[0]):
             return None
-        if not _stance_taken(tok, lemma, subj[0]):
+        if not stance_taken(tok, lemma, subj[0]):
             return None
         frame = _simple(tok, subj, tok.text, frame_scope(tok))
         subject_relay(frame)
         return frame
     return None
-
-
-_CORE_REPORTS = frozenset(
-    """say tell report add insist claim allege confirm warn note stress explain argue
-    acknowledge admit state write testify reiterate maintain""".split()
-)
-
-
-def _main_report(verb: Token, lemma: str, subj: Token) -> bool:
-    """A core reporting verb heading its sentence, with someone as subject."""
-    objects = children(verb, "dobj")
-    # (with something reported: not "VOA's Al Pessin reports from the Pentagon")
-    return (
-        lemma in _CORE_REPORTS
-        and verb.dep_ in ("ROOT", "conj")
-        and bool(objects)
-        and source_like(subj)
-        and not any(o.lemma_.lower() in _EVENT_OBJECTS for o in objects)
-    )
-
-
-def _stance_taken(verb: Token, lemma: str, subj: Token) -> bool:
-    """The readings of three stance verbs that state a position: "Police linked the attack to
-    a cell" (not "the bridge links the towns"), "officials consider the group a threat" (not
-    "consider options"), "the minister condemned the strike" (by someone)."""
-    if lemma == "link":
-        return source_like(subj) and any(
-            c.dep_ == "prep" and c.lower_ == "to" for c in verb.children
-        )
-    if lemma == "consider":
-        # ("consider [the groups a threat]": a small clause, read as an object with a subject)
-        return bool(children(verb, "oprd", "ccomp", "xcomp", "attr")) or any(
-            children(obj, "nsubj") for obj in children(verb, "dobj")
-        )
-    if lemma == "condemn":
-        return source_like(subj)
-    return True
-
-
-def _evidence_speaks(verb: Token, subj: Token) -> bool:
-    """Whether an evidential verb ("indicate", "reveal", "show") attributes its content to its
-    subject: someone, or a document standing on its own ("The report revealed that ..."); not a
-    thing ("Thursday's shootdown indicates ...") nor, inside someone's words, the document they
-    are reading ("DeSutter said the Iranian statements revealed that ...": his inference)."""
-    if subj.lower_ in ("which", "that") and verb.dep_ == "relcl":
-        subj = verb.head
-    if not source_like(subj):
-        return False
-    reported = verb.dep_ in ("ccomp", "conj") and verb.head.lemma_.lower() in lx.SPEECH_VERBS
-    return not (reported and is_document(subj))
 
 
 # Nouns of a count someone gives: "the Red Cross put the death toll at 69".
