@@ -20,7 +20,7 @@ EDIT = """
 from django.contrib.auth.models import User
 from claims.source_editorial import source_rate
 from sources.models import Source
-from claims.services import articles_reconcile
+from articles.services import articles_reconcile
 editor = User.objects.create_superuser("backup-editor", "b@example.org", "backup-editor-pw-1")
 source = Source.objects.order_by("id").first()
 source_rate(actor=editor, source_id=source.pk, expected_version=source.version, reliability="A",

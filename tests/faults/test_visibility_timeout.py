@@ -4,7 +4,7 @@ Redis redelivers a message that was not acknowledged within `visibility_timeout`
 `acks_late` an extraction longer than that is delivered to a second worker while the first still
 runs it. Production avoids it by configuration (provenance/settings.py: the timeout is three
 times the task's hard time limit, so the first run is dead before the message comes back); the
-database lease in claims/services.py is the second guard. Here a private Redis gets a visibility
+database lease in articles/processing.py is the second guard. Here a private Redis gets a visibility
 timeout of one second, two workers share the queue, and one article takes several seconds.
 """
 
