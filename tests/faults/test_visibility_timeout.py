@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
 SUBMIT = """
 from pathlib import Path
-from sources.services import article_submit
+from articles.services import article_submit
 seed = Path("demo/seed.txt").read_text()
 body = "\\n\\n".join(seed.replace("5,000", f"{9000 + i:,}") for i in range(40))
 print("ARTICLE", article_submit(body=body, title="slow").article.pk)
