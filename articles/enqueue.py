@@ -25,10 +25,8 @@ def extraction_enqueue(*, article_ids: list[int]) -> bool:
     batched (the task takes the first and fills its batch with the oldest queued articles,
     these unless older ones wait), else a task each. False when the broker could not be reached
     (the reconciler re-enqueues what stays queued)."""
-    if queue.in_process():
-        # One thread runs the tasks in order: an article a task each, as they were submitted.
-        return all([queue.send(EXTRACT_ARTICLE, args=[pk]) for pk in article_ids])
-    if settings.EXTRACTION_BATCH_SIZE > 1:
+    # With no broker one thread runs the tasks in order: an article a task each, as submitted.
+    if settings.EXTRACTION_BATCH_SIZE > 1 and not queue.in_process():
         return extraction_batch_enqueue(article_ids=article_ids[:1])
     return all([queue.send(EXTRACT_ARTICLE, args=[pk]) for pk in article_ids])
 

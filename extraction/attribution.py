@@ -22,6 +22,7 @@ from .relays import (
     subject_relay,
 )
 from .syntax import (
+    after_what,
     agent_of,
     children,
     document_author,
@@ -420,7 +421,7 @@ def _naming_frame(tok: Token, lemma: str) -> Frame | None:
         return None
     named = children(tok, "oprd", "xcomp", "ccomp", "attr", "acomp")
     quoted = any(c.is_quote for c in tok.subtree if c.i > tok.i)
-    relative = any(doc[i].lower_ == "what" for i in range(max(0, tok.i - 3), tok.i))
+    relative = after_what(tok)
     if not (objs or relative) or not (named or quoted or relative):
         return None
     if relative:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span, Token
 
 from . import lexicon as lx
-from .syntax import source_like, subject
+from .syntax import after_what, source_like, subject
 
 # Adverbs that mark the content as second-hand or uncertain: "was reportedly detained".
 _HEDGE_ADVERBS = frozenset(
@@ -68,13 +68,6 @@ def _evidence_missing(tok: Token) -> bool:
     if head.lower_ == "without":
         return True
     return head.pos_ in ("VERB", "AUX") and _is_negated(head)
-
-
-def _what_they_call(tok: Token) -> bool:
-    """ "what it calls a genocide", "what he called the cowardly act": a name the writer does
-    not take over."""
-    doc = tok.doc
-    return any(doc[i].lower_ == "what" for i in range(max(0, tok.i - 3), tok.i))
 
 
 def _is_negated(tok: Token) -> bool:
@@ -338,7 +331,7 @@ def find_hedges(sent: Span, toks: Sequence[Token] | None = None) -> list[tuple[s
         elif low == "suspicion" and prev is not None and prev.lower_ == "on":
             # "arrested him on suspicion of spying"
             out.append((sent.doc[tok.i - 1 : min(tok.i + 2, sent.end)].text, tok.i))
-        elif lemma == "call" and tok.pos_ == "VERB" and _what_they_call(tok):
+        elif lemma == "call" and tok.pos_ == "VERB" and after_what(tok):
             # "an investigation into what it calls a genocide": the writer keeps its distance
             what = next(
                 t for t in sent.doc[max(sent.start, tok.i - 3) : tok.i] if t.lower_ == "what"

@@ -249,3 +249,9 @@ def in_side_clause(tok: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def after_what(tok: Token) -> bool:
+    """ "what it calls a genocide", "what he called the cowardly act": a "what" just before."""
+    doc = tok.doc
+    return any(doc[i].lower_ == "what" for i in range(max(0, tok.i - 3), tok.i))
