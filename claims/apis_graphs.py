@@ -1,6 +1,6 @@
 """The graph API: a claim's provenance graph, and the graph of a set of claims, as Contract 2
 nodes and edges or as W3C PROV-JSON. The rows come from `claims.selectors_graphs`, the graph
-from `claims.graph` (pure); the serializers below document its JSON form."""
+from `claims.graph` (pure), whose TypedDicts are also the schema's components."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.graph import build_graph, build_prov
+from claims.graph import Graph, build_graph, build_prov
 from claims.selectors import ClaimFilters
 from claims.selectors_graphs import claim_graph_rows, graph_rows_for
 from core.api_tools import (
@@ -29,6 +29,7 @@ from core.api_tools import (
     split_id_or_name,
 )
 from core.errors import ApplicationError
+from core.openapi import openapi_component
 
 GRAPH_MAX_DEPTH = 4
 
@@ -39,41 +40,7 @@ class ProvJSONRenderer(FastJSONRenderer):
     format = "prov"
 
 
-class GraphNodeOutput(serializers.Serializer):
-    id = serializers.CharField(help_text="'claim:12', 'source:3', 'article:4', 'figure:7'.")
-    type = serializers.ChoiceField(choices=["claim", "source", "article", "figure"])
-
-
-class GraphEdgeOutput(serializers.Serializer):
-    source_node = serializers.CharField(help_text="Node id.")
-    to = serializers.CharField(help_text="Node id.")
-    type = serializers.ChoiceField(
-        choices=[
-            "attributed_to",
-            "relayed_by",
-            "published_in",
-            "published_by",
-            "has_figure",
-            "part_of",
-            "same_as",
-            "corroborates",
-            "contradicts",
-            "updates",
-        ]
-    )
-    position = serializers.IntegerField(required=False, help_text="attributed_to: 0 = origin.")
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        fields["from"] = fields.pop("source_node")  # `from` is a Python keyword
-        return fields
-
-
-class GraphOutput(serializers.Serializer):
-    nodes = GraphNodeOutput(
-        many=True, help_text="Nodes carry their own fields besides id and type."
-    )
-    edges = GraphEdgeOutput(many=True)
+GraphOutput = openapi_component(Graph)
 
 
 GRAPH_FORMAT = OpenApiParameter(

@@ -20,8 +20,11 @@ Node ids are "<type>:<pk>" ("claim:12", "source:3"). Edges:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Annotated, Literal, NotRequired, TypedDict, cast
+
+from core.shapes import Doc, IsoDateTime
 
 Json = dict[str, object]
 
@@ -169,19 +172,97 @@ def _relay_pairs(rows: GraphRows, chains: _Chains) -> dict[tuple[int, int], list
     return pairs
 
 
-def build_graph(rows: GraphRows) -> Json:
+# ------------------------------------------------------------------------------ Contract 2
+
+NodeType = Literal["claim", "source", "article", "figure"]
+EdgeType = Literal[
+    "attributed_to",
+    "relayed_by",
+    "published_in",
+    "published_by",
+    "has_figure",
+    "part_of",
+    "same_as",
+    "corroborates",
+    "contradicts",
+    "updates",
+]
+NodeId = Annotated[str, Doc("'claim:12', 'source:3', 'article:4' or 'figure:7'.")]
+
+
+class GraphNode(TypedDict):
+    """One node of Contract 2. `id` and `type` always; the other fields by type, as listed."""
+
+    id: NodeId
+    type: NodeType
+    # claim
+    text: NotRequired[Annotated[str, Doc("claim, figure: the text.")]]
+    kind: NotRequired[Annotated[str, Doc("claim: its kind; source: the source's kind.")]]
+    hedged: NotRequired[Annotated[bool, Doc("claim.")]]
+    hedge_cues: NotRequired[Annotated[list[str], Doc("claim.")]]
+    credibility: NotRequired[Annotated[int, Doc("claim: 1 (confirmed) to 6 (cannot be judged).")]]
+    verification_status: NotRequired[Annotated[str, Doc("claim.")]]
+    article: NotRequired[Annotated[str, Doc("claim: the node id of its article.")]]
+    # source
+    name: NotRequired[Annotated[str, Doc("source.")]]
+    country: NotRequired[Annotated[str, Doc("source.")]]
+    reliability: NotRequired[Annotated[str, Doc("source: Admiralty reliability, A to F.")]]
+    parent: NotRequired[Annotated[str | None, Doc("source: the node id of its parent source.")]]
+    # article
+    title: NotRequired[Annotated[str, Doc("article.")]]
+    url: NotRequired[Annotated[str, Doc("article.")]]
+    published_at: NotRequired[IsoDateTime | None]
+    outlet: NotRequired[Annotated[str | None, Doc("article: the node id of its outlet.")]]
+    # figure
+    value: NotRequired[Annotated[float, Doc("figure.")]]
+    low: NotRequired[Annotated[float | None, Doc("figure: the low end of a range.")]]
+    high: NotRequired[Annotated[float | None, Doc("figure: the high end of a range.")]]
+    unit: NotRequired[Annotated[str, Doc("figure: what is counted.")]]
+    approximate: NotRequired[Annotated[bool, Doc("figure.")]]
+    status: NotRequired[Annotated[str, Doc("figure: its editorial status.")]]
+    claim: NotRequired[Annotated[str, Doc("figure: the node id of its claim.")]]
+
+
+# The functional form: `from` is a Python keyword.
+GraphEdge = TypedDict(
+    "GraphEdge",
+    {
+        "from": NodeId,
+        "to": NodeId,
+        "type": EdgeType,
+        "position": NotRequired[Annotated[int, Doc("attributed_to: 0 = origin.")]],
+        "mention": NotRequired[Annotated[str, Doc("attributed_to: the words naming the source.")]],
+        "cue": NotRequired[Annotated[str, Doc("attributed_to: the reporting verb or phrase.")]],
+        "implicit": NotRequired[
+            Annotated[bool, Doc("attributed_to: the claim names no source; its outlet asserts it.")]
+        ],
+        "claims": NotRequired[
+            Annotated[list[str], Doc("relayed_by: the claims that travelled along it.")]
+        ],
+        "score": NotRequired[Annotated[float, Doc("claim links: the matcher's score.")]],
+        "status": NotRequired[Annotated[str, Doc("claim links: proposed, confirmed or rejected.")]],
+    },
+)
+
+
+class Graph(TypedDict):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+def build_graph(rows: GraphRows) -> Graph:
     """Contract 2: {"nodes": [...], "edges": [...]}, nodes and edges in a stable order."""
     nodes, edges = _graph_parts(rows)
     return {"nodes": nodes, "edges": edges}
 
 
-def _graph_parts(rows: GraphRows) -> tuple[list[Json], list[Json]]:
+def _graph_parts(rows: GraphRows) -> tuple[list[GraphNode], list[GraphEdge]]:
     chains = _Chains.of(rows.attributions)
     outlets = {a.id: a.outlet_id for a in rows.articles}
     source_pks = {s.id for s in rows.sources}
     claim_pks = {c.id for c in rows.claims}
 
-    nodes: list[Json] = []
+    nodes: list[GraphNode] = []
     for claim in sorted(rows.claims, key=lambda c: c.id):
         nodes.append(
             {
@@ -235,7 +316,7 @@ def _graph_parts(rows: GraphRows) -> tuple[list[Json], list[Json]]:
             }
         )
 
-    edges: list[Json] = []
+    edges: list[GraphEdge] = []
     for claim in sorted(rows.claims, key=lambda c: c.id):
         chain = chains.get(claim.id)
         for link in chain:
@@ -296,7 +377,7 @@ def _graph_parts(rows: GraphRows) -> tuple[list[Json], list[Json]]:
                 {
                     "from": claim_id(relation.from_claim_id),
                     "to": claim_id(relation.to_claim_id),
-                    "type": LINK_EDGE_TYPES.get(relation.kind, relation.kind),
+                    "type": cast(EdgeType, LINK_EDGE_TYPES.get(relation.kind, relation.kind)),
                     "score": relation.score,
                     "status": relation.status,
                 }
@@ -323,7 +404,7 @@ def _qualified(value: str) -> Json:
     return {"$": value, "type": "prov:QUALIFIED_NAME"}
 
 
-def _attributes(node: Json, skip: Sequence[str]) -> Json:
+def _attributes(node: Mapping[str, object], skip: Sequence[str]) -> Json:
     """A node's own fields as `pv:` attributes; PROV literals cannot be null or lists."""
     out: Json = {}
     for key, value in node.items():

@@ -176,6 +176,9 @@ def test_every_plain_data_answer_is_exactly_its_documented_shape(
     for claim in api.get("/api/v1/claims").json()["results"]:
         get(f"/api/v1/claims/{claim['id']}", "/api/v1/claims/{claim_id}")
     get("/api/v1/figures", "/api/v1/figures")
+    for claim in api.get("/api/v1/claims").json()["results"]:
+        get(f"/api/v1/claims/{claim['id']}/graph", "/api/v1/claims/{claim_id}/graph")
+    get("/api/v1/graph?since=2000-01-01", "/api/v1/graph")
     get("/api/v1/articles", "/api/v1/articles")
     for article in api.get("/api/v1/articles").json()["results"]:
         get(f"/api/v1/articles/{article['id']}", "/api/v1/articles/{article_id}")
