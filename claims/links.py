@@ -7,6 +7,7 @@ re-run of the matcher never changes, deletes or re-proposes it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -67,7 +68,9 @@ def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ())
         return MatchReport(claims=0, candidates=0, created=0, updated=0, removed=0)
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL, candidate_params(article_id=article_id))
-        pairs = [(new_id, old_id, float(sim)) for new_id, old_id, sim in cursor.fetchall()]
+        rows = cursor.fetchall()
+    pairs = [(new_id, old_id, float(sim)) for new_id, old_id, sim, _ in rows]
+    terms = {(new_id, old_id): list(words) for new_id, old_id, _, words in rows}
     new_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
     features = claim_features(claim_ids=new_ids | {old for _, old, _ in pairs})
     matches: dict[tuple[int, int], Match] = {}
@@ -76,6 +79,9 @@ def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ())
             continue  # deleted between the two queries (a concurrent re-extraction)
         match = score_pair(features[new_id], features[old_id], similarity=similarity)
         if match is not None:
+            # Why the pair was a candidate at all: the rarer words of the claim's query it holds.
+            evidence = {**match.evidence, "rare_terms": terms[new_id, old_id]}
+            match = dataclasses.replace(match, evidence=evidence)
             ends = (old_id, new_id) if match.reverse else (new_id, old_id)
             matches[ends] = match
 

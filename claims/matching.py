@@ -4,7 +4,8 @@ they relate (same, corroborates, contradicts, updates).
 Two halves. Candidate generation is SQL that an index answers (`CANDIDATES_SQL`: pairs of each
 claim's rarest words through the full-text GIN index `claim_day_text_search`, within a publication
 window (one GIN index over the publication day and the words), ranked by pg_trgm similarity),
-so the rows matching reads depend on the news of the window, not on the years stored. Scoring and
+so the rows matching reads depend on the news of the window, not on the years stored, and which
+pairs it finds does not depend on the table's size or on whether it was analysed. Scoring and
 the link kind are pure functions of plain features (`score_pair`), testable without a database.
 
 Nothing here writes: `claims.links` turns the results into ClaimLink rows.
@@ -295,16 +296,16 @@ def _later(a: dt.datetime | None, b: dt.datetime | None) -> str | None:
 # Days either side of the new article's publication that a matching claim may come from.
 MATCH_WINDOW_DAYS = 30
 CANDIDATES_PER_CLAIM = 25
-# Each claim asks the full-text index for claims sharing two of its RAREST_TERMS rarest words.
-# Rarity comes from the planner's statistics on the stored vector (pg_stats for
-# `claims_claim.search_vector`: its most common lexemes and their frequencies; a lexeme not listed there
-# is rare). Words in more than COMMON_TERM_SHARE of claims are never used: "said", "troop".
-RAREST_TERMS = 4
-COMMON_TERM_SHARE = 0.05
-# Beyond its two rarest words, a claim uses a word only if it is in fewer than this share of
-# claims: each word adds its whole posting list to the scan, and a frequent third and fourth
-# word ("troop", "russia") cost much and find little that the rarest two did not.
-RARE_TERM_SHARE = 0.01
+# Each claim asks the full-text index for claims sharing two of its RAREST_TERMS rarest words
+# (every pair of them), so a pair of claims is found when they share two such words, whatever
+# else the database holds. Rarity orders the words; it never removes one because it is a large
+# SHARE of the table (in a database of 60 claims on one story every word is): a word is left
+# out only when the database holds so many claims with it (pg_stats' frequency of the lexeme
+# times the table's rows) that following it would read more than MAX_TERM_ROWS index entries.
+# On a database never analysed, no word is left out and ties are broken by length (longer
+# words say more), so the same claims are found before and after ANALYZE.
+RAREST_TERMS = 8
+MAX_TERM_ROWS = 2000
 
 # One statement for the whole article. Why not pg_trgm's `%` through a trigram GIN index: every
 # claim shares trigrams such as "the" and "aid" with most of the table, so the GIN scan reads
@@ -314,13 +315,16 @@ RARE_TERM_SHARE = 0.01
 # (`similarity()`, no index needed) then ranks the few candidates and feeds the scorer.
 CANDIDATES_SQL = """
 WITH common AS MATERIALIZED (
-    SELECT e.lexeme, e.freq
-      FROM pg_stats s,
+    -- The lexemes the planner knows to be frequent, with how many claims hold each (estimated).
+    SELECT e.lexeme, e.freq * GREATEST(c.reltuples, 0) AS rows
+      FROM pg_stats s
+      JOIN pg_class c ON c.oid = to_regclass(quote_ident(s.schemaname) || '.' || quote_ident(s.tablename)),
            unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
      WHERE s.schemaname = current_schema() AND s.tablename = 'claims_claim' AND s.attname = 'search_vector'
 ), lexemes AS (
-    SELECT q.id, l.lexeme, COALESCE(cm.freq, 0) AS freq,
-           row_number() OVER (PARTITION BY q.id ORDER BY COALESCE(cm.freq, 0), l.lexeme) AS r
+    SELECT q.id, l.lexeme,
+           row_number() OVER (PARTITION BY q.id
+                              ORDER BY COALESCE(cm.rows, 0), length(l.lexeme) DESC, l.lexeme) AS r
       FROM claims_claim q
      CROSS JOIN unnest(tsvector_to_array(q.search_vector)) AS l(lexeme)
       LEFT JOIN common cm ON cm.lexeme = l.lexeme
@@ -328,12 +332,12 @@ WITH common AS MATERIALIZED (
        -- "3,000" is lexed as '3' and '000': short numbers say nothing (figures are compared by
        -- the scorer); quoting stays trivial with letters and digits only.
        AND l.lexeme ~ '^[[:alnum:]]+$' AND (l.lexeme !~ '^[0-9]+$' OR length(l.lexeme) >= 4)
-       AND COALESCE(cm.freq, 0) < %(common_share)s
+       AND COALESCE(cm.rows, 0) <= %(max_rows)s
 ), rare AS (
-    SELECT id, quote_literal(lexeme) AS term, r FROM lexemes
-     WHERE r <= %(terms)s AND (r <= 2 OR freq < %(rare_share)s)
+    SELECT id, lexeme, quote_literal(lexeme) AS term, r FROM lexemes WHERE r <= %(terms)s
 ), queries AS MATERIALIZED (
     SELECT q.id, q.text, q.article_id,
+           ARRAY(SELECT a.lexeme FROM rare a WHERE a.id = q.id) AS words,
            COALESCE(
                (SELECT string_agg(a.term || ' & ' || b.term, ' | ')
                   FROM rare a JOIN rare b ON b.id = a.id AND a.r < b.r WHERE a.id = q.id),
@@ -361,11 +365,13 @@ WITH common AS MATERIALIZED (
                               AND COALESCE(article.day + %(window)s, 'infinity')
        AND c.article_id <> %(article_id)s
 )
--- Then each claim keeps the matches of its own query, most similar first.
-SELECT q.id, m.id, similarity(m.text, q.text)
+-- Then each claim keeps the matches of its own query, most similar first, with the words of
+-- its query that the match holds (the link's evidence: why it was a candidate).
+SELECT q.id, m.id, similarity(m.text, q.text),
+       ARRAY(SELECT unnest(q.words) INTERSECT SELECT unnest(tsvector_to_array(m.tv)) ORDER BY 1)
   FROM queries q
  CROSS JOIN LATERAL (
-        SELECT m.id, m.text FROM matches m
+        SELECT m.id, m.text, m.tv FROM matches m
          WHERE m.tv @@ q.terms
          ORDER BY similarity(m.text, q.text) DESC, m.id
          LIMIT %(per_claim)s
@@ -380,6 +386,5 @@ def candidate_params(*, article_id: int) -> dict[str, Any]:
         "window": MATCH_WINDOW_DAYS,
         "per_claim": CANDIDATES_PER_CLAIM,
         "terms": RAREST_TERMS,
-        "common_share": COMMON_TERM_SHARE,
-        "rare_share": RARE_TERM_SHARE,
+        "max_rows": MAX_TERM_ROWS,
     }

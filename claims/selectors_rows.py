@@ -122,8 +122,9 @@ class ClaimLinkOutput(TypedDict):
     evidence: Annotated[
         Any,
         Doc(
-            "Why the matcher proposed it: similarity, shared_words, shared_names, figures (each "
-            "pair counting the same thing, and whether they agree), dates, same_origin."
+            "Why the matcher proposed it: rare_terms (the rarer words that made the pair a "
+            "candidate), similarity, shared_words, shared_names, figures (each pair counting the "
+            "same thing, and whether they agree), dates, same_origin."
         ),
     ]
     claim: LinkedClaimOutput
