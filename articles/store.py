@@ -72,36 +72,32 @@ def claims_store_extractions(
             article__in=articles, edited=True
         ).values_list("article_id", "start", "end"):
             kept[article_id].append((start, end))
-        # The claims linked to the ones about to be replaced lose those links with them; their
-        # origin counts are recomputed by the matching that runs after this commit.
+        # The claims about to be replaced take their links with them. A link whose claims come
+        # back unchanged (the same text at the same place) is carried over to the new claim
+        # below; the others' partners have their origin counts recomputed by the matching that
+        # runs after this commit, which also re-proposes links for the claims that changed.
         # Their ids first: on a first extraction there are none, and the links' query (an OR of
         # two subqueries, planned as a scan of the claims, ~2 ms a batch) and the delete are skipped.
-        replaced = list(
-            Claim.objects.filter(article__in=articles, edited=False).values_list("id", flat=True)
-        )
+        replaced = {
+            pk: (article_id, start, end, text)
+            for pk, article_id, start, end, text in Claim.objects.filter(
+                article__in=articles, edited=False
+            ).values_list("id", "article_id", "start", "end", "text")
+        }
         partners: dict[int, list[int]] = defaultdict(list)
+        carried: list[dict[str, Any]] = []
         if replaced:
-            for (
-                from_id,
-                to_id,
-                from_article,
-                from_edited,
-                to_article,
-                to_edited,
-            ) in ClaimLink.objects.filter(
-                Q(from_claim__in=replaced) | Q(to_claim__in=replaced)
-            ).values_list(
-                "from_claim_id",
-                "to_claim_id",
-                "from_claim__article_id",
-                "from_claim__edited",
-                "to_claim__article_id",
-                "to_claim__edited",
-            ):
-                for article_id, edited in ((from_article, from_edited), (to_article, to_edited)):
-                    if article_id in results and not edited:
-                        partners[article_id] += [from_id, to_id]
-            Claim.objects.filter(pk__in=replaced, edited=False).delete()
+            carried = list(
+                ClaimLink.objects.filter(
+                    Q(from_claim__in=replaced) | Q(to_claim__in=replaced)
+                ).values(*_LINK_FIELDS, "from_claim__article_id", "to_claim__article_id")
+            )
+            for link in carried:
+                for end in ("from_claim", "to_claim"):
+                    article_id = link.pop(f"{end}__article_id")
+                    if article_id in results and link[f"{end}_id"] in replaced:
+                        partners[article_id] += [link["from_claim_id"], link["to_claim_id"]]
+            Claim.objects.filter(pk__in=list(replaced), edited=False).delete()
         rows = [
             (article, extracted)
             for article in articles
@@ -121,6 +117,8 @@ def claims_store_extractions(
         ]
         claim_ids = _rows_insert(Claim, claim_rows)
         stored = list(zip(claim_ids, (extracted for _, extracted in rows), strict=True))
+        if carried:
+            _links_carry_over(carried, replaced=replaced, rows=claim_rows, claim_ids=claim_ids)
         _rows_insert(
             Attribution,
             [
@@ -213,6 +211,49 @@ def claims_store_extractions(
             lambda: matching_enqueue(articles={pk: partners[pk] for pk in stored_ids})
         )
     return outcomes
+
+
+# What a link carried over to a re-extracted claim keeps: its kind, score, review and evidence.
+_LINK_FIELDS = (
+    "from_claim_id",
+    "to_claim_id",
+    "kind",
+    "score",
+    "status",
+    "evidence",
+    "reviewed_by_id",
+    "reviewed_at",
+)
+
+
+def _links_carry_over(
+    links: list[dict[str, Any]],
+    *,
+    replaced: dict[int, tuple[int, int, int, str]],
+    rows: list[dict[str, Any]],
+    claim_ids: list[int],
+) -> None:
+    """Re-create the links of replaced claims that came back unchanged (same article, start,
+    end and text), between the new claims' ids; a link one of whose replaced claims did not come
+    back is left deleted."""
+    new_ids = {
+        (row["article_id"], row["start"], row["end"], row["text"]): pk
+        for row, pk in zip(rows, claim_ids, strict=True)
+    }
+
+    def now_id(claim_id: int) -> int | None:
+        if claim_id not in replaced:
+            return claim_id
+        return new_ids.get(replaced[claim_id])
+
+    kept = []
+    for link in links:
+        from_id, to_id = now_id(link["from_claim_id"]), now_id(link["to_claim_id"])
+        if from_id is not None and to_id is not None:
+            kept.append({**link, "from_claim_id": from_id, "to_claim_id": to_id})
+    if kept:
+        # ignore_conflicts: a link whose two ends were both replaced in this batch is listed twice.
+        ClaimLink.objects.bulk_create([ClaimLink(**link) for link in kept], ignore_conflicts=True)
 
 
 def _claim_source_flags(

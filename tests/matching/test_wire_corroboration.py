@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from rest_framework.test import APIClient
 
+from articles.processing import claims_extract_for_article
+from articles.services import article_reextract
 from claims.links import claims_match_article
 from claims.models import Claim, ClaimLink
 from sources.models import Source
@@ -113,3 +116,43 @@ def test_matching_an_article_again_creates_no_duplicate_links(wire) -> None:  # 
     report = claims_match_article(article_id=wire["b"].article_id)
     assert report.created == 0
     assert sorted(ClaimLink.objects.values_list("from_claim_id", "to_claim_id", "kind")) == before
+
+
+def _links_by_text() -> list[tuple[str, str, str, str, float]]:
+    """Every link as (from claim's text, to claim's text, kind, status, score): what an analyst
+    sees, whatever the claims' ids."""
+    return sorted(
+        ClaimLink.objects.values_list(
+            "from_claim__text", "to_claim__text", "kind", "status", "score"
+        )
+    )
+
+
+def _origins_by_text() -> dict[str, list[int]]:
+    return {
+        text: sorted(
+            c for t, c in Claim.objects.values_list("text", "independent_origins") if t == text
+        )
+        for text in Claim.objects.values_list("text", flat=True)
+    }
+
+
+def test_re_extracting_an_article_keeps_every_link_whose_claims_are_unchanged(wire) -> None:  # type: ignore[no-untyped-def]
+    # Regression: re-extraction deleted the claim's links with it, and its origins fell to one.
+    api = APIClient()
+    links, origins = _links_by_text(), _origins_by_text()
+    shown = api.get(f"/api/v1/claims/{wire['a'].pk}").json()["origins"]
+    article_id = wire["a"].article_id
+    old_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+
+    article_reextract(article_id=article_id)
+    assert claims_extract_for_article(article_id=article_id, owner="again") == "done"
+
+    new_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
+    assert new_ids and not new_ids & old_ids  # new claims, so the links were carried over
+    assert _links_by_text() == links  # before matching runs again
+    claims_match_article(article_id=article_id)
+    assert _links_by_text() == links
+    assert _origins_by_text() == origins
+    again = api.get(f"/api/v1/claims/{troops_claim(wire['a'].article).pk}").json()["origins"]
+    assert [o["name"] for o in again] == [o["name"] for o in shown]
