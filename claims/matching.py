@@ -82,6 +82,78 @@ def origin_key(chain: Sequence[tuple[int, str]], outlet_id: int | None) -> str:
     return f"source:{first_id}@{relay}"
 
 
+# Sources that relay what someone else said without saying who: "media reports", "South Korean
+# media", "unconfirmed reports". Beside a named origin they add nothing: they most likely carry it.
+GENERIC_RELAY_KINDS = frozenset({"unconfirmed_reports", "media_reports"})
+
+
+@dataclass(frozen=True, slots=True)
+class OriginVerdict:
+    """Whether an origin of a group of matched claims counts as independent, and why.
+
+    `reason`: "origin" (it counts), "relays_another" (its source, or the outlet whose own
+    reporting it is, relays another origin's statement elsewhere in the group: the chain most
+    likely lost its first link), "generic_relay" (an unnamed relay beside a named origin).
+    `other` is the origin key it defers to."""
+
+    counts: bool
+    reason: str
+    other: str | None = None
+
+
+def origins_counted(
+    members: Iterable[tuple[Sequence[tuple[int, str]], int | None]],
+) -> dict[str, OriginVerdict]:
+    """The verdict on each origin of a group of claims that state the same thing (a component
+    of same/corroborates links). `members` are each claim's chain ((source id, kind), origin
+    first, without the outlet) and outlet id. One statement is never counted twice:
+
+    - an origin whose first source (or, for the outlet's own reporting, the outlet) appears as
+      a relay of another origin in the group does not count: "Yonhap said" beside "the NIS
+      said, according to Yonhap" is the NIS statement whose chain lost its first link;
+    - a generic relay ("media reports") does not count beside any origin that does.
+    At least one origin counts when the group has any claim.
+    """
+    members = list(members)
+    keys = [origin_key(chain, outlet) for chain, outlet in members]
+    relays: dict[int, set[str]] = {}
+    for (chain, outlet), key in zip(members, keys, strict=True):
+        if not chain:
+            continue
+        for source_id, _ in chain[1:]:
+            relays.setdefault(source_id, set()).add(key)
+        if outlet is not None:
+            relays.setdefault(outlet, set()).add(key)
+    verdicts: dict[str, OriginVerdict] = {}
+    generic: list[str] = []
+    for (chain, outlet), key in zip(members, keys, strict=True):
+        if key in verdicts or key in generic:
+            continue
+        if chain and chain[0][1] in GENERIC_RELAY_KINDS:
+            generic.append(key)
+            continue
+        first = chain[0][0] if chain else outlet
+        # An unnamed origin ("officials") is keyed by its relay, which it does not relay.
+        others = sorted(relays.get(first, set()) - {key}) if first is not None else []
+        if others and (not chain or chain[0][1] not in UNNAMED_ORIGIN_KINDS):
+            verdicts[key] = OriginVerdict(counts=False, reason="relays_another", other=others[0])
+        else:
+            verdicts[key] = OriginVerdict(counts=True, reason="origin")
+    counted = [k for k, v in verdicts.items() if v.counts]
+    if not counted and verdicts:
+        # Relays of each other all round (A relays B's claim, B relays A's): count them all
+        # rather than none.
+        verdicts = {k: OriginVerdict(counts=True, reason="origin") for k in verdicts}
+        counted = list(verdicts)
+    for key in generic:
+        verdicts[key] = (
+            OriginVerdict(counts=False, reason="generic_relay", other=counted[0])
+            if counted
+            else OriginVerdict(counts=True, reason="origin")
+        )
+    return verdicts
+
+
 # ------------------------------------------------------------------------------ words
 
 _STOPWORDS = frozenset(

@@ -11,9 +11,7 @@ from typing import Any
 from django.db import connection
 
 from claims.credibility import credibility_compute, weakest_link
-from claims.matching import (
-    origin_key,
-)
+from claims.matching import OriginVerdict, origin_key, origins_counted
 from claims.models import (
     CORROBORATING,
     Attribution,
@@ -120,8 +118,8 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
         .values_list("claim_id", "source_id", "source__kind", "source__reliability")
     ):
         chains[claim_id].append((source_id, kind, reliability))
-    origins: dict[int, set[str]] = defaultdict(set)
-    reliable: dict[int, set[str]] = defaultdict(set)
+    members: dict[int, list[tuple[list[tuple[int, str]], int | None]]] = defaultdict(list)
+    keys: dict[int, str] = {}
     reliabilities: dict[int, list[str]] = {}
     for claim in claims:
         outlet = claim.article.outlet
@@ -129,11 +127,18 @@ def claims_recompute_origins(*, claim_ids: Iterable[int]) -> int:
         reliabilities[claim.pk] = [r for _, _, r in chain] + (
             [outlet.reliability] if outlet else []
         )
-        key = origin_key([(s, k) for s, k, _ in chain], outlet.pk if outlet else None)
-        root = find(claim.pk)
-        origins[root].add(key)
-        if weakest_link(reliabilities[claim.pk]) in _RELIABLE:
-            reliable[root].add(key)
+        member = ([(s, k) for s, k, _ in chain], outlet.pk if outlet else None)
+        keys[claim.pk] = origin_key(*member)
+        members[find(claim.pk)].append(member)
+    verdicts = {root: origins_counted(group) for root, group in members.items()}
+    origins: dict[int, set[str]] = defaultdict(set)
+    reliable: dict[int, set[str]] = defaultdict(set)
+    for claim in claims:
+        root, key = find(claim.pk), keys[claim.pk]
+        if verdicts[root][key].counts:
+            origins[root].add(key)
+            if weakest_link(reliabilities[claim.pk]) in _RELIABLE:
+                reliable[root].add(key)
     changed = []
     for claim in claims:
         root = find(claim.pk)
@@ -196,8 +201,9 @@ def _claims_write_grades(claims: list[Claim]) -> None:
 
 
 def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
-    """The independent origins behind a claim, for its page: each origin's source (or outlet),
-    and the claims of the component that trace back to it. Four queries whatever its size."""
+    """The origins behind a claim, for its page: each origin's source (or outlet), the claims of
+    the component that trace back to it, whether it counts as independent and why (counted
+    ones first). Four queries whatever its size."""
     ids, edges = _component_ids({claim_id})
     parent = {c: c for c in ids}
 
@@ -222,15 +228,34 @@ def claim_origins(*, claim_id: int) -> list[dict[str, Any]]:
     ):
         chains[a.claim_id].append(a)
     grouped: dict[str, dict[str, Any]] = {}
+    members = []
     for claim in rows:
         outlet = claim.article.outlet
-        key, name = origin_named(
-            [(a.source_id, a.source.kind, a.source.name) for a in chains.get(claim.pk, [])],
-            (outlet.pk, outlet.name) if outlet else None,
-        )
+        chain = [(a.source_id, a.source.kind, a.source.name) for a in chains.get(claim.pk, [])]
+        key, name = origin_named(chain, (outlet.pk, outlet.name) if outlet else None)
+        members.append(([(s, k) for s, k, _ in chain], outlet.pk if outlet else None))
         entry = grouped.setdefault(key, {"key": key, "name": name, "claims": []})
         entry["claims"].append(claim)
-    return sorted(grouped.values(), key=lambda e: e["name"].casefold())
+    verdicts = origins_counted(members)
+    names = {key: entry["name"] for key, entry in grouped.items()}
+    for key, entry in grouped.items():
+        verdict = verdicts[key]
+        entry["counted"] = verdict.counts
+        entry["why"] = origin_why(verdict, name=entry["name"], names=names)
+    return sorted(grouped.values(), key=lambda e: (not e["counted"], e["name"].casefold()))
+
+
+def origin_why(verdict: OriginVerdict, *, name: str, names: dict[str, str]) -> str:
+    """Why an origin counts as independent, or not, in words for the claim's page."""
+    other = names.get(verdict.other or "", "another origin")
+    if verdict.reason == "relays_another":
+        return (
+            f"Not counted: {name} relays {other} in another claim here, so this chain most "
+            "likely lost its first source."
+        )
+    if verdict.reason == "generic_relay":
+        return f"Not counted: a generic relay, most likely carrying {other}, counted already."
+    return "Counted: an independent first source of this statement."
 
 
 def origin_named(

@@ -16,8 +16,9 @@ from typing import Annotated, Any, Literal, TypedDict, overload
 import orjson
 from django.db import connection
 
+from claims.matching import OriginVerdict
 from claims.models import FigureStatus, LinkStatus, VerificationStatus
-from claims.origins import claim_origins, origin_named
+from claims.origins import claim_origins, origin_named, origin_why
 from core.shapes import Choices, Doc, IsoDate, IsoDateTime
 
 # ------------------------------------------------------------------------------ shapes
@@ -138,6 +139,10 @@ class OriginOutput(TypedDict):
     claims: Annotated[
         list[int], Doc("Claims (this one and its matches) tracing back to this origin.")
     ]
+    counted: Annotated[
+        bool, Doc("Whether it counts among the claim's independent origins (see why).")
+    ]
+    why: Annotated[str, Doc("Why it counts, or why not (it relays another origin; generic).")]
 
 
 class ChainStepOutput(ChainLinkOutput):
@@ -378,10 +383,24 @@ def claim_detail_row(
             ],
             (outlet["id"], outlet["name"]) if outlet else None,
         )
-        origins: list[OriginOutput] = [{"key": key, "name": name, "claims": [claim_id]}]
+        origins: list[OriginOutput] = [
+            {
+                "key": key,
+                "name": name,
+                "claims": [claim_id],
+                "counted": True,
+                "why": origin_why(OriginVerdict(counts=True, reason="origin"), name=name, names={}),
+            }
+        ]
     else:
         origins = [
-            {"key": o["key"], "name": o["name"], "claims": [c.pk for c in o["claims"]]}
+            {
+                "key": o["key"],
+                "name": o["name"],
+                "claims": [c.pk for c in o["claims"]],
+                "counted": o["counted"],
+                "why": o["why"],
+            }
             for o in claim_origins(claim_id=claim_id)
         ]
     full_chain: list[ChainStepOutput] = [{**link, "implicit": False} for link in row["chain"]]

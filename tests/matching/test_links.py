@@ -11,8 +11,10 @@ from rest_framework.test import APIClient
 from audit.models import AuditContext
 from claims.links import claim_link_review, claims_match_article
 from claims.models import Claim, ClaimLink
+from claims.origins import claims_recompute_origins
 from core.access import Role
 from tests.editorial.conftest import client_for, make_user
+from tests.factories import make_article, make_claim, make_claim_link, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +244,39 @@ def test_claims_published_outside_the_window_are_not_candidates(corroborated) ->
     report = claims_match_article(article_id=late.article_id)
     assert report.candidates == 0
     assert not ClaimLink.objects.filter(from_claim=late).exists()
+
+
+def test_one_statement_relayed_four_ways_counts_one_origin_and_the_page_says_why(
+    client: Client,
+) -> None:
+    # Regression: four phrasings of one NIS statement showed 3 origins: one chain had lost NIS,
+    # and "South Korean media" via an unknown outlet was counted as an origin of its own.
+    nis = make_source(name="National Intelligence Service", kind="intelligence", reliability="B")
+    yonhap = make_source(name="Yonhap", kind="agency", reliability="B")
+    media = make_source(name="South Korean media", kind="media_reports", reliability="F")
+    outlets = [make_source(name=f"Outlet {i}", kind="outlet", reliability="B") for i in range(3)]
+    text = "North Korea has sent 3,000 troops to Russia ({})."
+    claims = [
+        make_claim(
+            article=make_article(outlet=outlets[0]), text=text.format(1), sources=[nis, yonhap]
+        ),
+        make_claim(article=make_article(outlet=outlets[1]), text=text.format(2), sources=[nis]),
+        make_claim(article=make_article(outlet=outlets[2]), text=text.format(3), sources=[yonhap]),
+        make_claim(article=make_article(outlet=None), text=text.format(4), sources=[media]),
+    ]
+    for other in claims[1:]:
+        make_claim_link(from_claim=other, to_claim=claims[0], kind="same")
+    claims_recompute_origins(claim_ids=[c.pk for c in claims])
+
+    assert {Claim.objects.get(pk=c.pk).independent_origins for c in claims} == {1}
+    origins = APIClient().get(f"/api/v1/claims/{claims[0].pk}").json()["origins"]
+    assert [(o["name"], o["counted"]) for o in origins] == [
+        ("National Intelligence Service", True),
+        ("South Korean media via an unknown outlet", False),
+        ("Yonhap", False),
+    ]
+    assert "relays National Intelligence Service" in origins[2]["why"]
+    page = client.get(f"/claims/{claims[0].pk}").content.decode()
+    assert (
+        "Not counted: a generic relay, most likely carrying National Intelligence Service" in page
+    )
