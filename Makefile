@@ -12,8 +12,9 @@ TEST_BROKER_URL   ?= redis://127.0.0.1:6379/15
 # the faults that stop them (tests/faults/README.md).
 FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
 FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
+PAIRS_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/pairs_eval
 
-.PHONY: install run worker beat test lint migrate eval eval-locked bench-extract bench-ingest bench-api test-faults load clean
+.PHONY: install run worker beat test lint migrate eval eval-locked eval-pairs bench-extract bench-ingest bench-api test-faults load clean
 
 install: $(STAMP)
 
@@ -71,6 +72,11 @@ eval: install
 eval-locked: install
 	$(PY) bench/eval.py --articles bench/corpus/locked/articles --gold bench/corpus/locked/gold \
 		--out bench/results/locked_pred --json bench/results/locked.json --by-kind
+
+# Matching scored on the labelled claim pairs (bench/pairs/README.md), before and after ANALYZE,
+# on a fresh database `pairs_eval` of the test server (left as it was).
+eval-pairs: install
+	$(PY) bench/eval_pairs.py --database-url $(PAIRS_DATABASE_URL) $(BENCH_ARGS)
 
 bench-extract: install
 	$(PY) bench/bench_extract.py

@@ -191,7 +191,15 @@ def test_the_detail_is_the_list_row_and_the_claim_in_its_context(varied: list[Cl
     ]  # linked as the same: one component
     assert sorted(c for o in origins for c in o["claims"]) == sorted([chained.pk, linked.pk])
     lone = api.get(f"/api/v1/claims/{bare.pk}").json()
-    assert lone["origins"] == [{"key": "unknown", "name": "Unknown", "claims": [bare.pk]}]
+    assert lone["origins"] == [
+        {
+            "key": "unknown",
+            "name": "Unknown",
+            "claims": [bare.pk],
+            "counted": True,
+            "why": "Counted: an independent first source of this statement.",
+        }
+    ]
     assert lone["links"][0]["direction"] == "out" and lone["links"][0]["evidence"] == {
         "similarity": 0.4
     }
