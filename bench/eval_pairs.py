@@ -128,7 +128,44 @@ def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:
     }
 
 
-def run(pairs: list[Pair], *, shift_to: dt.date | None) -> dict[str, Any]:
+def _explain(
+    pairs: list[Pair],
+    ends: list[tuple[int | None, int | None]],
+    predicted: list[str],
+    ids: dict[str, int],
+    files: dict[str, tuple[str, dict[str, Any]]],
+) -> None:
+    """Why each wrong prediction happened: no claim extracted, not a candidate, or the score."""
+    # Django is set up by main() first; these need the app registry.
+    from django.db import connection
+
+    from claims.links import claim_features
+    from claims.matching import CANDIDATES_SQL, candidate_params, score_pair
+
+    candidates: set[frozenset[int]] = set()
+    with connection.cursor() as cursor:
+        for article_id in ids.values():
+            cursor.execute(CANDIDATES_SQL, candidate_params(article_id=article_id))
+            candidates |= {frozenset((row[0], row[1])) for row in cursor.fetchall()}
+    reasons: Counter[str] = Counter()
+    for pair, (a, b), said in zip(pairs, ends, predicted, strict=True):
+        if said == pair.label:
+            continue
+        if a is None or b is None:
+            why = "a gold claim was not extracted"
+        elif frozenset((a, b)) not in candidates:
+            why = "not a candidate"
+        else:
+            features = claim_features(claim_ids=[a, b])
+            match = score_pair(features[a], features[b])
+            why = f"scored {match.kind} {match.score}" if match else "below the threshold"
+        reasons[f"{pair.label} -> {said}: {why.split(' (')[0].split(' 0')[0]}"] += 1
+        print(f"[{pair.id}] {pair.label} -> {said}: {why}\n   A {pair.a.text}\n   B {pair.b.text}")
+    for reason, n in reasons.most_common():
+        print(f"{n:4}  {reason}")
+
+
+def run(pairs: list[Pair], *, shift_to: dt.date | None, explain: bool = False) -> dict[str, Any]:
     # Django is set up by main() first; these need the app registry.
     from django.db import connection, transaction
 
@@ -153,7 +190,7 @@ def run(pairs: list[Pair], *, shift_to: dt.date | None) -> dict[str, Any]:
                 day = days[name]
                 submitted = article_submit(
                     body=body,
-                    title=meta.get("title", ""),
+                    title=str(meta.get("title") or "")[:300],
                     outlet=str(meta.get("outlet") or "")[:200],
                     published_at=day + offset if day else None,
                 )
@@ -199,6 +236,8 @@ def run(pairs: list[Pair], *, shift_to: dt.date | None) -> dict[str, Any]:
                     kinds.get(frozenset((a, b)), "unrelated") if a and b else "unrelated"
                     for a, b in ends
                 ]
+                if explain and mode == "as loaded":
+                    _explain(pairs, ends, predicted, ids, files)
                 result[mode] = {
                     **score([p.label for p in pairs], predicted),
                     "claims": Claim.objects.count(),
@@ -241,6 +280,9 @@ def main() -> None:
     )
     parser.add_argument("--shift-to", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--json", type=Path, default=ROOT / "bench/results/pairs.json")
+    parser.add_argument(
+        "--explain", action="store_true", help="Print each wrong prediction and why it happened."
+    )
     args = parser.parse_args()
 
     database_ready(args.database_url)
@@ -256,7 +298,7 @@ def main() -> None:
         f"{len(pairs)} pairs: "
         + ", ".join(f"{label} {n}" for label, n in Counter(p.label for p in pairs).most_common())
     )
-    result = run(pairs, shift_to=args.shift_to)
+    result = run(pairs, shift_to=args.shift_to, explain=args.explain)
     for mode, scores in result.items():
         _print(mode, scores)
     same = result["as loaded"]["predictions"] == result["after ANALYZE"]["predictions"]

@@ -27,6 +27,7 @@ from claims.matching import (
     Match,
     candidate_params,
     origin_key,
+    said_without,
     score_pair,
 )
 from claims.models import (
@@ -69,18 +70,18 @@ def claims_match_article(*, article_id: int, also_recompute: Iterable[int] = ())
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL, candidate_params(article_id=article_id))
         rows = cursor.fetchall()
-    pairs = [(new_id, old_id, float(sim)) for new_id, old_id, sim, _ in rows]
+    pairs = [(new_id, old_id) for new_id, old_id, _, _ in rows]
     terms = {(new_id, old_id): list(words) for new_id, old_id, _, words in rows}
     new_ids = set(Claim.objects.filter(article_id=article_id).values_list("pk", flat=True))
-    features = claim_features(claim_ids=new_ids | {old for _, old, _ in pairs})
+    features = claim_features(claim_ids=new_ids | {old for _, old in pairs})
     matches: dict[tuple[int, int], Match] = {}
-    for new_id, old_id, similarity in pairs:
+    for new_id, old_id in pairs:
         if new_id not in features or old_id not in features:
             continue  # deleted between the two queries (a concurrent re-extraction)
-        match = score_pair(features[new_id], features[old_id], similarity=similarity)
+        match = score_pair(features[new_id], features[old_id])
         if match is not None:
-            # Why the pair was a candidate at all: the rarer words of the claim's query it holds.
-            evidence = {**match.evidence, "rare_terms": terms[new_id, old_id]}
+            # Why the pair was a candidate at all: the words of the claim's query it holds.
+            evidence = {**match.evidence, "query_terms": terms[new_id, old_id]}
             match = dataclasses.replace(match, evidence=evidence)
             ends = (old_id, new_id) if match.reverse else (new_id, old_id)
             matches[ends] = match
@@ -156,12 +157,14 @@ def claim_features(*, claim_ids: Iterable[int]) -> dict[int, ClaimFeatures]:
     if not ids:
         return {}
     chains: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for claim_id, source_id, kind in (
+    mentions: dict[int, list[str]] = defaultdict(list)
+    for claim_id, source_id, kind, mention in (
         Attribution.objects.filter(claim__in=ids)
         .order_by("claim_id", "position")
-        .values_list("claim_id", "source_id", "source__kind")
+        .values_list("claim_id", "source_id", "source__kind", "mention")
     ):
         chains[claim_id].append((source_id, kind))
+        mentions[claim_id].append(mention)
     figures: dict[int, list[FigureFeature]] = defaultdict(list)
     for f in (
         Figure.objects.filter(claim__in=ids)
@@ -179,6 +182,7 @@ def claim_features(*, claim_ids: Iterable[int]) -> dict[int, ClaimFeatures]:
             id=c["id"],
             article_id=c["article_id"],
             text=c["text"],
+            said=said_without(c["text"], mentions.get(c["id"], ())),
             hedged=c["hedged"],
             origin=origin_key(chains.get(c["id"], []), c["article__outlet_id"]),
             published=c["article__published_at"],

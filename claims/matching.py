@@ -2,7 +2,7 @@
 they relate (same, corroborates, contradicts, updates).
 
 Two halves. Candidate generation is SQL that an index answers (`CANDIDATES_SQL`: pairs of each
-claim's rarest words through the full-text GIN index `claim_day_text_search`, within a publication
+claim's longest words through the full-text GIN index `claim_day_text_search`, within a publication
 window (one GIN index over the publication day and the words), ranked by pg_trgm similarity),
 so the rows matching reads depend on the news of the window, not on the years stored, and which
 pairs it finds does not depend on the table's size or on whether it was analysed. Scoring and
@@ -42,6 +42,9 @@ class ClaimFeatures:
     article_id: int
     text: str
     origin: str  # `origin_key()` of its chain
+    # The text without the words that name its sources: what is said, not who said it. Two
+    # claims of one story by one minister share his name and title whatever they say.
+    said: str = ""
     published: dt.datetime | None = None
     figures: tuple[FigureFeature, ...] = ()
     dates: tuple[dt.date, ...] = ()
@@ -200,6 +203,14 @@ def names(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words[1:] if w[0].isupper() and w.lower() not in _STOPWORDS)
 
 
+def said_without(text: str, mentions: Iterable[str]) -> str:
+    """The claim's text with the words naming its sources taken out ("Interior Minister Joseph
+    Ole Lenku said Wednesday that ..." -> " said Wednesday that ...")."""
+    for mention in sorted({m for m in mentions if len(m) > 2}, key=len, reverse=True):
+        text = text.replace(mention, " ")
+    return text
+
+
 def negated(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
@@ -265,10 +276,21 @@ def figures_agree(a: FigureFeature, b: FigureFeature) -> bool:
     return a_low <= b_high and b_low <= a_high
 
 
+# "two more missiles", "four other suspects", "another 300 troops": a figure counting what was
+# added to an earlier count is not a total, and a different one contradicts nothing.
+_INCREMENT = re.compile(r"^\W*(?:more|other|additional|further|extra|another|new)\b", re.IGNORECASE)
+
+
+def incremental(f: FigureFeature) -> bool:
+    return bool(_INCREMENT.match(f.unit)) or f.qualifier.lower().strip() in {"another", "more"}
+
+
 def compare_figures(
     new: Iterable[FigureFeature], old: Iterable[FigureFeature]
 ) -> list[dict[str, Any]]:
-    """Each pair of figures counting the same thing, and whether their values agree."""
+    """Each pair of figures counting the same thing, and whether their values agree. A pair in
+    which either figure counts an increment ("two more missiles") is marked `increment`: two
+    different increments are two different additions, not one count and its contradiction."""
     old = list(old)
     pairs = []
     for a in new:
@@ -277,14 +299,15 @@ def compare_figures(
             continue
         for b in old:
             if unit_key(b.unit) == key:
-                pairs.append(
-                    {
-                        "new": a.text or str(a.value),
-                        "old": b.text or str(b.value),
-                        "unit": key,
-                        "agree": figures_agree(a, b),
-                    }
-                )
+                pair: dict[str, Any] = {
+                    "new": a.text or str(a.value),
+                    "old": b.text or str(b.value),
+                    "unit": key,
+                    "agree": figures_agree(a, b),
+                }
+                if incremental(a) or incremental(b):
+                    pair["increment"] = True
+                pairs.append(pair)
     return pairs
 
 
@@ -297,26 +320,36 @@ MATCH_THRESHOLD = 0.35
 # A pair this similar in words but stating different figures is a contradiction candidate; a
 # lower bar than for agreement would link every two claims that mention troops.
 MIN_SHARED_WORDS = 3
+# "Not", "denied", "false" anywhere in one claim and not in the other make a contradiction only
+# between claims this close: two claims of one story that merely share its words ("the minister
+# said X" and "the minister said Y would not happen") are not one statement and its denial.
+POLARITY_MIN_SCORE = 0.5
 
 
-def score_pair(new: ClaimFeatures, old: ClaimFeatures, *, similarity: float) -> Match | None:
+def score_pair(new: ClaimFeatures, old: ClaimFeatures) -> Match | None:
     """Whether two claims of different articles state the same thing, and how they relate.
-
-    `similarity` is pg_trgm's similarity of the two texts (0-1). Returns None for no link.
-    """
-    new_words, old_words = content_words(new.text), content_words(old.text)
+    Compares what the claims say (`said`), not who they name as saying it. None: no link."""
+    new_said, old_said = new.said or new.text, old.said or old.text
+    similarity = trigram_similarity(new_said, old_said)
+    new_words, old_words = content_words(new_said), content_words(old_said)
     shared = new_words & old_words
     union = new_words | old_words
-    jaccard = len(shared) / len(union) if union else 0.0
-    shared_names = names(new.text) & names(old.text)
+    # Half Jaccard, half the share of the shorter claim's words: a short claim restated inside
+    # a long one ("The death toll stands at 72" in a sentence that goes on) is not diluted by
+    # the long one's other words, and two long claims still need most of their words in common.
+    smaller = min(len(new_words), len(old_words))
+    overlap = 0.5 * len(shared) / len(union) + 0.5 * len(shared) / smaller if smaller else 0.0
+    shared_names = names(new_said) & names(old_said)
     figure_pairs = compare_figures(new.figures, old.figures)
     agreeing = [p for p in figure_pairs if p["agree"]]
-    conflicting = [p for p in figure_pairs if not p["agree"]]
+    conflicting = [p for p in figure_pairs if not p["agree"] and "increment" not in p]
+    if not agreeing and not conflicting and figure_pairs:
+        return None  # only different increments ("two more" vs "three more"): two additions
     # Shared dates add weight; different dates take none away, since the extractor cannot tell
     # the date a statement was made ("said on Thursday") from the date of the event it reports.
     shared_dates = sorted(set(new.dates) & set(old.dates))
 
-    score = 0.45 * similarity + 0.35 * jaccard + 0.05 * min(len(shared_names), 4)
+    score = 0.45 * similarity + 0.35 * overlap + 0.05 * min(len(shared_names), 4)
     if agreeing and not conflicting:
         score += 0.15
     if shared_dates:
@@ -326,7 +359,7 @@ def score_pair(new: ClaimFeatures, old: ClaimFeatures, *, similarity: float) -> 
         return None
 
     same_origin = new.origin == old.origin
-    new_negated, old_negated = negated(new.text), negated(old.text)
+    opposed = negated(new.text) != negated(old.text) and score >= POLARITY_MIN_SCORE
     reverse = False
     if conflicting and agreeing:
         # One pair agrees and another does not ("5,000 troops ... 200 killed" vs "5,000 troops
@@ -339,7 +372,7 @@ def score_pair(new: ClaimFeatures, old: ClaimFeatures, *, similarity: float) -> 
             kind, reverse = "updates", later == "old"
         else:
             kind = "contradicts"
-    elif new_negated != old_negated:
+    elif opposed:
         kind = "contradicts"
     else:
         kind = "same" if same_origin else "corroborates"
@@ -352,9 +385,29 @@ def score_pair(new: ClaimFeatures, old: ClaimFeatures, *, similarity: float) -> 
         "dates": [d.isoformat() for d in shared_dates],
         "same_origin": same_origin,
     }
-    if new_negated != old_negated:
+    if opposed:
         evidence["polarity"] = "one claim denies what the other asserts"
     return Match(kind=kind, score=round(score, 3), evidence=evidence, reverse=reverse)
+
+
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """pg_trgm's trigrams of a text: of each lower-cased word, padded with two spaces before and
+    one after ("cat" -> "  c", " ca", "cat", "at ")."""
+    grams: set[str] = set()
+    for word in _ALNUM.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's `similarity(a, b)`: shared trigrams over all trigrams of the two."""
+    ta, tb = trigrams(a), trigrams(b)
+    union = len(ta | tb)
+    return len(ta & tb) / union if union else 0.0
 
 
 def _later(a: dt.datetime | None, b: dt.datetime | None) -> str | None:
@@ -368,15 +421,16 @@ def _later(a: dt.datetime | None, b: dt.datetime | None) -> str | None:
 # Days either side of the new article's publication that a matching claim may come from.
 MATCH_WINDOW_DAYS = 30
 CANDIDATES_PER_CLAIM = 25
-# Each claim asks the full-text index for claims sharing two of its RAREST_TERMS rarest words
+# Each claim asks the full-text index for claims sharing two of its QUERY_TERMS longest words
 # (every pair of them), so a pair of claims is found when they share two such words, whatever
-# else the database holds. Rarity orders the words; it never removes one because it is a large
-# SHARE of the table (in a database of 60 claims on one story every word is): a word is left
-# out only when the database holds so many claims with it (pg_stats' frequency of the lexeme
-# times the table's rows) that following it would read more than MAX_TERM_ROWS index entries.
-# On a database never analysed, no word is left out and ties are broken by length (longer
-# words say more), so the same claims are found before and after ANALYZE.
-RAREST_TERMS = 8
+# else the database holds. Which words a claim asks with depends on its text alone, never on
+# the planner's statistics, so the same claims are found before and after ANALYZE; the
+# statistics only leave a word out when the database holds so many claims with it (pg_stats'
+# frequency of the lexeme times the table's rows) that following it would read more than
+# MAX_TERM_ROWS index entries. Never because it is a large SHARE of the table: in a database
+# of 60 claims on one story every word is. Longer words first: "kursk", "deployed" and
+# "intelligence" say more than "said" or "new" (and stop words are not lexemes at all).
+QUERY_TERMS = 10
 MAX_TERM_ROWS = 2000
 
 # One statement for the whole article. Why not pg_trgm's `%` through a trigram GIN index: every
@@ -395,8 +449,7 @@ WITH common AS MATERIALIZED (
      WHERE s.schemaname = current_schema() AND s.tablename = 'claims_claim' AND s.attname = 'search_vector'
 ), lexemes AS (
     SELECT q.id, l.lexeme,
-           row_number() OVER (PARTITION BY q.id
-                              ORDER BY COALESCE(cm.rows, 0), length(l.lexeme) DESC, l.lexeme) AS r
+           row_number() OVER (PARTITION BY q.id ORDER BY length(l.lexeme) DESC, l.lexeme) AS r
       FROM claims_claim q
      CROSS JOIN unnest(tsvector_to_array(q.search_vector)) AS l(lexeme)
       LEFT JOIN common cm ON cm.lexeme = l.lexeme
@@ -457,6 +510,6 @@ def candidate_params(*, article_id: int) -> dict[str, Any]:
         "article_id": article_id,
         "window": MATCH_WINDOW_DAYS,
         "per_claim": CANDIDATES_PER_CLAIM,
-        "terms": RAREST_TERMS,
+        "terms": QUERY_TERMS,
         "max_rows": MAX_TERM_ROWS,
     }

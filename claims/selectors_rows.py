@@ -123,7 +123,7 @@ class ClaimLinkOutput(TypedDict):
     evidence: Annotated[
         Any,
         Doc(
-            "Why the matcher proposed it: rare_terms (the rarer words that made the pair a "
+            "Why the matcher proposed it: query_terms (the query words that made the pair a "
             "candidate), similarity, shared_words, shared_names, figures (each pair counting the "
             "same thing, and whether they agree), dates, same_origin."
         ),

@@ -68,7 +68,7 @@ def test_a_copy_in_another_outlet_is_matched_in_a_small_database_of_common_words
 
     (link,) = _links_between(first, copy)
     assert link.kind == "same"
-    assert {"kursk", "soldier", "deploy"} <= set(link.evidence["rare_terms"])
+    assert {"kursk", "soldier", "deploy"} <= set(link.evidence["query_terms"])
 
 
 def test_a_word_is_skipped_only_when_following_it_would_read_more_than_the_bound() -> None:
