@@ -28,12 +28,17 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 # The embedded default: no DATABASE_URL -> an embedded PostgreSQL under var/; no broker ->
-# tasks run in-process after commit.
+# tasks run in-process after commit. `make run PORT=8001 HOST=0.0.0.0` serves elsewhere (set on
+# the command line: HOST is often in the environment, holding the machine's name).
+# --noreload: one server process, so SIGTERM/SIGHUP/Ctrl-C reach the process that stops the
+# embedded PostgreSQL (the autoreloader's parent kills its child mid-exit).
+HOST := 127.0.0.1
+PORT := 8000
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --demo-users
 	$(PY) manage.py reconcile
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
 	$(VENV)/bin/celery -A provenance worker --loglevel=INFO --concurrency=2
