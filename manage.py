@@ -25,6 +25,11 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "provenance.settings")
+    # manage.py is how a checkout is used locally (`make run`, the README's commands), so it
+    # gives development defaults: DEBUG on unless set, and with it an insecure development
+    # SECRET_KEY. Production sets DEBUG=0 (docker-compose.yml, the image) and serves through
+    # gunicorn and Celery, which start with DEBUG off: there SECRET_KEY is still required.
+    os.environ.setdefault("DEBUG", "1")
     for signum in (signal.SIGTERM, signal.SIGHUP):
         # A disposition set by whoever started us (nohup ignores SIGHUP) is kept.
         if signal.getsignal(signum) is signal.SIG_DFL:
