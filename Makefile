@@ -17,11 +17,14 @@ FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock
+# The runtime lock (the app, worker, gunicorn; all the image installs) and the development lock
+# (tests, lint, benchmarks, and the embedded PostgreSQL that `make run` needs), in one pip run so
+# hash checking sees every pin.
+$(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $(STAMP)
 
 migrate: install
