@@ -18,23 +18,31 @@ PAIRS_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/pairs_eval
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock
+# The runtime lock (the app, worker, gunicorn; all the image installs) and the development lock
+# (tests, lint, benchmarks, and the embedded PostgreSQL that `make run` needs), in one pip run so
+# hash checking sees every pin.
+$(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (or run make PYTHON=/path/to/python3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $(STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --no-input
 
 # The embedded default: no DATABASE_URL -> an embedded PostgreSQL under var/; no broker ->
-# tasks run in-process after commit.
+# tasks run in-process after commit. `make run PORT=8001 HOST=0.0.0.0` serves elsewhere (set on
+# the command line: HOST is often in the environment, holding the machine's name).
+# --noreload: one server process, so SIGTERM/SIGHUP/Ctrl-C reach the process that stops the
+# embedded PostgreSQL (the autoreloader's parent kills its child mid-exit).
+HOST := 127.0.0.1
+PORT := 8000
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --demo-users
 	$(PY) manage.py reconcile
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
 	$(VENV)/bin/celery -A provenance worker --loglevel=INFO --concurrency=2

@@ -46,6 +46,21 @@ _METADATA_ADDRESSES = {
     ipaddress.ip_address("fd00:ec2::254"),
 }
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IANA's special-purpose address registries, the ranges not globally reachable (or deprecated),
+# for the Python releases whose `is_global` still takes them for public: 3.11's misses
+# 192.0.0.0/24 (192.0.0.8, the IPv4 dummy address), 192.88.99.0/24 (the retired 6to4 relay
+# anycast), 3fff::/20 (documentation, RFC 9637), 5f00::/16 (SRv6 SIDs) and 64:ff9b:1::/48 (local
+# NAT64). The ranges every release gets right are listed too, so the rule reads in one place.
+_NOT_GLOBAL = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+        "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
+        "2001:db8::/32", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "ff00::/8",
+    )
+)  # fmt: skip
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 
@@ -103,7 +118,8 @@ def address_refusal(address: str) -> str | None:
         return "a reserved address"
     if ip.is_private:
         return "a private address"
-    if not ip.is_global:
+    # Everything that is not globally reachable is refused, whatever this Python knows of it.
+    if not ip.is_global or any(ip in net for net in _NOT_GLOBAL):
         return "not a public address"
     return None
 

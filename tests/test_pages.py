@@ -115,6 +115,28 @@ def test_healthz_answers_ok_when_the_database_is_reachable(client: Client) -> No
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
+def test_healthz_answers_503_with_the_status_only_and_logs_the_database_error(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import OperationalError
+
+    from core import views
+
+    secret = 'connection to server at "db.internal" (10.0.0.5), port 5432 failed: user "prov"'
+
+    class Unreachable:
+        def cursor(self) -> None:
+            raise OperationalError(secret)
+
+    monkeypatch.setattr(views, "connection", Unreachable())
+    with caplog.at_level("ERROR", logger="core.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+    assert "db.internal" not in response.content.decode()
+    assert any(r.exc_info and secret in str(r.exc_info[1]) for r in caplog.records)
+
+
 def test_the_claim_page_shows_the_chain_picture_origin_first_and_the_sentence_in_context(
     client: Client,
 ) -> None:

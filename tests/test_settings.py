@@ -28,6 +28,37 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_gunicorn_and_celery_start_with_debug_off_so_they_refuse_no_secret_key() -> None:
+    # Not through manage.py (the WSGI app, Celery): DEBUG unset means production.
+    result = _django_setup()
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_from_a_checkout_gives_development_defaults() -> None:
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True"
+
+
+def test_manage_py_with_debug_off_as_production_sets_it_still_refuses_no_secret_key() -> None:
+    result = _manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
 def test_it_starts_with_a_real_secret_key_and_debug_off() -> None:
     result = _django_setup(DEBUG="0", SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr

@@ -83,6 +83,54 @@ def test_the_extract_command_prints_contract_1_json_lines_without_a_database() -
     } <= troops.keys()
 
 
+def test_the_extract_command_runs_as_the_readme_writes_it_with_no_debug_or_secret_key_set() -> None:
+    # `.venv/bin/python manage.py extract PATH` from a checkout, outside make: manage.py gives
+    # the development defaults. A folder stands for its .txt files, sorted.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "extract", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none",
+            "HOME": str(ROOT / "var"),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    paths = [json.loads(line)["path"] for line in result.stdout.splitlines()]
+    assert paths == sorted(str(p.relative_to(ROOT)) for p in (ROOT / "demo").glob("*.txt"))
+    assert "demo/seed.txt" in paths
+
+
+def test_the_extract_command_takes_a_folder_as_its_txt_files_at_any_depth_in_order(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    seed = (ROOT / "demo" / "seed.txt").read_text(encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    for name in ("b/2.txt", "a.TXT", "c.txt", "b/1.txt"):
+        (tmp_path / name).write_text(seed[:400], encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
+    out = StringIO()
+    call_command("extract", str(tmp_path), str(ROOT / "demo" / "seed.txt"), stdout=out)
+    import json
+
+    paths = [json.loads(line)["path"] for line in out.getvalue().splitlines()]
+    assert paths == [
+        *(str(tmp_path / name) for name in ("a.TXT", "b/1.txt", "b/2.txt", "c.txt")),
+        str(ROOT / "demo" / "seed.txt"),
+    ]
+
+
+def test_the_extract_command_refuses_a_folder_with_no_txt_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(CommandError, match="no .txt file"):
+        call_command("extract", str(tmp_path), stdout=StringIO())
+
+
 @pytest.mark.django_db
 def test_the_admin_submits_articles_through_the_submission_service() -> None:
     client = Client()

@@ -131,6 +131,55 @@ def test_public_addresses_pass_the_check(address: str) -> None:
     assert address_refusal(address) is None
 
 
+@pytest.mark.parametrize(
+    ("address", "name"),
+    [
+        ("192.0.0.8", "IPv4 dummy address (RFC 7600), public to Python 3.11"),
+        ("192.0.0.170", "NAT64/DNS64 discovery (RFC 7050)"),
+        ("192.88.99.1", "retired 6to4 relay anycast (RFC 7526), public to Python 3.11"),
+        ("3fff::1", "IPv6 documentation (RFC 9637), public to Python 3.11"),
+        ("5f00::1", "SRv6 SIDs (RFC 9602), public to Python 3.11"),
+        ("64:ff9b:1::1", "local-use IPv4/IPv6 translation (RFC 8215), public to Python 3.11"),
+        ("100.64.0.1", "shared address space, carrier-grade NAT (RFC 6598)"),
+        ("198.18.0.1", "benchmarking (RFC 2544)"),
+        ("240.0.0.1", "reserved for future use (RFC 1112)"),
+        ("255.255.255.255", "limited broadcast"),
+        ("::ffff:127.0.0.1", "IPv4-mapped loopback"),
+        ("2001:db8::1", "IPv6 documentation (RFC 3849)"),
+        ("192.0.2.1", "TEST-NET-1 (RFC 5737)"),
+        ("169.254.169.254", "cloud metadata, link-local"),
+        ("0.0.0.0", "this host on this network"),
+        ("::", "IPv6 unspecified"),
+        ("100::1", "IPv6 discard-only (RFC 6666)"),
+        ("fc00::1", "IPv6 unique local (RFC 4193)"),
+    ],
+)
+def test_special_purpose_addresses_are_refused(address: str, name: str) -> None:
+    assert address_refusal(address) is not None, f"{address} ({name}) was let through"
+
+
+def test_a_host_resolving_to_a_special_purpose_address_python_3_11_calls_global_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+    no_connections: None,
+) -> None:
+    _resolve_as(monkeypatch, {"news.example": ["192.0.0.8"]})
+    error = _error("https://news.example/feed.xml")
+    assert error.code == "fetch_refused"
+    assert "192.0.0.8, not a public address" in error.message
+
+
+def test_a_host_listed_in_fetch_allowed_hosts_may_resolve_to_a_special_purpose_address(
+    settings,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The operator's explicit exception (an intranet feed; the tests' local server) still holds.
+    settings.FETCH_ALLOWED_HOSTS = ["intranet.example"]
+    _resolve_as(monkeypatch, {"intranet.example": ["192.0.0.8"]})
+    assert fetch_module._checked_addresses("http://intranet.example/", "intranet.example", 80) == [
+        "192.0.0.8"
+    ]
+
+
 def test_it_connects_to_the_address_it_checked_and_resolves_the_name_only_once(
     server,
     settings,

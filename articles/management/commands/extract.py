@@ -13,7 +13,8 @@ from extraction import ModelNotInstalledError, load_extractor, result_to_contrac
 
 class Command(BaseCommand):
     help = (
-        "Print the claims of text files as JSON Lines (Contract 1), without touching the database."
+        "Print the claims of text files (or of the .txt files in folders) as JSON Lines "
+        "(Contract 1), without touching the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: Any) -> None:
-        paths: list[Path] = options["paths"]
+        paths = _text_files(options["paths"])
         texts = []
         for path in paths:
             try:
@@ -45,3 +46,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 json.dumps(result_to_contract(result, path=str(path)), ensure_ascii=False)
             )
+
+
+def _text_files(paths: list[Path]) -> list[Path]:
+    """The files as given; a folder stands for its .txt files, at any depth, sorted (as `ingest`
+    takes folders). A folder with none is an error rather than an empty answer."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
+            if not found:
+                raise CommandError(f"{path} is a folder with no .txt file in it.")
+            files.extend(found)
+        else:
+            files.append(path)  # a missing file is reported when it is read
+    return files
