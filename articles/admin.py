@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from articles.forms import ArticleAdminAddForm
 from articles.services import article_submit
+from audit.services import audit_context
 from claims.origins import claims_article_changed
 from core.errors import ApplicationError
 from sources.models import Article
@@ -51,9 +52,16 @@ class ArticleAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Article, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            super().save_model(request, obj, form, change)
-            if {"published_at", "outlet"} & set(form.changed_data):
-                claims_article_changed(article_id=obj.pk)
+            # Audited with the admin user as actor; its claims follow (publication day, outlet
+            # reliability in their weakest link and credibility).
+            with audit_context(
+                actor=request.user,
+                action="article.admin_edit",
+                reason=f"Edited in the admin: {', '.join(form.changed_data) or 'no field'}",
+            ):
+                super().save_model(request, obj, form, change)
+                if {"published_at", "outlet"} & set(form.changed_data):
+                    claims_article_changed(article_id=obj.pk)
             return
         # New articles go through the one submission service, like every other door.
         try:

@@ -88,9 +88,9 @@ class FeedAdmin(admin.ModelAdmin):
         values = {name: form.cleaned_data[name] for name in _EDITABLE if name in form.cleaned_data}
         try:
             if change:
-                feed_update(feed=Feed.objects.get(pk=obj.pk), **values)
+                feed_update(actor=request.user, feed=Feed.objects.get(pk=obj.pk), **values)
             else:
-                obj.pk = feed_create(**values).pk
+                obj.pk = feed_create(actor=request.user, **values).pk
         except ApplicationError as exc:
             messages.error(request, exc.message)
 

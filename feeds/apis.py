@@ -107,7 +107,7 @@ class FeedCreateApi(FeedsApiView):
     def post(self, request: Request) -> Response:
         data = FeedCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        feed = feed_create(**data.validated_data)
+        feed = feed_create(actor=request.user, **data.validated_data)
         output = FeedOutput(feed, context={"request": request}).data
         return Response(
             output, status=status.HTTP_201_CREATED, headers={"Location": output["detail_url"]}
@@ -159,7 +159,7 @@ class FeedUpdateApi(FeedsApiView):
         feed = _feed_or_404(feed_id)
         data = FeedUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        feed = feed_update(feed=feed, **data.validated_data)
+        feed = feed_update(actor=request.user, feed=feed, **data.validated_data)
         return Response(FeedOutput(feed, context={"request": request}).data)
 
 

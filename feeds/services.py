@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from articles.services import article_submit
+from audit.services import audit_context
 from core import queue
 from core.errors import ApplicationError
 from feeds.extract import ExtractedPage
@@ -107,13 +108,15 @@ def _duplicate_feed(url: str) -> ApplicationError:
 
 def feed_create(
     *,
+    actor: Any = None,
     url: str,
     name: str = "",
     outlet: str = "",
     poll_interval_minutes: int = 60,
     is_active: bool = True,
 ) -> Feed:
-    """Register a feed; an active one is polled for the first time right after commit."""
+    """Register a feed; an active one is polled for the first time right after commit. Audited
+    with `actor` (the signed-in user; None for the system, e.g. a fixture or a script)."""
     url = valid_url(url)
     fields = {
         "name": _valid_text(name, field="name", limit=300),
@@ -124,7 +127,7 @@ def feed_create(
     if Feed.objects.filter(url=url).exists():
         raise _duplicate_feed(url)
     try:
-        with transaction.atomic():
+        with audit_context(actor=actor, action="feed.create"):
             feed: Feed = Feed.objects.create(url=url, **fields)
             if feed.is_active:
                 _enqueue_poll_on_commit(feed.pk)
@@ -136,6 +139,7 @@ def feed_create(
 
 def feed_update(
     *,
+    actor: Any = None,
     feed: Feed,
     url: str | None = None,
     name: str | None = None,
@@ -146,7 +150,8 @@ def feed_update(
     """Change what an editor may change; None leaves a field as it is.
 
     Saved with update_fields only: the poller writes the health columns of the same row at any
-    moment, and a whole-row save would put back the values this request read.
+    moment, and a whole-row save would put back the values this request read. Audited with
+    `actor`, as `feed_create`.
     """
     changed: list[str] = []
     if url is not None and (url := valid_url(url)) != feed.url:
@@ -178,7 +183,7 @@ def feed_update(
     if not changed:
         return feed
     try:
-        with transaction.atomic():
+        with audit_context(actor=actor, action="feed.update"):
             feed.save(update_fields=sorted(set(changed)))
             if feed.is_active and feed.next_poll_at is None:
                 _enqueue_poll_on_commit(feed.pk)

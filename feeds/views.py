@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.selectors import feed_history
 from core.errors import ApplicationError
 from feeds.access import feeds_access_check, url_access_check
 from feeds.forms import FeedForm, UrlSubmitForm
@@ -44,7 +45,7 @@ def feed_create_view(request: HttpRequest) -> HttpResponse:
     form = FeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            feed = feed_create(**form.cleaned_data)
+            feed = feed_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
@@ -58,7 +59,11 @@ def feed_create_view(request: HttpRequest) -> HttpResponse:
 def feed_detail_view(request: HttpRequest, feed_id: int) -> HttpResponse:
     feed = _feed_or_404(feed_id)
     entries = feed_entry_list(feed_id=feed.pk)
-    return render(request, "feeds/feed_detail.html", {"feed": feed, "entries": entries})
+    return render(
+        request,
+        "feeds/feed_detail.html",
+        {"feed": feed, "entries": entries, "history": feed_history(feed.pk)},
+    )
 
 
 @feeds_access_check
@@ -68,7 +73,7 @@ def feed_edit_view(request: HttpRequest, feed_id: int) -> HttpResponse:
     form = FeedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            feed_update(feed=feed, **form.cleaned_data)
+            feed_update(actor=request.user, feed=feed, **form.cleaned_data)
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
