@@ -26,6 +26,7 @@ from core.api_tools import (
     FastJSONRenderer,
     IdField,
     IdOrNameField,
+    JSONFormatRenderer,
     check_path_id,
     parse_query,
     split_id_or_name,
@@ -42,7 +43,7 @@ class ProvJSONRenderer(FastJSONRenderer):
     format = "prov"
 
 
-class StixRenderer(FastJSONRenderer):
+class StixRenderer(JSONFormatRenderer):
     """Selected with `?format=stix`: the graph as a STIX 2.1 bundle (claims.stix)."""
 
     media_type = "application/stix+json"
