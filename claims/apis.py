@@ -248,6 +248,7 @@ def claim_review(request: Request, claim_id: int) -> ClaimReview:
     responses={
         (200, "application/json"): openapi_component(ClaimDetailOutput),
         (200, "application/ld+json"): openapi_component(ClaimReview),
+        (400, "application/json"): ErrorOutput,
         (404, "application/json"): ErrorOutput,
     },
     description="The claim, its chain (origin first, then relays, then the outlet), "
