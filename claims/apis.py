@@ -11,15 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.claimreview import ClaimReview, build_claim_review
 from claims.models import VerificationStatus
 from claims.selectors import ClaimFilters, ClaimOrdering, SourceRole, claim_list
+from claims.selectors_reviews import claim_review_row
 from claims.selectors_rows import (
     ClaimDetailOutput,
     ClaimListOutput,
@@ -30,8 +35,10 @@ from claims.selectors_rows import (
 from core.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
+    FastJSONRenderer,
     IdField,
     IdOrNameField,
+    JSONFormatRenderer,
     KeysetPagination,
     check_path_id,
     parse_query,
@@ -192,17 +199,76 @@ class ClaimListApi(APIView):
         return claim_page(request, self, claim_filters(parse_query(ClaimListQuery, request)))
 
 
+class ClaimReviewRenderer(JSONFormatRenderer):
+    """Selected with `?format=claimreview`: the editor's verdict as schema.org ClaimReview."""
+
+    media_type = "application/ld+json"
+    format = "claimreview"
+
+
+def claim_review(request: Request, claim_id: int) -> ClaimReview:
+    """The claim's ClaimReview; 404 `not_found` without the claim, 404 `no_verdict` without a
+    verdict (there is no review to publish: the claim exists, the document does not)."""
+    row = claim_review_row(claim_id=claim_id)
+    if row is None:
+        raise ApplicationError(f"There is no claim {claim_id}.", code="not_found", status_code=404)
+    review = build_claim_review(
+        row,
+        url=request.build_absolute_uri(reverse("claim-detail", args=[claim_id])),
+        organization_name=settings.CLAIMREVIEW_ORGANIZATION_NAME,
+        organization_url=settings.CLAIMREVIEW_ORGANIZATION_URL,
+    )
+    if review is None:
+        raise ApplicationError(
+            f"Claim {claim_id} has no editor's verdict (its verification status is unverified "
+            "and its credibility is not overridden), so it has no ClaimReview. Set a "
+            "verification status or a credibility grade first.",
+            code="no_verdict",
+            status_code=404,
+        )
+    return review
+
+
 # Declared on the class (scoped to GET) rather than on `get`, so a view that composes this one
 # with other methods and wraps `get` (the editorial API adds an ETag) keeps the documentation.
 @extend_schema(
     methods=["GET"],
     summary="One claim with its whole chain",
-    responses={200: openapi_component(ClaimDetailOutput), 404: ErrorOutput},
+    parameters=[
+        OpenApiParameter(
+            "format",
+            OpenApiTypes.STR,
+            enum=["json", "claimreview"],
+            required=False,
+            description="json (default): the claim. claimreview: the editor's verdict as "
+            "schema.org ClaimReview JSON-LD (application/ld+json; docs/claimreview.md gives "
+            "the rating scale); 404 `no_verdict` for a claim without one.",
+        )
+    ],
+    responses={
+        (200, "application/json"): openapi_component(ClaimDetailOutput),
+        (200, "application/ld+json"): openapi_component(ClaimReview),
+        (400, "application/json"): ErrorOutput,
+        (404, "application/json"): ErrorOutput,
+    },
     description="The claim, its chain (origin first, then relays, then the outlet), "
     "figures, dates, links to other claims and its sentence in context.",
 )
 class ClaimDetailApi(APIView):
+    renderer_classes = [FastJSONRenderer, ClaimReviewRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:
+            raise ApplicationError(
+                "format must be json (the default) or claimreview (schema.org ClaimReview).",
+                field="format",
+            ) from None
+
     def get(self, request: Request, claim_id: int) -> Response:
+        if request.accepted_renderer.format == "claimreview":
+            return Response(claim_review(request, check_path_id(claim_id, "claim")))
         row = claim_detail_row(
             claim_id=check_path_id(claim_id, "claim"),
             url_of=claim_url(request),

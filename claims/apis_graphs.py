@@ -1,6 +1,7 @@
 """The graph API: a claim's provenance graph, and the graph of a set of claims, as Contract 2
-nodes and edges or as W3C PROV-JSON. The rows come from `claims.selectors_graphs`, the graph
-from `claims.graph` (pure), whose TypedDicts are also the schema's components."""
+nodes and edges, as W3C PROV-JSON or as a STIX 2.1 bundle. The rows come from
+`claims.selectors_graphs`, the graph from `claims.graph` and the bundle from `claims.stix` (both
+pure), whose TypedDicts are also the schema's components."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.graph import Graph, build_graph, build_prov
+from claims.graph import Graph, GraphRows, build_graph, build_prov
 from claims.selectors import ClaimFilters
 from claims.selectors_graphs import claim_graph_rows, graph_rows_for
+from claims.stix import StixBundle, build_stix
 from core.api_tools import (
     DateOrDateTimeField,
     ErrorOutput,
     FastJSONRenderer,
     IdField,
     IdOrNameField,
+    JSONFormatRenderer,
     check_path_id,
     parse_query,
     split_id_or_name,
@@ -40,16 +43,33 @@ class ProvJSONRenderer(FastJSONRenderer):
     format = "prov"
 
 
+class StixRenderer(JSONFormatRenderer):
+    """Selected with `?format=stix`: the graph as a STIX 2.1 bundle (claims.stix)."""
+
+    media_type = "application/stix+json"
+    format = "stix"
+
+
 GraphOutput = openapi_component(Graph)
+StixOutput = openapi_component(StixBundle)
+GRAPH_RESPONSES = {
+    (200, "application/json"): GraphOutput,
+    (200, "application/stix+json"): StixOutput,
+    (400, "application/json"): ErrorOutput,
+}
 
 
 GRAPH_FORMAT = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
-    enum=["json", "prov"],
+    enum=["json", "prov", "stix"],
     required=False,
     description="json (default): Contract 2 nodes and edges. prov: the same graph as W3C PROV-JSON "
-    "(entities = claims, articles, figures; agents = sources).",
+    "(entities = claims, articles, figures; agents = sources), also application/json. stix: a "
+    "STIX 2.1 bundle (application/stix+json): sources as identity (x_opencti_reliability), "
+    "claims as note, verdicts as opinion, articles as report, chains and claim links as "
+    "relationship; ids are UUIDv5 of the project's ids, so a re-export updates on import "
+    "(docs/stix.md).",
 )
 GRAPH_DESCRIPTION = (
     "Nodes: claim, source, article, figure. Edges: attributed_to (claim -> source, position 0 = "
@@ -60,20 +80,28 @@ GRAPH_DESCRIPTION = (
 
 
 class GraphView(APIView):
-    renderer_classes = [FastJSONRenderer, ProvJSONRenderer]
+    renderer_classes = [FastJSONRenderer, ProvJSONRenderer, StixRenderer]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:
             return super().perform_content_negotiation(request, force=force)
         except Http404:
             raise ApplicationError(
-                "format must be json (the default) or prov (W3C PROV-JSON).", field="format"
+                "format must be json (the default), prov (W3C PROV-JSON) or stix (STIX 2.1).",
+                field="format",
             ) from None
 
 
-def graph_response(request: Request, rows: Any) -> Response:
+def wants_stix(request: Request) -> bool:
+    """STIX needs when each row last changed (its `modified`), one more query."""
+    return bool(request.accepted_renderer.format == "stix")
+
+
+def graph_response(request: Request, rows: GraphRows) -> Response:
     if request.accepted_renderer.format == "prov":
         return Response(build_prov(rows))
+    if wants_stix(request):
+        return Response(build_stix(rows, producer=settings.CLAIMREVIEW_ORGANIZATION_NAME))
     return Response(build_graph(rows))
 
 
@@ -100,7 +128,7 @@ class ClaimGraphApi(GraphView):
             ),
             GRAPH_FORMAT,
         ],
-        responses={200: GraphOutput, 400: ErrorOutput, 404: ErrorOutput},
+        responses={**GRAPH_RESPONSES, (404, "application/json"): ErrorOutput},
         description=GRAPH_DESCRIPTION,
     )
     def get(self, request: Request, claim_id: int) -> Response:
@@ -109,6 +137,7 @@ class ClaimGraphApi(GraphView):
             claim_id=check_path_id(claim_id, "claim"),
             depth=q["depth"],
             max_nodes=settings.GRAPH_MAX_NODES,
+            with_changes=wants_stix(request),
         )
         return graph_response(request, rows)
 
@@ -138,7 +167,7 @@ class GraphApi(GraphView):
         operation_id="graph",
         summary="The provenance graph of a set of claims",
         parameters=[GraphQuery, GRAPH_FORMAT],
-        responses={200: GraphOutput, 400: ErrorOutput},
+        responses=GRAPH_RESPONSES,
         description=GRAPH_DESCRIPTION,
     )
     def get(self, request: Request) -> Response:
@@ -151,5 +180,7 @@ class GraphApi(GraphView):
             published_from=q.get("since"),
             published_until=q.get("until"),
         )
-        rows = graph_rows_for(filters=filters, max_nodes=settings.GRAPH_MAX_NODES)
+        rows = graph_rows_for(
+            filters=filters, max_nodes=settings.GRAPH_MAX_NODES, with_changes=wants_stix(request)
+        )
         return graph_response(request, rows)

@@ -44,6 +44,10 @@ class SourceRow:
     country: str
     reliability: str
     parent_id: int | None = None
+    # ISO 8601, UTC: when the row was created and last changed (the audit trail's latest change);
+    # read by the STIX export (claims.stix), which needs them for deterministic timestamps.
+    created_at: str | None = None
+    modified_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class ArticleRow:
     url: str
     published_at: str | None  # ISO 8601
     outlet_id: int | None
+    submitted_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class ClaimRow:
     hedge_cues: tuple[str, ...]
     credibility: int
     verification_status: str
+    created_at: str | None = None
+    modified_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class LinkRow:
     kind: str
     score: float
     status: str
+    created_at: str | None = None
+    reviewed_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -38,13 +39,16 @@ def _graph_too_large(nodes: int, limit: int) -> ApplicationError:
     )
 
 
-def claim_graph_rows(*, claim_id: int, depth: int, max_nodes: int) -> GraphRows:
+def claim_graph_rows(
+    *, claim_id: int, depth: int, max_nodes: int, with_changes: bool = False
+) -> GraphRows:
     """The rows of a claim's graph, `depth` steps out.
 
     Depth 1 is the claim itself (its chain, article, figures); each further step adds the claims
     linked to the previous step by a ClaimLink, and up to GRAPH_SAME_ORIGIN_LIMIT claims sharing
-    an origin source with it. Queries: 1 + 1 per step that found claims + 6 for the rows. Plain
-    SQL: building the ORM's queries cost as much as running them.
+    an origin source with it. Queries: 1 + 1 per step that found claims + 6 for the rows (+ 1
+    `with_changes`: see `_graph_rows`). Plain SQL: building the ORM's queries cost as much as
+    running them.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM claims_claim WHERE id = %s", [claim_id])
@@ -70,7 +74,7 @@ def claim_graph_rows(*, claim_id: int, depth: int, max_nodes: int) -> GraphRows:
             seen |= frontier
             if len(seen) > max_nodes:
                 raise _graph_too_large(len(seen), max_nodes)
-    return _graph_rows(claim_ids=seen, max_nodes=max_nodes)
+    return _graph_rows(claim_ids=seen, max_nodes=max_nodes, with_changes=with_changes)
 
 
 # One step out from `frontier`: both ends of its live links, and the newest claims (not already
@@ -92,8 +96,11 @@ UNION ALL
 """
 
 
-def graph_rows_for(*, filters: ClaimFilters, max_nodes: int) -> GraphRows:
-    """The graph of every claim matching `filters` (1 query for the ids + 6 for the rows)."""
+def graph_rows_for(
+    *, filters: ClaimFilters, max_nodes: int, with_changes: bool = False
+) -> GraphRows:
+    """The graph of every claim matching `filters` (1 query for the ids + 6 for the rows, + 1
+    `with_changes`)."""
     ids = list(
         claim_list(filters=replace(filters, ordering=ClaimOrdering.LATEST_EXTRACTED)).values_list(
             "pk", flat=True
@@ -101,11 +108,20 @@ def graph_rows_for(*, filters: ClaimFilters, max_nodes: int) -> GraphRows:
     )
     if len(ids) > max_nodes:
         raise _graph_too_large(len(ids), max_nodes)
-    return _graph_rows(claim_ids=set(ids), max_nodes=max_nodes)
+    return _graph_rows(claim_ids=set(ids), max_nodes=max_nodes, with_changes=with_changes)
 
 
-def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
-    """Plain rows for these claims, in six queries whatever their number."""
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _graph_rows(*, claim_ids: set[int], max_nodes: int, with_changes: bool) -> GraphRows:
+    """Plain rows for these claims, in six queries whatever their number.
+
+    `with_changes` adds a seventh: when each claim and source row last changed, from the audit
+    trail (the tables have no updated-at column; the trigger records every UPDATE of them), for
+    the STIX export's `modified`.
+    """
     ids = sorted(claim_ids)
     with connection.cursor() as cursor:
 
@@ -124,10 +140,11 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
                 hedge_cues=tuple(cues),
                 credibility=override or credibility,
                 verification_status=status,
+                created_at=_iso(created),
             )
-            for i, article_id, text, kind, hedged, cues, credibility, override, status in rows(
+            for i, article_id, text, kind, hedged, cues, credibility, override, status, created in rows(
                 "SELECT id, article_id, text, kind, hedged, hedge_cues, credibility, credibility_override, "
-                "verification_status FROM claims_claim WHERE id = ANY(%s)",
+                "verification_status, created_at FROM claims_claim WHERE id = ANY(%s)",
                 ids,
             )
         )
@@ -150,9 +167,18 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
             )
         )
         links = tuple(
-            LinkRow(from_claim_id=a, to_claim_id=b, kind=k, score=sc, status=st)
-            for a, b, k, sc, st in rows(
-                "SELECT from_claim_id, to_claim_id, kind, score, status FROM claims_claimlink "
+            LinkRow(
+                from_claim_id=a,
+                to_claim_id=b,
+                kind=k,
+                score=sc,
+                status=st,
+                created_at=_iso(created),
+                reviewed_at=_iso(reviewed),
+            )
+            for a, b, k, sc, st, created, reviewed in rows(
+                "SELECT from_claim_id, to_claim_id, kind, score, status, created_at, reviewed_at "
+                "FROM claims_claimlink "
                 "WHERE status <> %s AND from_claim_id = ANY(%s) AND to_claim_id = ANY(%s)",
                 str(LinkStatus.REJECTED),
                 ids,
@@ -166,9 +192,11 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
                 url=url,
                 published_at=published.isoformat() if published else None,
                 outlet_id=outlet,
+                submitted_at=_iso(submitted),
             )
-            for i, title, url, published, outlet in rows(
-                "SELECT id, title, url, published_at, outlet_id FROM sources_article WHERE id = ANY(%s)",
+            for i, title, url, published, outlet, submitted in rows(
+                "SELECT id, title, url, published_at, outlet_id, submitted_at FROM sources_article "
+                "WHERE id = ANY(%s)",
                 sorted({c.article_id for c in claims}),
             )
         )
@@ -185,16 +213,37 @@ def _graph_rows(*, claim_ids: set[int], max_nodes: int) -> GraphRows:
                 country=country,
                 reliability=reliability,
                 parent_id=parent,
+                created_at=_iso(created),
             )
-            for i, name, kind, country, reliability, parent in rows(
+            for i, name, kind, country, reliability, parent, created in rows(
                 # One ANY over an array (an OR with the parents' subquery scanned the table).
-                "SELECT id, name, kind, country, reliability, parent_id FROM sources_source "
+                "SELECT id, name, kind, country, reliability, parent_id, created_at FROM sources_source "
                 "WHERE id = ANY(%s::bigint[] || ARRAY(SELECT parent_id FROM sources_source "
                 "WHERE id = ANY(%s) AND parent_id IS NOT NULL))",
                 source_ids,
                 source_ids,
             )
         )
+        if with_changes:
+            changed: dict[tuple[str, int], str | None] = {
+                (table, pk): _iso(when)
+                for table, pk, when in rows(
+                    # Two walks down the audit trail's (table, object_id) index, one per table.
+                    "SELECT 'claims_claim', object_id, max(created_at) FROM audit_auditchange "
+                    "WHERE \"table\" = 'claims_claim' AND object_id = ANY(%s) GROUP BY object_id "
+                    "UNION ALL "
+                    "SELECT 'sources_source', object_id, max(created_at) FROM audit_auditchange "
+                    "WHERE \"table\" = 'sources_source' AND object_id = ANY(%s) GROUP BY object_id",
+                    ids,
+                    sorted(s.id for s in sources),
+                )
+            }
+            claims = tuple(
+                replace(c, modified_at=changed.get(("claims_claim", c.id))) for c in claims
+            )
+            sources = tuple(
+                replace(s, modified_at=changed.get(("sources_source", s.id))) for s in sources
+            )
     graph = GraphRows(
         claims=claims,
         articles=articles,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.selectors import claim_history
 from claims import editorial
+from claims.claimreview import build_claim_review
 from claims.forms import ClaimFilterForm
 from claims.links import claim_link_review
 from claims.models import Claim, Credibility, VerificationStatus
@@ -24,6 +28,7 @@ from claims.selectors import (
     claim_list,
 )
 from claims.selectors_figures import figure_review_queue
+from claims.selectors_reviews import claim_review_row
 from claims.tracks import figure_track, track_chart
 from core.editing import ConflictError
 from core.errors import ApplicationError
@@ -82,6 +87,29 @@ def _chain_links(claim: Claim) -> list[tuple[str, str, str, str, str]]:
     return links
 
 
+# What Django's json_script escapes: the JSON stays JSON, and no "</script>" in a claim's text
+# can end the element early.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _claim_review_json(request: HttpRequest, claim_id: int) -> str:
+    """The claim's ClaimReview as JSON for a <script type="application/ld+json">, or ""."""
+    row = claim_review_row(claim_id=claim_id)
+    review = (
+        build_claim_review(
+            row,
+            url=request.build_absolute_uri(reverse("claim-detail", args=[claim_id])),
+            organization_name=settings.CLAIMREVIEW_ORGANIZATION_NAME,
+            organization_url=settings.CLAIMREVIEW_ORGANIZATION_URL,
+        )
+        if row is not None
+        else None
+    )
+    if review is None:
+        return ""
+    return json.dumps(review, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_get(claim_id=claim_id)
     if claim is None:
@@ -116,6 +144,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "chain_text": chain_text,
             "statuses": VerificationStatus.choices,
             "grades": Credibility.choices,
+            "claimreview": _claim_review_json(request, claim.pk),
         },
     )
 

@@ -184,3 +184,20 @@ class FastJSONRenderer(JSONRenderer):  # type: ignore[misc]
 
 
 _encoder = encoders.JSONEncoder()
+
+
+class JSONFormatRenderer(FastJSONRenderer):
+    """A format written as JSON under its own media type (STIX's application/stix+json,
+    JSON-LD's application/ld+json). An error is the API's JSON error shape, so it goes out as
+    application/json: a STIX or JSON-LD reader must not take it for a document."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code >= 400:
+            response["Content-Type"] = "application/json"
+        return super().render(data, accepted_media_type, renderer_context)

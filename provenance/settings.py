@@ -279,6 +279,10 @@ REST_FRAMEWORK = {
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
 # the client to narrow it, instead of building a response nobody can draw.
 GRAPH_MAX_NODES = env_int("GRAPH_MAX_NODES", 2000, minimum=10)
+# Who publishes the editors' verdicts: the `author` of each ClaimReview (schema.org) and of the
+# STIX export's opinions. Set them to the newsroom's or the team's own name and site.
+CLAIMREVIEW_ORGANIZATION_NAME = os.environ.get("CLAIMREVIEW_ORGANIZATION_NAME", "Provenance")
+CLAIMREVIEW_ORGANIZATION_URL = os.environ.get("CLAIMREVIEW_ORGANIZATION_URL", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Provenance API",
     "DESCRIPTION": "Claims, their source chains, hedges, figures and dates, extracted from news articles.",
