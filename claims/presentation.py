@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -45,12 +46,16 @@ def highlight_segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
 @dataclass(frozen=True)
 class ChainNode:
     x: int
-    label: str
+    width: int
+    lines: tuple[str, ...]  # the label, wrapped (at most LABEL_LINES lines)
     title: str
     reliability: str
-    kind: str
-    role: str  # "origin", "relay" or "outlet"
+    caption: str  # "origin · intelligence", "relay · news agency", "outlet"
     url: str
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -58,38 +63,89 @@ class ChainPicture:
     nodes: tuple[ChainNode, ...]
     arrows: tuple[tuple[int, int], ...]  # (x1, x2) of each arrow, on the middle line
     width: int
-    height: int = 96
-    node_width: int = 190
-    gap: int = 46
+    height: int
+    box_height: int
+
+    @property
+    def middle(self) -> int:
+        return 8 + self.box_height // 2
 
 
-def chain_picture(
-    links: Sequence[tuple[str, str, str, str, str]], *, max_label: int = 26
-) -> ChainPicture:
-    """Lay out a chain (origin first) as boxes left to right with arrows between.
+# Box sizes from the text they hold, at the widest a browser draws it: the label at 15px
+# semibold (DejaVu Sans, the widest common fallback, averages about 10px a character there)
+# and the caption at 11px upper case with letter spacing (under 9px).
+LABEL_CHAR_PX = 10.5
+CAPTION_CHAR_PX = 9.0
+LABEL_LINE_CHARS = 24
+LABEL_LINES = 2
+BOX_PADDING = 12
+MIN_BOX_WIDTH = 140
+GAP = 46
+
+
+def wrap_label(
+    label: str, *, width: int = LABEL_LINE_CHARS, lines: int = LABEL_LINES
+) -> tuple[str, ...]:
+    """The label in at most `lines` lines of at most `width` characters, broken between words
+    (a word longer than a line is cut), the last line ending in "…" if the label goes on."""
+    out: list[str] = []
+    words = label.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        if len(line) > width:
+            words.insert(0, line[width - 1 :])
+            line = line[: width - 1] + "-"
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        last = out[-1]
+        out[-1] = (last if len(last) < width else last[: width - 1]) + "…"
+    return tuple(out) or ("",)
+
+
+def chain_picture(links: Sequence[tuple[str, str, str, str, str]]) -> ChainPicture:
+    """Lay out a chain (origin first) as boxes left to right with arrows between, each box as
+    wide as its text.
 
     `links` are (label, full title, reliability, kind, url) from origin to the outlet.
     """
-    node_width, gap = 190, 46
     nodes = []
+    x = 8
     for i, (label, title, reliability, kind, url) in enumerate(links):
-        short = label if len(label) <= max_label else label[: max_label - 1] + "…"
         role = (
             "origin"
             if i == 0
             else ("outlet" if kind == "outlet" and i == len(links) - 1 else "relay")
         )
+        kind_words = kind.replace("_", " ")
+        caption = role if kind_words == role else f"{role} · {kind_words}"
+        lines = wrap_label(label)
+        text_px = max(
+            max(len(line) for line in lines) * LABEL_CHAR_PX,
+            len(caption) * CAPTION_CHAR_PX,
+            len(f"reliability {reliability}") * LABEL_CHAR_PX * 0.8,
+        )
+        width = max(MIN_BOX_WIDTH, math.ceil(text_px) + 2 * BOX_PADDING)
         nodes.append(
             ChainNode(
-                x=8 + i * (node_width + gap),
-                label=short,
+                x=x,
+                width=width,
+                lines=lines,
                 title=title,
                 reliability=reliability,
-                kind=kind.replace("_", " "),
-                role=role,
+                caption=caption,
                 url=url,
             )
         )
-    arrows = tuple((n.x + node_width, n.x + node_width + gap) for n in nodes[:-1])
-    width = 16 + len(nodes) * node_width + max(0, len(nodes) - 1) * gap
-    return ChainPicture(nodes=tuple(nodes), arrows=arrows, width=max(width, 200))
+        x += width + GAP
+    arrows = tuple((n.x + n.width, n.x + n.width + GAP) for n in nodes[:-1])
+    box_height = 80 if all(len(n.lines) == 1 for n in nodes) else 100
+    width = x - GAP + 8 if nodes else 200
+    return ChainPicture(
+        nodes=tuple(nodes),
+        arrows=arrows,
+        width=max(width, 200),
+        height=box_height + 16,
+        box_height=box_height,
+    )
