@@ -131,10 +131,13 @@ def watchlist_delete(*, actor: Any, watchlist_id: int) -> None:
     _owner(actor)
     with audit_context(actor=actor, action="watchlist.delete"):
         deleted, _ = Watchlist.objects.owned_by(actor).filter(pk=watchlist_id).delete()
-    if not deleted:
-        raise ApplicationError(
-            f"There is no watchlist {watchlist_id} of yours.", code="not_found", status_code=404
-        )
+        if not deleted:
+            # Raised inside the context, so its transaction (and the empty audit context) rolls back.
+            raise ApplicationError(
+                f"There is no watchlist {watchlist_id} of yours.",
+                code="not_found",
+                status_code=404,
+            )
 
 
 # ------------------------------------------------------------------------------ the check

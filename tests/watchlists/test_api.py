@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from audit.models import AuditChange
+from audit.models import AuditChange, AuditContext
 from tests.factories import make_claim
 from watchlists.models import Watchlist, WatchlistMatch
 from watchlists.services import watchlist_create, watchlists_check
@@ -84,8 +84,10 @@ def test_another_users_watchlist_is_a_404_for_every_operation(
     url = api.post("/api/v1/watchlists", {"name": "Mine", "query": ""}, format="json").json()["url"]
     assert stranger_api.get(url).status_code == 404
     assert stranger_api.get(url + "/matches").status_code == 404
+    contexts = AuditContext.objects.count()
     assert stranger_api.patch(url, {"name": "Theirs"}, format="json").status_code == 404
     assert stranger_api.delete(url).status_code == 404
+    assert AuditContext.objects.count() == contexts  # a refused write leaves no empty context
     assert stranger_api.get("/api/v1/watchlists").json()["results"] == []
     assert Watchlist.objects.get().name == "Mine"
 
