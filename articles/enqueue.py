@@ -12,6 +12,7 @@ from core import queue
 EXTRACT_ARTICLE = "claims.extract_article"
 EXTRACT_ARTICLES = "claims.extract_articles"
 MATCH_ARTICLES = "claims.match_articles"
+WATCHLISTS_CHECK = "watchlists.check"
 
 # Batched extraction (EXTRACTION_BATCH_SIZE > 1): at most one `claims.extract_articles` task
 # waits in the queue at a time. A worker fills its batch from the database (every committed
@@ -60,3 +61,12 @@ def matching_enqueue(*, articles: dict[int, list[int]]) -> bool:
         kwargs={"also_recompute": recompute},
         queue=settings.MATCHING_QUEUE or None,
     )
+
+
+def watchlists_enqueue(*, article_ids: list[int]) -> bool:
+    """Check the articles' new claims against the watchlists (`watchlists.check`); matching
+    sends the check again with their links. False when the broker could not be reached (the
+    alerts of these claims come from that second check, or not at all)."""
+    if not article_ids:
+        return True
+    return queue.send(WATCHLISTS_CHECK, kwargs={"article_ids": list(article_ids), "links": False})

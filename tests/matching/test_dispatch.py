@@ -42,7 +42,8 @@ def test_extraction_enqueues_matching_after_its_transaction_commits(
     assert calls == []
     for callback in callbacks:
         callback()
-    assert calls == [("claims.match_articles", [article.pk])]
+    # The watchlists' check of the new claims goes out after the same commit (kwargs not shown).
+    assert calls == [("claims.match_articles", [article.pk]), ("watchlists.check",)]
 
 
 def test_a_broker_that_is_down_loses_only_the_enqueue(monkeypatch) -> None:  # type: ignore[no-untyped-def]
