@@ -157,7 +157,11 @@ SELECT a.id FROM sources_article a
 
 
 def _backend_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of a PostgreSQL backend on this machine, from /proc."""
+    """CPU seconds of a PostgreSQL backend on this machine: /proc's schedstat (nanoseconds on
+    the CPU) where the kernel has it, else stat's user + system time (10 ms ticks)."""
+    schedstat = Path(f"/proc/{pid}/schedstat")
+    if schedstat.exists():
+        return int(schedstat.read_text().split()[0]) / 1e9
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -177,7 +181,8 @@ def measure(n_articles: int, text: str) -> dict[str, Any]:
     # CPU time of this process and its backend: on a shared machine wall-clock times also
     # measure the other jobs, CPU time much less (None when the server is not local).
     local = Path(f"/proc/{backend}/stat").exists()
-    totals, candidate_ms, claims, candidates, cpu_ms = [], [], [], [], []
+    totals, candidate_ms, claims, candidates, cpu_ms, query_cpu_ms = [], [], [], [], [], []
+    load = [round(x, 2) for x in os.getloadavg()]
     planted = found = linked = 0
     for i, article_id in enumerate(ids):
         pairs: set[tuple[int, int]] = set()
@@ -192,10 +197,12 @@ def measure(n_articles: int, text: str) -> dict[str, Any]:
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
+                    backend_cpu = _backend_cpu_s(backend) if local else 0.0
                     started = time.perf_counter()
                     cursor.execute(CANDIDATES_SQL, candidate_params(article_id=article_id))
                     rows = cursor.fetchall()
                     query_ms = (time.perf_counter() - started) * 1000
+                    query_cpu = (_backend_cpu_s(backend) - backend_cpu) if local else 0.0
                 started, cpu = time.perf_counter(), time.process_time()
                 backend_cpu = _backend_cpu_s(backend) if local else 0.0
                 report = claims_match_article(article_id=article_id)
@@ -220,6 +227,7 @@ def measure(n_articles: int, text: str) -> dict[str, Any]:
             continue  # warm-up: the first runs read the index from disk
         totals.append(total_ms)
         cpu_ms.append(used * 1000)
+        query_cpu_ms.append(query_cpu * 1000)
         candidate_ms.append(query_ms)
         claims.append(report.claims)
         candidates.append(report.candidates)
@@ -229,6 +237,7 @@ def measure(n_articles: int, text: str) -> dict[str, Any]:
         linked += sum(frozenset(pair) in links for pair in pairs)
     return {
         "articles": len(totals),
+        "load_average_before": load,
         "ms_per_article": {
             "median": round(statistics.median(totals), 1),
             "p95": round(_percentile(totals, 0.95), 1),
@@ -241,6 +250,7 @@ def measure(n_articles: int, text: str) -> dict[str, Any]:
         "candidate_query_ms": {
             "median": round(statistics.median(candidate_ms), 1),
             "p95": round(_percentile(candidate_ms, 0.95), 1),
+            "cpu_median": round(statistics.median(query_cpu_ms), 1) if local else None,
         },
         "claims_per_article": round(statistics.mean(claims), 1),
         "candidates_per_article": round(statistics.mean(candidates), 1),
@@ -379,13 +389,14 @@ def main() -> None:
     scaling = curve(results)
     print(
         f"\n{'claims':>10} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'CPU p95':>8} "
-        f"{'query ms':>9} {'candidates':>10} {'recall':>7} {'linked':>7}"
+        f"{'query ms':>9} {'query CPU':>9} {'candidates':>10} {'recall':>7} {'linked':>7}"
     )
     for r in results:
         print(
             f"{r['stored_claims']:>10} {r['ms_per_article']['median']:>10} "
             f"{r['ms_per_article']['p95']:>8} {r['cpu_ms_per_article']['median']!s:>7} "
             f"{r['cpu_ms_per_article']['p95']!s:>8} {r['candidate_query_ms']['median']:>9} "
+            f"{r['candidate_query_ms']['cpu_median']!s:>9} "
             f"{r['candidates_per_article']:>10} {r['candidate_recall']!s:>7} "
             f"{r['link_recall']!s:>7}"
         )
