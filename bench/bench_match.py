@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -323,7 +324,7 @@ def curve(results: list[dict[str, Any]]) -> dict[str, Any]:
     if len(results) < 2:
         return out
     (n0, r0), (n1, r1) = ((r["stored_claims"], r) for r in results[-2:])
-    series = {
+    series: dict[str, Callable[[dict[str, Any]], float]] = {
         "median": lambda r: r["ms_per_article"]["median"],
         "p95": lambda r: r["ms_per_article"]["p95"],
         "cpu_median": lambda r: r["cpu_ms_per_article"]["median"],
