@@ -14,7 +14,7 @@ FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
 FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 PAIRS_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/pairs_eval
 
-.PHONY: install run worker beat test lint migrate eval eval-locked eval-pairs bench-extract bench-ingest bench-api test-faults load clean
+.PHONY: install run worker beat test lint migrate eval eval-locked eval-pairs bench-extract bench-ingest bench-api bench-match test-faults load clean
 
 install: $(STAMP)
 
@@ -95,6 +95,11 @@ bench-ingest: install
 
 bench-api: install
 	$(PY) bench/bench_api.py --scaling $(BENCH_ARGS)
+
+# Matching per new article at 100k and 1M stored claims of news-like text (databases
+# matchbench_<size>, generated on the first run: about 10 minutes for 1M); see bench/README.md.
+bench-match: install
+	$(PY) bench/bench_match.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -23,11 +23,14 @@ continue after the rows already there, so the generator can add to a non-empty d
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 
+from bench.support.news import Fact, NewsText
 from claims.models import Attribution, Claim, ClaimDate, ClaimLink, ClaimSource, Figure
 from sources.models import Article, Source
 
@@ -191,6 +194,10 @@ OTHER_KINDS = [
 ]
 LINK_KINDS = ["same", "corroborates", "contradicts", "updates"]
 EXTRACTOR_VERSION = "synthetic-1"
+NEWS_EXTRACTOR_VERSION = "synthetic-news-1"
+TEXT_MODES = ("templates", "news")
+# The latest publication time; articles spread over the five years before it.
+LAST_PUBLISHED = dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,7 @@ class SyntheticReport:
     links: int
     first_claim_id: int
     first_source_id: int
+    planted_pairs: int = 0
 
 
 def _max_id(cursor, table: str) -> int:  # type: ignore[no-untyped-def]
@@ -285,7 +293,9 @@ WITH b AS (
            CASE WHEN tpl < 55 THEN ARRAY[]::text[] WHEN tpl < 70 THEN ARRAY['expected to']
                 WHEN tpl < 85 THEN ARRAY['unconfirmed reports'] ELSE ARRAY['alleged'] END AS cues,
            (tpl < 40 OR tpl >= 85) AS has_figure,
-           (tpl < 20 OR (tpl >= 55 AND tpl < 70)) AS has_date
+           (tpl < 20 OR (tpl >= 55 AND tpl < 70)) AS has_date,
+           CASE WHEN tpl < 55 OR tpl >= 70 THEN 'said' ELSE 'according to' END AS cue,
+           false AS approximate, ''::text AS qualifier
     FROM t
 )
 SELECT x.*, (row_number() OVER w - 1)::int AS sentence_index,
@@ -304,13 +314,7 @@ SELECT a.id, 'https://synthetic.example/article/' || a.id, COALESCE(left(g.first
        COALESCE(a.published, TIMESTAMPTZ '2025-06-30 12:00+00') + interval '1 hour',
        COALESCE(a.published, TIMESTAMPTZ '2025-06-30 12:00+00') + interval '1 hour 1 minute',
        a.outlet_id/*vals*/
-FROM (
-    SELECT i AS id,
-           CASE WHEN random() < 0.02 THEN NULL
-                ELSE TIMESTAMPTZ '2025-06-30 12:00+00' - random() * interval '1825 days' END AS published,
-           %(sbase)s + 1 + floor(%(n_out)s * power(random(), 1.5))::bigint AS outlet_id
-    FROM generate_series(%(a_lo)s::bigint, %(a_hi)s::bigint) AS i
-) AS a
+FROM /*articles*/ AS a
 LEFT JOIN (
     SELECT article_id, string_agg(text, ' ' ORDER BY id) AS body,
            (array_agg(text ORDER BY id))[1] AS first_text
@@ -318,14 +322,22 @@ LEFT JOIN (
 ) AS g ON g.article_id = a.id
 """
 
+# The articles' rows in the template mode; the news mode copies its own (synth_articles).
+TEMPLATE_ARTICLES = """(
+    SELECT i AS id,
+           CASE WHEN random() < 0.02 THEN NULL
+                ELSE TIMESTAMPTZ '2025-06-30 12:00+00' - random() * interval '1825 days' END AS published,
+           %(sbase)s + 1 + floor(%(n_out)s * power(random(), 1.5))::bigint AS outlet_id
+    FROM generate_series(%(a_lo)s::bigint, %(a_hi)s::bigint) AS i
+)"""
+
 CLAIMS_SQL = """
 INSERT INTO claims_claim (id, text, start, "end", sentence_index, sentence_start, sentence_end,
                           kind, cue, hedged, hedge_cues, credibility, credibility_override,
                           verification_status, extractor_version, version, created_at,
                           article_id, edited, published_on, published_sort, weakest_reliability/*cols*/)
 SELECT c.id, text, start, start + length(text), sentence_index, start, start + length(text),
-       kind, CASE WHEN tpl < 55 OR tpl >= 70 THEN 'said' ELSE 'according to' END,
-       cardinality(cues) > 0, cues,
+       kind, cue, cardinality(cues) > 0, cues,
        CASE WHEN u < 0.1 THEN 6 WHEN cardinality(cues) > 0 THEN 4 ELSE 3 END,
        CASE WHEN u > 0.998 THEN 2 END,
        CASE WHEN u > 0.995 THEN 'confirmed' WHEN u > 0.99 THEN 'disputed' ELSE 'unverified' END,
@@ -385,8 +397,8 @@ JOIN sources_source s ON s.id = pick.sid
 FIGURES_SQL = """
 INSERT INTO claims_figure (claim_id, value, low, high, unit, text, approximate, qualifier,
                            start, "end", status, version/*cols*/)
-SELECT id, n, NULL, NULL, unit, fig, false, '',
-       start + strpos(text, n::text) - 1, start + strpos(text, n::text) - 1 + length(fig),
+SELECT id, n, NULL, NULL, unit, fig, approximate, qualifier,
+       start + strpos(text, fig) - 1, start + strpos(text, fig) - 1 + length(fig),
        CASE WHEN u > 0.97 THEN 'unconfirmed' WHEN u > 0.95 THEN 'confirmed' ELSE 'unreviewed' END, 1/*vals*/
 FROM synth_claims WHERE has_figure
 """
@@ -407,6 +419,31 @@ SELECT f, %(cbase)s + 1 + (f - %(cbase)s - 1 + 1 + floor(random() * (%(n_claims)
 FROM (SELECT %(cbase)s + 1 + floor(random() * %(n_claims)s)::bigint AS f
       FROM generate_series(1, %(n_links)s)) AS g
 ON CONFLICT DO NOTHING
+"""
+
+# The news mode: Python writes the sentences (bench/support/news.py) and COPYs one chunk's
+# articles and claims into these, in the columns CHUNK_SQL gives the template mode; the same
+# INSERTs then make every row.
+NEWS_TABLES_SQL = """
+DROP TABLE IF EXISTS synth_articles, synth_news;
+CREATE TEMP TABLE synth_articles (id bigint, published timestamptz, outlet_id bigint);
+CREATE TEMP TABLE synth_news (id bigint, article_id bigint, origin_id bigint, hops int, n bigint,
+                              unit text, fig text, day date, dtext text, u float8, text text,
+                              kind text, cues text[], has_figure bool, has_date bool, cue text,
+                              approximate bool, qualifier text);
+"""
+NEWS_CHUNK_SQL = """
+CREATE TEMP TABLE synth_claims AS
+SELECT x.*, (row_number() OVER w - 1)::int AS sentence_index,
+       (sum(length(text) + 1) OVER w - length(text) - 1)::int AS start
+FROM synth_news x WINDOW w AS (PARTITION BY article_id ORDER BY id)
+"""
+# Which stored claim each claim of a follow-up article restates: bench_match.py's ground truth.
+# A plain table, not a model: it exists only in benchmark databases.
+PLANTED_TABLE_SQL = """
+CREATE TABLE IF NOT EXISTS bench_planted_pair (
+    new_claim_id bigint PRIMARY KEY, old_claim_id bigint NOT NULL
+)
 """
 
 
@@ -445,6 +482,110 @@ def _vocabulary() -> dict[str, object]:
     }
 
 
+@dataclass
+class _NewsArticle:
+    published: dt.datetime | None
+    facts: list[tuple[int, Fact]]  # (claim id, fact)
+
+
+def _copy(cursor, table: str, rows: list[tuple[object, ...]]) -> None:  # type: ignore[no-untyped-def]
+    """COPY rows of plain values (no tab, newline or backslash in any text) into a table."""
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "\\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, tuple):
+            return "{" + ",".join(f'"{v}"' for v in value) + "}"
+        return str(value)
+
+    buffer = io.StringIO("".join("\t".join(map(cell, row)) + "\n" for row in rows))
+    cursor.copy_expert(f"COPY {table} FROM STDIN", buffer)
+
+
+def _news_chunk(  # type: ignore[no-untyped-def]
+    cursor,
+    news: NewsText,
+    *,
+    articles: range,
+    claims_of: Callable[[int], range],
+    recent: list[_NewsArticle],
+    follow_ups: float,
+    ids: dict[str, int],
+) -> int:
+    """One chunk of the news mode into synth_articles, synth_claims and bench_planted_pair.
+
+    An article is a follow-up with probability `follow_ups` when a recent dated article exists:
+    published up to three days after it, its first 2-5 claims restate that article's claims.
+    Returns the planted pairs written.
+    """
+    rnd = news.rnd
+    n_out, n_other = ids["n_out"], ids["n_sources"] - ids["n_out"]
+    article_rows, claim_rows, planted = [], [], []
+    for j in articles:
+        article_id = ids["abase"] + 1 + j
+        claim_ids = [ids["cbase"] + 1 + k for k in claims_of(j)]
+        source = rnd.choice(recent) if recent and rnd.random() < follow_ups else None
+        if source is not None and source.published is not None:
+            published: dt.datetime | None = source.published + dt.timedelta(
+                hours=rnd.uniform(0.5, 72)
+            )
+            told = rnd.sample(source.facts, min(len(source.facts), rnd.randint(2, 5)))
+        else:
+            published = (
+                None
+                if rnd.random() < 0.02
+                else LAST_PUBLISHED - dt.timedelta(days=rnd.random() * 1825)
+            )
+            told = []
+        facts: list[tuple[int, Fact]] = []
+        for i, claim_id in enumerate(claim_ids):
+            if i < len(told):
+                old_id, old_fact = told[i]
+                fact = news.restate(old_fact)
+                planted.append((claim_id, old_id))
+            else:
+                fact = news.fact(published=published)
+            facts.append((claim_id, fact))
+            r = news.render(fact)
+            u = rnd.random()
+            claim_rows.append(
+                (
+                    claim_id,
+                    article_id,
+                    ids["sbase"] + 1 + n_out + fact.speaker_key % n_other,
+                    1 + (u > 0.55) + (u > 0.85),
+                    r.number,
+                    r.unit,
+                    r.figure_text,
+                    r.day,
+                    r.date_text,
+                    rnd.random(),
+                    r.text,
+                    r.kind,
+                    r.hedge_cues,
+                    bool(r.figure_text),
+                    bool(r.date_text),
+                    r.cue,
+                    r.approximate,
+                    r.qualifier,
+                )
+            )
+        outlet = ids["sbase"] + 1 + int(n_out * rnd.random() ** 1.5)
+        article_rows.append((article_id, published, outlet))
+        if published is not None and facts:
+            recent.append(_NewsArticle(published=published, facts=facts))
+            del recent[:-500]  # follow-ups restate recent articles (in generation order)
+    cursor.execute(NEWS_TABLES_SQL)
+    _copy(cursor, "synth_articles", article_rows)
+    _copy(cursor, "synth_news", claim_rows)
+    cursor.execute(NEWS_CHUNK_SQL)
+    if planted:
+        _copy(cursor, "bench_planted_pair", planted)
+    return len(planted)
+
+
 def synthetic_generate(
     *,
     claims: int,
@@ -453,11 +594,17 @@ def synthetic_generate(
     link_ratio: float = 0.02,
     seed: float = 0.42,
     chunk_claims: int = 50_000,
+    text: str = "templates",
+    follow_ups: float = 0.05,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SyntheticReport:
     """Add `sources` sources, `articles` articles and `claims` claims (with chains, figures,
     dates and links) to the database, then ANALYZE (VACUUM ANALYZE outside a transaction, so
     the visibility map allows index-only scans at once).
+
+    `text="news"` writes news-like sentences (bench/support/news.py) instead of the templates,
+    and makes a share `follow_ups` of the articles restate claims of a recent one, recorded in
+    the table bench_planted_pair.
 
     `progress(stage, done, total)` is called after each chunk (the command draws a tqdm bar).
     """
@@ -465,6 +612,11 @@ def synthetic_generate(
         raise ValueError("Ask for at least 1 claim, 1 article and 2 sources.")
     if not -1 <= seed <= 1:
         raise ValueError("seed must be between -1 and 1 (PostgreSQL setseed).")
+    if text not in TEXT_MODES:
+        raise ValueError(f"text must be one of {', '.join(TEXT_MODES)}, not {text!r}.")
+    news = NewsText(seed=round((seed + 1) * 1_000_000)) if text == "news" else None
+    recent: list[_NewsArticle] = []
+    planted = 0
     report_progress = progress or (lambda stage, done, total: None)
     n_out = max(1, sources // 10)
     with connection.cursor() as cursor:
@@ -480,6 +632,7 @@ def synthetic_generate(
         cursor.execute("SELECT setseed(%s)", [seed])
         params: dict[str, object] = {
             **_vocabulary(),
+            "version": NEWS_EXTRACTOR_VERSION if news else EXTRACTOR_VERSION,
             "seed": str(seed),
             "sbase": sbase,
             "abase": abase,
@@ -506,10 +659,13 @@ def synthetic_generate(
 
         # Chunks of whole articles: claim k belongs to article floor(k * A / C), so the claims of
         # articles a0..a1-1 are the claim numbers ceil(a0 * C / A) .. ceil(a1 * C / A) - 1.
+        articles_sql = ARTICLES_SQL.replace(
+            "/*articles*/", "synth_articles" if news else TEMPLATE_ARTICLES
+        )
         inserts = {
             model: _with_defaults(sql, model)
             for model, sql in (
-                (Article, ARTICLES_SQL),
+                (Article, articles_sql),
                 (Claim, CLAIMS_SQL),
                 (Attribution, ATTRIBUTIONS_SQL),
                 (Figure, FIGURES_SQL),
@@ -518,19 +674,41 @@ def synthetic_generate(
             )
         }
         per_chunk = max(1, chunk_claims * articles // claims)
+        if news:
+            cursor.execute(PLANTED_TABLE_SQL)
         for a0 in range(0, articles, per_chunk):
             a1 = min(articles, a0 + per_chunk)
             lo, hi = -(-a0 * claims // articles), -(-a1 * claims // articles)
             with transaction.atomic():
                 _fast_load(cursor)
                 cursor.execute("DROP TABLE IF EXISTS synth_claims")
-                cursor.execute(CHUNK_SQL, {**params, "lo": lo, "hi": hi})
+                if news:
+                    planted += _news_chunk(
+                        cursor,
+                        news,
+                        articles=range(a0, a1),
+                        claims_of=lambda j: range(
+                            -(-j * claims // articles), -(-(j + 1) * claims // articles)
+                        ),
+                        recent=recent,
+                        follow_ups=follow_ups,
+                        ids={
+                            "abase": abase,
+                            "cbase": cbase,
+                            "sbase": sbase,
+                            "n_out": n_out,
+                            "n_sources": sources,
+                        },
+                    )
+                else:
+                    cursor.execute(CHUNK_SQL, {**params, "lo": lo, "hi": hi})
                 sql, extra = inserts[Article]
                 cursor.execute(sql, {**params, **extra, "a_lo": abase + 1 + a0, "a_hi": abase + a1})
                 for model in (Attribution, Claim, Figure, ClaimDate, ClaimSource):
                     sql, extra = inserts[model]
                     cursor.execute(sql, {**params, **extra})
                 cursor.execute("DROP TABLE synth_claims")
+                cursor.execute("DROP TABLE IF EXISTS synth_articles, synth_news")
             report_progress("articles", a1, articles)
 
         n_links = round(claims * link_ratio) if claims > 1 else 0
@@ -567,4 +745,5 @@ def synthetic_generate(
         links=after["claims_claimlink"] - counts_before["claims_claimlink"],
         first_claim_id=cbase + 1,
         first_source_id=sbase + 1,
+        planted_pairs=planted,
     )

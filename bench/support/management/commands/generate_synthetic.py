@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from bench.support.synthetic import synthetic_generate
+from bench.support.synthetic import TEXT_MODES, synthetic_generate
 
 
 class Command(BaseCommand):
@@ -25,6 +25,19 @@ class Command(BaseCommand):
             "--link-ratio", type=float, default=0.02, help="Claim links per claim (default 0.02)."
         )
         parser.add_argument("--seed", type=float, default=0.42, help="PostgreSQL setseed, -1..1.")
+        parser.add_argument(
+            "--text",
+            choices=TEXT_MODES,
+            default="templates",
+            help="templates: six wire-style sentences (default); news: news-like vocabulary, "
+            "with follow-up articles restating earlier claims (bench/support/news.py).",
+        )
+        parser.add_argument(
+            "--follow-ups",
+            type=float,
+            default=0.05,
+            help="News text: the share of articles that restate claims of a recent one.",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,6 +65,8 @@ class Command(BaseCommand):
                 sources=options["sources"],
                 link_ratio=options["link_ratio"],
                 seed=options["seed"],
+                text=options["text"],
+                follow_ups=options["follow_ups"],
                 progress=progress,
             )
         except ValueError as exc:
@@ -59,5 +74,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.sources} sources, {report.articles} articles, {report.claims} claims, "
             f"{report.attributions} attributions, {report.figures} figures, {report.dates} dates, "
-            f"{report.links} links in {time.monotonic() - started:.0f}s"
+            f"{report.links} links, {report.planted_pairs} planted pairs "
+            f"in {time.monotonic() - started:.0f}s"
         )
