@@ -219,8 +219,9 @@ def test_a_batch_keeps_each_articles_edited_claims_and_hands_matching_its_own_pa
     enqueued: list[dict[int, list[int]]] = []
     monkeypatch.setattr(
         "core.queue.send",
-        lambda name, *, args, kwargs, **_: enqueued.append(
-            {pk: kwargs["also_recompute"].get(str(pk), []) for pk in args[0]}
+        lambda name, *, args=(), kwargs=None, **_: (
+            name == "claims.match_articles"
+            and enqueued.append({pk: kwargs["also_recompute"].get(str(pk), []) for pk in args[0]})
         ),
     )
     with django_capture_on_commit_callbacks(execute=True):
