@@ -11,4 +11,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789 \
     && useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "provenance.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Threaded workers: a long streaming export must not count as a hung sync worker (docker-compose.yml).
+CMD ["gunicorn", "provenance.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]
