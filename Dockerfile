@@ -29,8 +29,9 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789 \
     && mkdir -p /app/var && chown app:app /app/var
 USER app
 EXPOSE 8000
+# Threaded workers: a long streaming export must not count as a hung sync worker.
 # The web container's health: /healthz answers 200 when the app reaches PostgreSQL. The worker and
 # beat override it in docker-compose.yml (they serve no HTTP).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-m", "provenance.healthcheck"]
-CMD ["gunicorn", "provenance.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "provenance.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

@@ -14,7 +14,7 @@ FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/faults
 FAULTS_BROKER_URL   ?= redis://127.0.0.1:6379/13
 PAIRS_DATABASE_URL  ?= postgres://postgres@127.0.0.1:5432/pairs_eval
 
-.PHONY: install run worker beat test lint migrate eval eval-locked eval-pairs bench-extract bench-ingest bench-api bench-match test-faults load clean
+.PHONY: install run worker beat test lint migrate eval eval-locked eval-pairs bench-extract bench-ingest bench-api bench-match bench-export test-faults load clean
 
 install: $(STAMP)
 
@@ -100,6 +100,11 @@ bench-api: install
 # matchbench_<size>, generated on the first run: about 10 minutes for 1M); see bench/README.md.
 bench-match: install
 	$(PY) bench/bench_match.py $(BENCH_ARGS)
+
+# Peak memory and first byte of the streaming CSV export at 100k claims (databases exportbench_*
+# on the test server); BENCH_ARGS="--sizes 100000 1000000" for the issue's 1M. bench/README.md.
+bench-export: install
+	$(PY) bench/bench_export.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,10 +1,12 @@
-"""The claims API: the list of claims (filtered and ordered as analysts need) and one claim.
-One view per operation, its query serializer here, its answer's shape in
+"""The claims API: the list of claims (filtered and ordered as analysts need, a page as JSON or
+every claim as CSV or JSON Lines) and one claim. One view per operation; the list's query
+parameters in `claims.params` (the claims page reads the same ones), its answer's shape in
 `claims.selectors_rows` (a TypedDict the schema documents; the view returns the data as built).
 
 Views parse the query, call one selector, shape the output; what a filter means lives in
 `claims.selectors` (the web pages call the same selectors). Figures, graphs and claim links have
-their APIs in `claims.apis_figures`, `claims.apis_graphs` and `claims.apis_links`.
+their APIs in `claims.apis_figures`, `claims.apis_graphs` and `claims.apis_links`; the export's
+renderers and streaming response are in `claims.apis_export`.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.apis_export import CSVRenderer, JSONLinesRenderer, claim_export_response
 from claims.claimreview import ClaimReview, build_claim_review
-from claims.models import VerificationStatus
-from claims.selectors import ClaimFilters, ClaimOrdering, SourceRole, claim_list
+from claims.export import CSV_COLUMNS
+from claims.params import ClaimListQuery as ClaimListQuery
+from claims.params import claim_filters as claim_filters
+from claims.params import claim_filters_from_params
+from claims.selectors import ClaimFilters, claim_list
 from claims.selectors_reviews import claim_review_row
 from claims.selectors_rows import (
     ClaimDetailOutput,
@@ -33,129 +38,14 @@ from claims.selectors_rows import (
     claim_list_rows,
 )
 from core.api_tools import (
-    DateOrDateTimeField,
     ErrorOutput,
     FastJSONRenderer,
-    IdField,
-    IdOrNameField,
     JSONFormatRenderer,
     KeysetPagination,
     check_path_id,
-    parse_query,
-    split_id_or_name,
 )
 from core.errors import ApplicationError
 from core.openapi import openapi_component
-from extraction.types import SourceKind
-from sources.models import Reliability
-
-
-class ClaimListQuery(serializers.Serializer):
-    source = IdOrNameField(
-        required=False,
-        help_text=(
-            "A source id, or a name or alias (any case): claims whose chain includes it, "
-            "the publishing outlet included unless `source_role` says otherwise."
-        ),
-    )
-    source_role = serializers.ChoiceField(
-        choices=[r.value for r in SourceRole],
-        required=False,
-        help_text="Where `source` must be: any link (default), origin (position 0), relay (later, or the outlet).",
-    )
-    source_kind = serializers.ChoiceField(
-        choices=[k.value for k in SourceKind],
-        required=False,
-        help_text="Some link of the chain (or the outlet) is of this kind.",
-    )
-    min_reliability = serializers.ChoiceField(
-        choices=Reliability.values,
-        required=False,
-        help_text=(
-            "Every link of the chain, outlet included, is at least this reliable (A best, F worst). "
-            "An article without an outlet counts as F."
-        ),
-    )
-    max_credibility = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=6,
-        help_text="Credibility at most N (1 confirmed ... 6 cannot be judged).",
-    )
-    hedged = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Only hedged (true) or unhedged (false) claims.",
-    )
-    verification_status = serializers.ChoiceField(choices=VerificationStatus.values, required=False)
-    flagged_figures = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="true: claims with a figure an editor flagged `unconfirmed`; false: without one.",
-    )
-    article = IdField(required=False, help_text="Claims of this article.")
-    outlet = IdOrNameField(
-        required=False, help_text="The publishing outlet: an id, or a name or alias."
-    )
-    published_from = DateOrDateTimeField(
-        required=False,
-        help_text=("Published at or after: a date (the whole day) or an ISO 8601 date-time."),
-    )
-    published_until = DateOrDateTimeField(
-        required=False,
-        help_text=("Published at or before: a date (the whole day) or an ISO 8601 date-time."),
-    )
-    search = serializers.CharField(
-        required=False,
-        max_length=500,
-        help_text=(
-            "Full-text search over the claim text (English stemming), web-search syntax: "
-            'words, "a phrase", -excluded, or.'
-        ),
-    )
-    min_origins = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=10_000,
-        help_text=("At least N independent origins (see `independent_origins`)."),
-    )
-    ordering = serializers.ChoiceField(
-        choices=[o.value for o in ClaimOrdering],
-        required=False,
-        help_text=(
-            "-published (default), published, reliability (weakest link A first), -reliability, "
-            "-corroboration, corroboration, -id, id, -origins (most independent origins first), origins. "
-            "Ties are broken by newest publication, then id."
-        ),
-    )
-
-
-def claim_filters(query: dict[str, Any], **fixed: Any) -> ClaimFilters:
-    source_id, source_name = split_id_or_name(query.get("source"))
-    outlet_id, outlet_name = split_id_or_name(query.get("outlet"))
-    values: dict[str, Any] = {
-        "source_id": source_id,
-        "source_name": source_name,
-        "source_role": SourceRole(query.get("source_role", SourceRole.ANY)),
-        "source_kind": query.get("source_kind"),
-        "min_reliability": query.get("min_reliability"),
-        "max_credibility": query.get("max_credibility"),
-        "hedged": query.get("hedged"),
-        "verification_status": query.get("verification_status"),
-        "flagged_figures": query.get("flagged_figures"),
-        "article_id": query.get("article"),
-        "outlet_id": outlet_id,
-        "outlet_name": outlet_name,
-        "published_from": query.get("published_from"),
-        "published_until": query.get("published_until"),
-        "search": query.get("search"),
-        "min_origins": query.get("min_origins"),
-        "ordering": ClaimOrdering(query.get("ordering", ClaimOrdering.NEWEST)),
-    }
-    values.update(fixed)
-    return ClaimFilters(**values)
 
 
 def claim_url(request: Request, name: str = "api:claim-detail") -> ClaimUrl:
@@ -184,19 +74,97 @@ def claim_page(request: Request, view: APIView, filters: ClaimFilters) -> Respon
     return paginator.get_paginated_response(rows)
 
 
+EXPORT_FORMAT = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv", "jsonl"],
+    required=False,
+    description=(
+        "json (default): one page, follow `next`. csv or jsonl: every matching claim in one "
+        "streamed file, in the list's order (no `cursor` or `page_size`); also chosen by "
+        "`Accept: text/csv` or `Accept: application/x-ndjson`. An error is JSON whatever the "
+        "format."
+    ),
+)
+CSV_DESCRIPTION = (
+    "Every matching claim, one row each, UTF-8, with a header row: "
+    + ", ".join(CSV_COLUMNS)
+    + ". `chain` is source names from the origin to the publishing outlet joined by ' > ', "
+    "`chain_reliability` their grades; lists are joined by '; '. A text cell starting with "
+    "=, +, -, @, a tab or a carriage return is prefixed with an apostrophe so that spreadsheets "
+    "do not run it as a formula."
+)
+JSONL_DESCRIPTION = (
+    "Every matching claim, one JSON object per line, each exactly an item of the JSON list "
+    "(ClaimListOutput: the chain as JSON, origin first)."
+)
+
+
 class ClaimListApi(APIView):
     pagination_class = KeysetPagination
+    renderer_classes = [FastJSONRenderer, CSVRenderer, JSONLinesRenderer]
 
     @extend_schema(
         operation_id="claims_list",
-        summary="List and filter claims",
-        parameters=[ClaimListQuery],
-        responses={200: openapi_component(ClaimListOutput, many=True), 400: ErrorOutput},
+        summary="List and filter claims, or export them as CSV or JSON Lines",
+        parameters=[ClaimListQuery, EXPORT_FORMAT],
+        responses={
+            # A serializer, not an OpenApiResponse: drf-spectacular reads the JSON answer's
+            # serializer to tell a paginated list (and document `cursor` and `page_size`).
+            (200, "application/json"): openapi_component(ClaimListOutput, many=True),
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                examples=[
+                    OpenApiExample(
+                        "one claim",
+                        media_type="text/csv",
+                        value=",".join(CSV_COLUMNS)
+                        + "\r\n12,https://provenance.example/api/v1/claims/12,"
+                        '"approximately 5,000 troops are expected to arrive",'
+                        "National Intelligence Service > Yonhap > Reuters,B > B > B,B,4,1,0,"
+                        "true,approximately; expected to,approximately 5,000 troops,,"
+                        "unverified,figure,3,Troops,https://example.com/a,Reuters,"
+                        "2024-11-08T00:00:00Z\r\n",
+                    )
+                ],
+            ),
+            # The schema of one line: OpenAPI 3.0 has no way to say "a stream of these".
+            (200, "application/x-ndjson"): openapi_component(ClaimListOutput),
+            (400, "application/json"): ErrorOutput,
+        },
         description="Claims with their chain of sources (origin first), figures and dates, "
-        "filtered and ordered as analysts need. Keyset pagination: follow `next`.",
+        "filtered and ordered as analysts need. Keyset pagination: follow `next`. An unknown "
+        "parameter, one given twice or a bad value answers 400 naming it. The claims page "
+        "(`/`) takes the same parameters, so a view is one query string for both.\n\n"
+        "**CSV** (`format=csv`): "
+        + CSV_DESCRIPTION
+        + "\n\n**JSON Lines** (`format=jsonl`): "
+        + JSONL_DESCRIPTION,
     )
-    def get(self, request: Request) -> Response:
-        return claim_page(request, self, claim_filters(parse_query(ClaimListQuery, request)))
+    def get(self, request: Request) -> HttpResponseBase:
+        filters = claim_filters_from_params(request.query_params)
+        if request.accepted_renderer.format in ("csv", "jsonl"):
+            return claim_export_response(request, filters=filters, url_of=claim_url(request))
+        return claim_page(request, self, filters)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except Http404:  # DRF's answer to a format no renderer has
+            raise ApplicationError(
+                "format must be json (the default), csv or jsonl.", field="format"
+            ) from None
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        # The export is a StreamingHttpResponse; a DRF Response here is an error or the answer
+        # to OPTIONS, JSON whatever format was asked for: a client expecting a CSV gets a 400
+        # it can read, not a file with an error in it.
+        if isinstance(response, Response):
+            request.accepted_renderer = FastJSONRenderer()
+            request.accepted_media_type = FastJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ClaimReviewRenderer(JSONFormatRenderer):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, TypedDict, overload
 
 import orjson
@@ -176,23 +176,30 @@ ClaimUrl = Callable[[int], str]
 # each link's source), figures and dates aggregated to JSON text by correlated subqueries on
 # their claim indexes. Five `.values()` queries cost five round trips and the ORM's compiling
 # and row handling, about 2 ms of a 5 ms page; the pages read are the same.
+# The three subqueries (chain, figures, dates) name the claim's table by `{claim}`: `c` here,
+# the ORM's own table name in the export's query (claims.selectors_export), which streams the
+# same row for every claim.
+LIST_ROW_AGGREGATES = (
+    """(SELECT json_agg(json_build_array(t.position, t.mention, t.cue, s.id, s.name, s.kind, s.reliability)
+                        ORDER BY t.position)::text
+          FROM claims_attribution t JOIN sources_source s ON s.id = t.source_id WHERE t.claim_id = {claim}.id)""",
+    """(SELECT json_agg(json_build_array(f.id, f.value, f.low, f.high, f.unit, f.text, f.approximate,
+                                         f.qualifier, f.status) ORDER BY f.start, f.id)::text
+          FROM claims_figure f WHERE f.claim_id = {claim}.id)""",
+    """(SELECT json_agg(json_build_array(d.text, d.value) ORDER BY d.start, d.id)::text
+          FROM claims_claimdate d WHERE d.claim_id = {claim}.id)""",
+)
+# Formatted with constants (the alias and the subqueries above), never with input.
 _LIST_ROWS_SQL = """
 SELECT c.id, c.text, c.kind, c.cue, c.hedged, c.hedge_cues, c.credibility, c.credibility_override,
        c.verification_status, c.weakest_reliability, c.corroboration, c.independent_origins,
        a.id, a.title, a.url, a.published_at, o.id, o.name, o.kind, o.reliability,
-       (SELECT json_agg(json_build_array(t.position, t.mention, t.cue, s.id, s.name, s.kind, s.reliability)
-                        ORDER BY t.position)::text
-          FROM claims_attribution t JOIN sources_source s ON s.id = t.source_id WHERE t.claim_id = c.id),
-       (SELECT json_agg(json_build_array(f.id, f.value, f.low, f.high, f.unit, f.text, f.approximate,
-                                         f.qualifier, f.status) ORDER BY f.start, f.id)::text
-          FROM claims_figure f WHERE f.claim_id = c.id),
-       (SELECT json_agg(json_build_array(d.text, d.value) ORDER BY d.start, d.id)::text
-          FROM claims_claimdate d WHERE d.claim_id = c.id)
+       {aggregates}
   FROM claims_claim c
   JOIN sources_article a ON a.id = c.article_id
   LEFT JOIN sources_source o ON o.id = a.outlet_id
  WHERE c.id = ANY(%s)
-"""
+""".format(aggregates=",\n       ".join(sql.format(claim="c") for sql in LIST_ROW_AGGREGATES))  # noqa: S608
 
 
 def _float(value: float | None) -> float | None:
@@ -209,102 +216,99 @@ def claim_list_rows(*, claim_ids: list[int], url_of: ClaimUrl) -> list[ClaimList
     with connection.cursor() as cursor:
         cursor.execute(_LIST_ROWS_SQL, [list(claim_ids)])
         found = {row[0]: row for row in cursor.fetchall()}
-    rows: list[ClaimListOutput] = []
-    for claim_id in claim_ids:
-        if claim_id not in found:
-            continue
-        (
-            _,
-            text,
-            kind,
-            cue,
-            hedged,
-            hedge_cues,
-            credibility,
-            override,
-            status,
-            weakest,
-            corroboration,
-            origins,
-            article_id,
-            title,
-            url,
-            published_at,
-            outlet_id,
-            outlet_name,
-            outlet_kind,
-            outlet_grade,
-            chain,
-            figures,
-            dates,
-        ) = found[claim_id]
-        rows.append(
+    return [list_row(found[claim_id], url_of) for claim_id in claim_ids if claim_id in found]
+
+
+def list_row(raw: Sequence[Any], url_of: ClaimUrl) -> ClaimListOutput:
+    """One claim's list row from the columns `_LIST_ROWS_SQL` selects, in its order."""
+    (
+        claim_id,
+        text,
+        kind,
+        cue,
+        hedged,
+        hedge_cues,
+        credibility,
+        override,
+        status,
+        weakest,
+        corroboration,
+        origins,
+        article_id,
+        title,
+        url,
+        published_at,
+        outlet_id,
+        outlet_name,
+        outlet_kind,
+        outlet_grade,
+        chain,
+        figures,
+        dates,
+    ) = raw
+    return {
+        "id": claim_id,
+        "url": url_of(claim_id),
+        "text": text,
+        "kind": kind,
+        "cue": cue,
+        "hedged": hedged,
+        "hedge_cues": hedge_cues,
+        "credibility": override or credibility,
+        "verification_status": status,
+        "weakest_reliability": weakest,
+        "corroboration": corroboration,
+        "independent_origins": origins,
+        "article": {
+            "id": article_id,
+            "title": title,
+            "url": url,
+            "published_at": iso_datetime(published_at),
+            "outlet": None
+            if outlet_id is None
+            else {
+                "id": outlet_id,
+                "name": outlet_name,
+                "kind": outlet_kind,
+                "reliability": outlet_grade,
+            },
+        },
+        "chain": [
             {
-                "id": claim_id,
-                "url": url_of(claim_id),
-                "text": text,
-                "kind": kind,
-                "cue": cue,
-                "hedged": hedged,
-                "hedge_cues": hedge_cues,
-                "credibility": override or credibility,
-                "verification_status": status,
-                "weakest_reliability": weakest,
-                "corroboration": corroboration,
-                "independent_origins": origins,
-                "article": {
-                    "id": article_id,
-                    "title": title,
-                    "url": url,
-                    "published_at": iso_datetime(published_at),
-                    "outlet": None
-                    if outlet_id is None
-                    else {
-                        "id": outlet_id,
-                        "name": outlet_name,
-                        "kind": outlet_kind,
-                        "reliability": outlet_grade,
-                    },
+                "position": position,
+                "mention": mention,
+                "cue": link_cue,
+                "source": {
+                    "id": source_id,
+                    "name": name,
+                    "kind": source_kind,
+                    "reliability": grade,
                 },
-                "chain": [
-                    {
-                        "position": position,
-                        "mention": mention,
-                        "cue": link_cue,
-                        "source": {
-                            "id": source_id,
-                            "name": name,
-                            "kind": source_kind,
-                            "reliability": grade,
-                        },
-                    }
-                    for position, mention, link_cue, source_id, name, source_kind, grade in orjson.loads(
-                        chain or "[]"
-                    )
-                ],
-                "figures": [
-                    {
-                        "id": figure_id,
-                        "value": float(value),
-                        "low": _float(low),
-                        "high": _float(high),
-                        "unit": unit,
-                        "text": figure_text,
-                        "approximate": approximate,
-                        "qualifier": qualifier,
-                        "status": figure_status,
-                    }
-                    for figure_id, value, low, high, unit, figure_text, approximate, qualifier, figure_status in orjson.loads(
-                        figures or "[]"
-                    )
-                ],
-                "dates": [
-                    {"text": date_text, "value": value}
-                    for date_text, value in orjson.loads(dates or "[]")
-                ],
             }
-        )
-    return rows
+            for position, mention, link_cue, source_id, name, source_kind, grade in orjson.loads(
+                chain or "[]"
+            )
+        ],
+        "figures": [
+            {
+                "id": figure_id,
+                "value": float(value),
+                "low": _float(low),
+                "high": _float(high),
+                "unit": unit,
+                "text": figure_text,
+                "approximate": approximate,
+                "qualifier": qualifier,
+                "status": figure_status,
+            }
+            for figure_id, value, low, high, unit, figure_text, approximate, qualifier, figure_status in orjson.loads(
+                figures or "[]"
+            )
+        ],
+        "dates": [
+            {"text": date_text, "value": value} for date_text, value in orjson.loads(dates or "[]")
+        ],
+    }
 
 
 CONTEXT_CHARS = 240  # characters of article text shown on each side of a claim's sentence

@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,13 +20,7 @@ from claims.links import claim_link_review
 from claims.models import Claim, Credibility, VerificationStatus
 from claims.origins import claim_origins
 from claims.presentation import chain_picture
-from claims.selectors import (
-    CLAIM_ORDERING_FIELDS,
-    ClaimFilters,
-    ClaimOrdering,
-    claim_get,
-    claim_list,
-)
+from claims.selectors import CLAIM_ORDERING_FIELDS, ClaimOrdering, claim_get, claim_list
 from claims.selectors_figures import figure_review_queue
 from claims.selectors_reviews import claim_review_row
 from claims.tracks import figure_track, track_chart
@@ -37,15 +31,58 @@ from core.pagination import keyset_page
 PAGE_SIZE = 25
 
 
+# The page's filter names before it took the API's, and what each became: old links and
+# bookmarks are redirected to the same view under the new names.
+_OLD_NAMES = {"q": "search", "status": "verification_status", "sort": "ordering"}
+_OLD_VALUES = {"hedged": {"yes": "true", "no": "false"}}
+EXPORT_FORMATS = ("csv", "jsonl")
+
+
+def _tidied(params: QueryDict) -> QueryDict | None:
+    """`params` under the API's names and values without empty ones (the form sends every
+    field), or None if they are so already."""
+    if not (
+        set(params) & {*_OLD_NAMES, "flagged"}
+        or any(params.get(name) in values for name, values in _OLD_VALUES.items())
+        or any("" in values for _, values in params.lists())
+    ):
+        return None
+    new = QueryDict(mutable=True)
+    old_first = sorted(params.lists(), key=lambda item: item[0] not in {*_OLD_NAMES, "flagged"})
+    for name, values in old_first:  # a new name given beside its old one wins
+        if name == "flagged":
+            name, values = "flagged_figures", ["true"] if any(values) else []
+        name = _OLD_NAMES.get(name, name)
+        renames = _OLD_VALUES.get(name, {})
+        given = [renames.get(value, value) for value in values if value != ""]
+        if given:
+            new.setlist(name, given)
+    return new
+
+
 def claim_browser(request: HttpRequest) -> HttpResponse:
+    """The claims list with the API's filters (`claims.params`): a bad value is shown beside
+    its field and the others apply; `format=csv|jsonl` hands over to the API's export."""
+    tidied = _tidied(request.GET)
+    if tidied is not None:
+        # Old names and values become the API's; the form's empty fields are dropped, so the
+        # URL to share is short. A 302: where a bookmark lands may change again.
+        return redirect(f"{request.path}?{tidied.urlencode()}")
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return redirect(f"{reverse('api:claim-list')}?{request.GET.urlencode()}")
     form = ClaimFilterForm(request.GET or None)
-    filters = form.to_filters() if form.is_valid() else ClaimFilters()
+    form.is_valid()  # runs the API's check: form.filters, form.problems
     page = keyset_page(
         request,
-        claim_list(filters=filters),
-        ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(filters.ordering)],
+        claim_list(filters=form.filters),
+        ordering=CLAIM_ORDERING_FIELDS[ClaimOrdering(form.filters.ordering)],
         size=PAGE_SIZE,
     )
+    # The download links carry the filters the page applied: not the bad ones (the API would
+    # refuse the file), not the page's position (a file has every matching claim).
+    applied = request.GET.copy()
+    for name in [*form.problems, "cursor", "page_size", "format"]:
+        applied.pop(name, None)
     filtered = any(v for k, v in request.GET.items() if k != "cursor")
     return render(
         request,
@@ -57,8 +94,20 @@ def claim_browser(request: HttpRequest) -> HttpResponse:
             "error": page.error,
             "filtered": filtered,
             "first_page": page.is_first,
+            "downloads": [
+                (fmt.upper() if fmt == "csv" else "JSON Lines", _with(applied, format=fmt))
+                for fmt in EXPORT_FORMATS
+            ],
+            "api_query": applied.urlencode(),
         },
     )
+
+
+def _with(params: QueryDict, **more: str) -> str:
+    params = params.copy()
+    for name, value in more.items():
+        params[name] = value
+    return f"{reverse('api:claim-list')}?{params.urlencode()}"
 
 
 def _chain_links(claim: Claim) -> list[tuple[str, str, str, str, str]]:

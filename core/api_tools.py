@@ -10,10 +10,13 @@ DRF ships no type hints, so its classes are `Any` to mypy: each subclass of one 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -130,11 +133,71 @@ def split_id_or_name(value: int | str | None) -> tuple[int | None, str | None]:
     return None, value
 
 
+# Parameters every GET of the API takes besides its own: the pagination's and DRF's `format`.
+COMMON_PARAMS = frozenset({"cursor", "page_size", "format"})
+
+
+def query_check(
+    serializer_class: type[serializers.Serializer],
+    params: QueryDict,
+    *,
+    also: Iterable[str] = COMMON_PARAMS,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate query parameters: (the values of the good ones, a message per bad one).
+
+    A parameter is bad when the serializer has no field of its name (a typo like
+    `min_reliabilty` would otherwise be ignored and answer more than was asked for), when it
+    is given more than once (which one counts would be a guess), or when its value does not
+    validate. An empty value is the parameter left out, as a form's empty field sends it. The
+    good ones are validated again without the bad ones, so a caller that tolerates a bad
+    parameter (a page that shows the error beside its field) still applies the rest.
+    """
+    fields = serializer_class().fields
+    known = set(fields) | set(also)
+    problems: dict[str, str] = {}
+    data: dict[str, str] = {}
+    for name, values in params.lists():
+        given = [value for value in values if value != ""]
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(fields), n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            problems[name] = (
+                f"Unknown parameter.{hint} The parameters here are: {', '.join(sorted(known))}."
+            )
+        elif len(given) > 1:
+            problems[name] = "Given more than once; give it once."
+        elif given and name in fields:
+            data[name] = given[0]
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        for name, errors in serializer.errors.items():
+            first = errors[0] if isinstance(errors, list) and errors else errors
+            problems[name] = str(first)
+        data = {name: value for name, value in data.items() if name not in problems}
+        serializer = serializer_class(data=data)
+        if not serializer.is_valid():  # a check across fields (`validate`) still refuses
+            return {}, problems
+    return dict(serializer.validated_data), problems
+
+
+def query_error(problems: dict[str, str]) -> ApplicationError:
+    """The API's 400 for bad query parameters: the first one named in `field` and the message,
+    every one in `details.fields` (as DRF's validation errors are)."""
+    name, message = next(iter(problems.items()))
+    field = None if name == "non_field_errors" else name
+    return ApplicationError(
+        f"{name}: {message}" if field else message,
+        field=field,
+        details={"fields": {n: [m] for n, m in problems.items()}},
+    )
+
+
 def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """Validate query parameters; unknown ones are ignored, bad ones answer 400."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    """Validate query parameters; an unknown, repeated or bad one answers 400 naming it."""
+    values, problems = query_check(serializer_class, request.query_params)
+    if problems:
+        raise query_error(problems)
+    return values
 
 
 def check_path_id(value: int, what: str) -> int:

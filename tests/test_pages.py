@@ -198,7 +198,7 @@ def test_the_claims_browser_pages_with_a_cursor(client: Client) -> None:
     article = make_article()
     for i in range(30):
         make_claim(article=article, text=f"Claim number {i:02d}.")
-    first = client.get("/", {"sort": "-id"}).content.decode()
+    first = client.get("/", {"ordering": "-id"}).content.decode()
     assert "Claim number 29." in first and "Claim number 04." not in first
     next_link = (
         first.split('rel="next"')[0].rsplit('href="?', 1)[1].split('"')[0].replace("&amp;", "&")
@@ -276,7 +276,7 @@ def test_the_claims_browser_filters_and_sorts_by_independent_origins(client: Cli
     Claim.objects.filter(pk=two.pk).update(independent_origins=2)
     page = client.get("/", {"min_origins": 2}).content.decode()
     assert "Backed by two origins." in page and "Backed by one origin." not in page
-    page = client.get("/", {"sort": "-origins"}).content.decode()
+    page = client.get("/", {"ordering": "-origins"}).content.decode()
     assert page.index("Backed by two origins.") < page.index("Backed by one origin.")
 
 

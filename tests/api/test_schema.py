@@ -191,3 +191,16 @@ def test_no_generated_request_gets_a_server_error(case: schemathesis.Case, seede
     assert response.status_code < 500, (
         f"{response.status_code} for {case.as_curl_command()}\n{response.text[:2000]}"
     )
+
+
+def test_the_claims_list_documents_its_csv_and_json_lines_exports() -> None:
+    operation = _schema()["paths"]["/api/v1/claims"]["get"]
+    (fmt,) = [p for p in operation["parameters"] if p["name"] == "format"]
+    assert set(fmt["schema"]["enum"]) == {"json", "csv", "jsonl"}
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "text/csv", "application/x-ndjson"}
+    assert content["text/csv"]["schema"] == {"type": "string"}
+    assert content["application/x-ndjson"]["schema"] == {
+        "$ref": "#/components/schemas/ClaimListOutput"
+    }
+    assert set(operation["responses"]["400"]["content"]) == {"application/json"}
