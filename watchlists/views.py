@@ -23,23 +23,6 @@ from watchlists.selectors import (
 )
 from watchlists.services import watchlist_create, watchlist_delete
 
-# The claims page's filter names that differ from the API's (issue #21 unifies them, and then
-# this map has nothing left to do): a view saved from the page is stored in the API's names.
-_PAGE_TO_API = {"q": "search", "status": "verification_status", "sort": "ordering"}
-_PAGE_FLAGS = {"hedged": {"yes": "true", "no": "false"}, "flagged": {"on": "true"}}
-
-
-def page_query_to_api(query: str) -> str:
-    """The claims page's query string in the API's filter names (already-API names pass)."""
-    out = QueryDict(mutable=True)
-    for name, value in QueryDict(query).items():
-        if name == "flagged":
-            name, value = "flagged_figures", _PAGE_FLAGS["flagged"].get(value, value)
-        elif name == "hedged":
-            value = _PAGE_FLAGS["hedged"].get(value, value)
-        out[_PAGE_TO_API.get(name, name)] = value
-    return out.urlencode()
-
 
 @login_required
 def watchlist_list_view(request: HttpRequest) -> HttpResponse:
@@ -50,12 +33,13 @@ def watchlist_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def watchlist_create_view(request: HttpRequest) -> HttpResponse:
-    """The claims page's "Save as watchlist" form: a name and the page's query string."""
+    """The claims page's "Save as watchlist" form: a name and the page's query string (the page
+    takes the API's filter names, so the string is stored as it is)."""
     try:
         watchlist = watchlist_create(
             actor=request.user,
             name=request.POST.get("name", ""),
-            query=page_query_to_api(request.POST.get("query", "")),
+            query=request.POST.get("query", ""),
         )
     except ApplicationError as exc:
         messages.error(request, f"The watchlist was not saved: {exc.message}")

@@ -34,9 +34,9 @@ def test_an_analyst_saves_a_view_and_sees_a_matching_article_arrive(
     # Filters on the claims page, then "Save as watchlist" with them.
     page.goto(live_server.url + "/")
     page.get_by_label("Search claims").fill("troops")
-    page.get_by_label("Hedged").select_option("no")
+    page.get_by_label("Hedged").select_option("false")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url("**q=troops**")
+    page.wait_for_url("**search=troops**")
     page.get_by_label("Watchlist name").fill("Troops to Russia")
     shot(page, "20-save-as-watchlist")
     page.get_by_role("button", name="Save as watchlist").click()
