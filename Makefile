@@ -29,7 +29,9 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 # The embedded default: no DATABASE_URL -> an embedded PostgreSQL under var/; no broker ->
-# tasks run in-process after commit.
+# tasks run in-process after commit. The demo lets anyone submit, as the README's walkthrough
+# does with curl (ALLOW_ANONYMOUS_SUBMISSIONS=0 closes it; it is off everywhere else).
+run: export ALLOW_ANONYMOUS_SUBMISSIONS ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --demo-users

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from claims.selectors import (
 )
 from claims.selectors_figures import figure_review_queue
 from claims.tracks import figure_track, track_chart
+from core.access import Role, role_of
 from core.editing import ConflictError
 from core.errors import ApplicationError
 from core.pagination import keyset_page
@@ -225,6 +227,8 @@ def figure_review_view(request: HttpRequest, figure_id: int) -> HttpResponse:
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) < Role.ANALYST:
+        return redirect_to_login(request.get_full_path())
     page = keyset_page(request, figure_review_queue(), ordering=("-id",), size=PAGE_SIZE)
     return render(
         request,

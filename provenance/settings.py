@@ -258,13 +258,20 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "sources.purge_idempotency_keys", "schedule": 3600.0},
 }
 
+# --- Access (core/access.py) ----------------------------------------------------------------
+# Submitting articles (API, batch, file, URL, the page form) needs a signed-in user or a token
+# unless this opens it to anonymous visitors.
+ALLOW_ANONYMOUS_SUBMISSIONS = env_bool("ALLOW_ANONYMOUS_SUBMISSIONS", False)
+
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Reading open, writing for editors, unless a view names the role each method needs
+    # (`required_roles`); checked before the view reads the body or If-Match.
+    "DEFAULT_PERMISSION_CLASSES": ["core.access.RolePermission"],
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -286,6 +293,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema views refuse writes as every API view does (401/403), not with Django's 405.
+    "SERVE_PERMISSIONS": ["core.access.RolePermission"],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "sources.models.ArticleStatus",
         "FigureStatusEnum": "claims.models.FigureStatus",

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import views as article_views
 from claims import views as claim_views
 from claims import views_sources as source_views
+from core.api import ApiNotFound
 from core.views import healthz
+
+# Django's own error answers (a malformed request, a CSRF refusal outside DRF, a crash) are the
+# API's error shape under /api/ and the usual pages elsewhere; unknown API paths: ApiNotFound.
+handler400 = "core.api.handler400"
+handler403 = "core.api.handler403"
+handler500 = "core.api.handler500"
 
 urlpatterns = [
     path("", claim_views.claim_browser, name="home"),
@@ -18,6 +25,7 @@ urlpatterns = [
     path("sources/<int:source_id>", source_views.source_detail, name="source-detail"),
     path("feeds/", include("feeds.urls")),
     path("api/v1/", include("provenance.api_urls")),
+    re_path(r"^api/", ApiNotFound.as_view(), name="api-not-found"),
     path("review", claim_views.review_queue, name="review-queue"),
     path("figures/<int:figure_id>/review", claim_views.figure_review_view, name="figure-review"),
     path("figures/track", claim_views.figure_track_view, name="figure-track"),
