@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from articles import views as article_views
 from claims import views as claim_views
 from claims import views_sources as source_views
 from core.api import ApiNotFound
+from core.throttles import login_throttled
 from core.views import healthz
 
 # Django's own error answers (a malformed request, a CSRF refusal outside DRF, a crash) are the
@@ -32,7 +34,10 @@ urlpatterns = [
     path("links/<int:link_id>/review", claim_views.link_review_view, name="link-review"),
     path("claims/<int:claim_id>/edit", claim_views.claim_edit_view, name="claim-edit"),
     path("sources/<int:source_id>/edit", source_views.source_edit_view, name="source-edit"),
+    # Both sign-in doors count failed attempts per address (core/throttles.py).
+    path("accounts/login/", login_throttled(auth_views.LoginView.as_view()), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/login/", login_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
