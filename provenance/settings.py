@@ -338,7 +338,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.RoleAwareAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["core.api_tools.FastJSONRenderer"],
 }
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
