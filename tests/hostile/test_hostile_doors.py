@@ -245,7 +245,8 @@ def _check_write(response, w: dict[str, Any]) -> None:  # type: ignore[no-untype
         assert_clear_refusal(response)
     else:
         strict_json(response.content)
-    client = Client()
+    client = Client()  # an editor sees every page, the review queue and the edit forms too
+    client.force_login(make_user(Role.EDITOR, "hostile-page-reader"))
     for path in (
         f"/claims/{w['first'].pk}",
         f"/sources/{w['ministry'].pk}",
