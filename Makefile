@@ -38,6 +38,9 @@ migrate: install
 # embedded PostgreSQL (the autoreloader's parent kills its child mid-exit).
 HOST := 127.0.0.1
 PORT := 8000
+# The demo lets anyone submit, as the README's walkthrough does with curl
+# (ALLOW_ANONYMOUS_SUBMISSIONS=0 closes it; it is off everywhere else).
+run: export ALLOW_ANONYMOUS_SUBMISSIONS ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --demo-users

@@ -33,7 +33,7 @@ from articles.services import (
 )
 from claims.models import Claim
 from claims.selectors import claim_list_for_article
-from core.access import require_editor
+from core.access import require_editor, submitter_role
 from core.api import error_data
 from core.api_tools import (
     DateOrDateTimeField,
@@ -143,6 +143,8 @@ def _article_meta(validated: dict[str, Any]) -> dict[str, Any]:
 
 class ArticleSubmitApi(APIView):
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    # A signed-in user or a token; anyone when ALLOW_ANONYMOUS_SUBMISSIONS is on.
+    required_roles = {"POST": submitter_role}
 
     @extend_schema(
         operation_id="articles_create",
@@ -244,6 +246,7 @@ class ArticleBatchOutput(TypedDict):
 
 class ArticleBatchApi(APIView):
     parser_classes = [BoundedJSONParser]
+    required_roles = {"POST": submitter_role}
 
     @extend_schema(
         operation_id="articles_batch_create",

@@ -14,7 +14,7 @@ from claims.presentation import highlight_segments
 from claims.selectors import (
     claim_list_for_article,
 )
-from core.access import require_editor
+from core.access import can_submit, require_editor
 from core.errors import ApplicationError
 
 
@@ -47,6 +47,12 @@ def article_retry(request: HttpRequest, article_id: int) -> HttpResponse:
 
 
 def article_submit_view(request: HttpRequest) -> HttpResponse:
+    if not can_submit(request.user):
+        # The page says to sign in instead of showing a form this visitor cannot use.
+        if request.method == "POST":
+            messages.error(request, "Sign in to submit articles.")
+        status = 403 if request.method == "POST" else 200
+        return render(request, "sources/submit.html", {"form": None}, status=status)
     form = ArticleSubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         meta = {

@@ -1,7 +1,8 @@
 """Editorial API: verification, credibility, span and chain corrections, splits and merges,
 figure reviews, source ratings, aliases, merges, and the audit history.
 
-Writes need an editor (401/403 otherwise, decided by core.access in the services) and an
+Writes need an editor (401/403 otherwise: core.access.RolePermission, the API's default
+permission, decides before the view reads the body or If-Match; the services check again) and an
 `If-Match` header with the version the client edited (the `ETag` of the object): a stale
 version answers 412 with the newer values, a missing one 428.
 """
@@ -22,6 +23,7 @@ from claims.apis import ClaimDetailApi
 from claims.apis_sources import SourceDetailApi
 from claims.models import Claim, Figure, VerificationStatus
 from claims.selectors_figures import figure_review_queue
+from core.access import Role
 from core.errors import ApplicationError
 from core.pagination import KeysetPagination
 from sources.models import Reliability, Source
@@ -327,6 +329,7 @@ class ReviewQueueOutput(serializers.ModelSerializer):
 
 class ReviewQueueApi(APIView):
     pagination_class = KeysetPagination  # so the schema documents the page and its parameters
+    required_roles = {"GET": Role.ANALYST}  # analysts and editors; not anonymous visitors
 
     @extend_schema(
         responses={200: ReviewQueueOutput(many=True)},

@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from claims.selectors import CLAIM_ORDERING_FIELDS, ClaimOrdering, claim_get, cl
 from claims.selectors_figures import figure_review_queue
 from claims.selectors_reviews import claim_review_row
 from claims.tracks import figure_track, track_chart
+from core.access import Role, role_of
 from core.editing import ConflictError
 from core.errors import ApplicationError
 from core.pagination import keyset_page
@@ -303,6 +305,8 @@ def figure_review_view(request: HttpRequest, figure_id: int) -> HttpResponse:
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) < Role.ANALYST:
+        return redirect_to_login(request.get_full_path())
     page = keyset_page(request, figure_review_queue(), ordering=("-id",), size=PAGE_SIZE)
     return render(
         request,

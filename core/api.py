@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
+from core.api_tools import FastJSONRenderer
 from core.errors import ApplicationError
+
+_JSON_RENDERER = FastJSONRenderer()
 
 
 def _error(
@@ -54,6 +61,31 @@ def _error_body(
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error to {"error": {"code", "message", "field", "details"}}."""
+    response = _error_response(exc, context)
+    if response is None:
+        return None
+    request = context.get("request")
+    view = context.get("view")
+    if (
+        response.status_code == 401
+        and "WWW-Authenticate" not in response
+        and request is not None
+        and view is not None
+    ):
+        # RFC 9110: a 401 names a scheme to authenticate with; DRF adds it to its own
+        # NotAuthenticated only, and a service's 401 (core.access.require_editor) needs it too.
+        header = view.get_authenticate_header(request)
+        if header:
+            response["WWW-Authenticate"] = header
+    if request is not None:
+        # An error is JSON whatever the view renders otherwise (the schema's YAML, the Swagger
+        # and Redoc pages' HTML): finalize_response renders with the request's renderer.
+        request.accepted_renderer = _JSON_RENDERER
+        request.accepted_media_type = "application/json"
+    return response
+
+
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, (ApplicationError, exceptions.ValidationError)):
         body, status = error_data(exc)
         set_rollback()  # as DRF's handler does (a request run in a transaction)
@@ -81,4 +113,59 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     code = getattr(exc, "default_code", "error")
     message = str(getattr(exc, "detail", exc))
-    return _error(str(code), message, response.status_code)
+    details: dict[str, Any] = {}
+    if isinstance(exc, exceptions.Throttled):
+        message = (
+            f"Too many requests; try again in {exc.wait:.0f} seconds."
+            if exc.wait is not None
+            else "Too many requests; try again shortly."
+        )
+        if exc.wait is not None:
+            details["retry_after"] = math.ceil(exc.wait)
+    answer = _error(str(code), message, response.status_code, details=details)
+    # DRF's handler sets the headers that go with the status (Retry-After on a 429,
+    # WWW-Authenticate on a 401, Allow on a 405): keep them on the error-shaped answer.
+    for name, value in response.items():
+        if name.lower() != "content-type":
+            answer[name] = value
+    return answer
+
+
+class ApiNotFound(APIView):  # type: ignore[misc]
+    """Every path under /api/ that no route matches: a 404 in the error shape, whatever the
+    method (Django's own 404 is an HTML page, or its debug page under DEBUG)."""
+
+    permission_classes: list[type] = []
+    throttle_classes: list[type] = []
+    schema = None  # not an operation of the API
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise ApplicationError(
+            f"There is no {request.path} in the API; /api/v1/docs lists every operation.",
+            code="not_found",
+            status_code=404,
+        )
+
+
+def _api_or_page(
+    page_handler: Callable[..., HttpResponse], status: int, code: str, message: str
+) -> Callable[..., HttpResponse]:
+    """A Django error handler (handler400/403/500): the error shape under /api/, the page
+    elsewhere. For the failures Django answers itself, outside any API view."""
+
+    def handler(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(_error_body(code, message), status=status)
+        return page_handler(request, *args, **kwargs)
+
+    return handler
+
+
+handler400 = _api_or_page(defaults.bad_request, 400, "bad_request", "The request is malformed.")
+handler403 = _api_or_page(
+    defaults.permission_denied, 403, "permission_denied", "You may not do this."
+)
+handler500 = _api_or_page(
+    defaults.server_error, 500, "server_error", "Something broke on our side; it is logged."
+)

@@ -4,10 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from core.access import Role, role_of
+from core.access import Role, can_submit, role_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """`role` and `can_edit` for templates: buttons a user may not use are not shown."""
-    role = role_of(getattr(request, "user", None))
-    return {"role": role, "can_edit": role >= Role.EDITOR}
+    """The role and what it allows, for templates: forms and buttons a user may not use are
+    not shown."""
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    return {
+        "role": role,
+        "can_edit": role >= Role.EDITOR,
+        "can_review": role >= Role.ANALYST,
+        "can_submit": can_submit(user),
+    }

@@ -1,8 +1,14 @@
-"""The OpenAPI component of an answer declared as a TypedDict (see `core.shapes`).
+"""The OpenAPI schema's own pieces.
 
-drf-spectacular documents serializers, so the TypedDict is turned into one: a serializer class
-named as the TypedDict (the component's name), one field per key, in the TypedDict's order.
-Only the schema generator reads it; the answer is the plain data the TypedDict types.
+The component of an answer declared as a TypedDict (see `core.shapes`): drf-spectacular
+documents serializers, so the TypedDict is turned into one: a serializer class named as the
+TypedDict (the component's name), one field per key, in the TypedDict's order. Only the schema
+generator reads it; the answer is the plain data the TypedDict types.
+
+`RoleAwareAutoSchema` (the API's schema class) states what the permission and the throttles
+answer, from the same rules that answer it (core.access.required_role, the view's throttles):
+the role each operation needs, its 401/403/429 and their headers, and whether it may be called
+without credentials.
 """
 
 from __future__ import annotations
@@ -22,8 +28,13 @@ from typing import (
     is_typeddict,
 )
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
+from core.access import Role, RolePermission, required_role
+from core.api_tools import ErrorOutput
 from core.shapes import Choices, Doc, DocumentedBy, Format
 
 _SERIALIZERS: dict[type, type[serializers.Serializer]] = {}
@@ -129,3 +140,74 @@ def _unwrap(hint: Any) -> tuple[Any, list[Any]]:
         base, *meta = get_args(hint)
         return base, list(meta)
     return hint, []
+
+
+_WHO = {
+    Role.ANALYST: "any signed-in user (a session or a token)",
+    Role.EDITOR: "an editor (a session or a token)",
+    Role.ADMIN: "an administrator",
+}
+
+
+class RoleAwareAutoSchema(AutoSchema):
+    def _role(self) -> Role:
+        if any(isinstance(p, RolePermission) for p in self.view.get_permissions()):
+            return required_role(self.view, self.method)
+        return Role.ANONYMOUS
+
+    def _throttled(self) -> bool:
+        return self.method not in SAFE_METHODS and bool(self.view.get_throttles())
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            role = self._role()
+            operation["x-required-role"] = role.name.lower()
+            if role > Role.ANONYMOUS:
+                # Here, not in get_description: an extend_schema description replaces that.
+                text = f"{operation.get('description', '')}\n\nNeeds {_WHO[role]}.".strip()
+                operation["description"] = text
+        return operation
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths: list[dict[str, Any]] = super().get_auth()
+        if self._role() == Role.ANONYMOUS and {} not in auths:
+            auths.append({})  # callable without credentials
+        return auths
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        role = self._role()
+        added: list[tuple[str, str, dict[str, Any]]] = []
+        if role > Role.ANONYMOUS:
+            added.append(
+                (
+                    "401",
+                    f"Not signed in: needs {_WHO[role]}.",
+                    {"WWW-Authenticate": "The scheme to authenticate with: `Token`."},
+                )
+            )
+        if role > Role.ANALYST:
+            added.append(("403", f"Signed in without the role: needs {_WHO[role]}.", {}))
+        if self._throttled():
+            added.append(
+                (
+                    "429",
+                    "Too many writes from this user or address (THROTTLE_WRITE_USER, "
+                    "THROTTLE_WRITE_ANON).",
+                    {"Retry-After": "Seconds to wait before trying again."},
+                )
+            )
+        for code, description, headers in added:
+            response = responses.get(code) or self._get_response_for_code(  # type: ignore[no-untyped-call]
+                OpenApiResponse(ErrorOutput, description=description), code, direction=direction
+            )
+            if headers and "headers" not in response:
+                response["headers"] = {
+                    name: {"schema": {"type": "string"}, "description": text}
+                    for name, text in headers.items()
+                }
+            responses[code] = response
+        return responses

@@ -3,26 +3,23 @@
 Reading (feed lists, health, submission status) is open like the rest of the app. Registering,
 editing and polling feeds is editorial work: editors only. Submitting a URL makes this server
 fetch a page from the internet, so it needs a signed-in user (any role), which keeps anonymous
-visitors from using the fetcher as a proxy. The API views use `FeedsPermission` (URL views set
-`url_submission = True`), the HTML views the two decorators; all ask `can_manage_feeds`.
+visitors from using the fetcher as a proxy (ALLOW_ANONYMOUS_SUBMISSIONS opens text submissions,
+not this). The API views name these roles for core.access.RolePermission (feeds/apis.py); the
+HTML views use the two decorators, which ask `can_manage_feeds`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS
 
 from core.access import Role, role_of
-
-if TYPE_CHECKING:
-    from rest_framework.request import Request
-    from rest_framework.views import APIView
 
 
 def can_manage_feeds(user: Any, *, method: str = "POST", url_submission: bool = False) -> bool:
@@ -40,17 +37,6 @@ def _refusal(user: Any, url_submission: bool) -> str:
             else "Sign in as an editor to manage feeds."
         )
     return "Only editors can register, edit or poll feeds."
-
-
-class FeedsPermission(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        url_submission = getattr(view, "url_submission", False)
-        allowed = can_manage_feeds(
-            request.user, method=request.method, url_submission=url_submission
-        )
-        if not allowed:
-            self.message = _refusal(request.user, url_submission)
-        return allowed
 
 
 def _check(

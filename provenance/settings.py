@@ -46,6 +46,29 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str | None) -> str | None:
+    """A request rate, "N/second|minute|hour|day" (DRF's form), or "off" for no limit."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    text = raw.strip().lower()
+    if text in ("off", "none", ""):
+        return None
+    number, _, period = text.partition("/")
+    if (
+        not (number.isascii() and number.isdigit() and int(number) > 0)
+        or period not in _RATE_PERIODS
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate; write it as N/minute (or N/second, N/hour, N/day), "
+            "or off for no limit."
+        )
+    return f"{int(number)}/{period}"
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -270,13 +293,55 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-keys": {"task": "sources.purge_idempotency_keys", "schedule": 3600.0},
 }
 
+# --- Access and abuse controls (core/access.py, core/throttles.py) --------------------------------
+# Submitting articles (API, batch, file, URL, the page form) needs a signed-in user or a token
+# unless this opens it to anonymous visitors.
+ALLOW_ANONYMOUS_SUBMISSIONS = env_bool("ALLOW_ANONYMOUS_SUBMISSIONS", False)
+# Writes per signed-in user and per anonymous address, and failed sign-ins per address, in a
+# sliding window; the next one answers 429 with Retry-After.
+THROTTLE_RATES = {
+    "write_user": env_rate("THROTTLE_WRITE_USER", "120/minute"),
+    "write_anon": env_rate("THROTTLE_WRITE_ANON", "30/minute"),
+    "login": env_rate("THROTTLE_LOGIN_FAILURES", "30/minute"),
+}
+# How many proxies in front of the app add themselves to X-Forwarded-For: the client's address
+# (the anonymous throttles' key) is read that many hops from the right. 0: the connection's own
+# address, and a client cannot dodge its limit by sending the header itself.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+# The throttles' counters. With Redis configured (CACHE_URL, else a redis:// broker) every web
+# process counts against the same numbers; without, each process keeps its own (`make run`).
+CACHE_URL = os.environ.get("CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// URL (or unset).")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "provenance",
+        # A cache outage must not take the API down with it: give up on Redis quickly.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "provenance"}
+}
+
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Reading open, writing for editors, unless a view names the role each method needs
+    # (`required_roles`); checked before the view reads the body or If-Match.
+    "DEFAULT_PERMISSION_CLASSES": ["core.access.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttles.UserWriteThrottle",
+        "core.throttles.AnonWriteThrottle",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -285,7 +350,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.RoleAwareAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["core.api_tools.FastJSONRenderer"],
 }
 # A claim graph (/api/v1/claims/{id}/graph, /api/v1/graph) larger than this answers 400 and asks
@@ -302,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema views refuse writes as every API view does (401/403), not with Django's 405.
+    "SERVE_PERMISSIONS": ["core.access.RolePermission"],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "sources.models.ArticleStatus",
         "FigureStatusEnum": "claims.models.FigureStatus",

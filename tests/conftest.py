@@ -79,6 +79,24 @@ def broker_forget_queue(url: str) -> None:
         pass  # a fault test may have stopped this Redis; there is nothing to clean then
 
 
+@pytest.fixture(autouse=True)
+def _throttle_counters_of_their_own(settings: Any) -> None:
+    """Every test counts writes and failed sign-ins from zero, under its own cache key prefix.
+
+    The throttles (core/throttles.py) count in the cache, which is the test Redis db when a
+    broker is configured: shared by every test of this run (all from 127.0.0.1, mostly as the
+    same few users) and by other engineers' runs on the same db. A prefix per test keeps the
+    counts apart without clearing anything (`cache.clear()` on Redis empties the whole db, queues
+    included); its keys expire with their window. Changing CACHES makes Django drop the cache
+    connections of every thread, the live server's too. The rates stay the production ones, so
+    a test that writes more than a user may in a minute shows it.
+    """
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{os.getpid()}-{uuid.uuid4().hex[:12]}"}
+        for name, config in settings.CACHES.items()
+    }
+
+
 @dataclass(frozen=True)
 class Sent:
     name: str

@@ -80,8 +80,17 @@ def test_article_text_and_claims_are_escaped_not_rendered_as_html(client: Client
         assert "&lt;script&gt;" in page
 
 
-def test_submitting_the_form_stores_the_article_and_redirects_to_its_page(client: Client) -> None:
-    response = client.post(
+@pytest.fixture
+def signed_in(client: Client, django_user_model) -> Client:  # type: ignore[no-untyped-def]
+    """The form is for signed-in users (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    client.force_login(django_user_model.objects.create(username="page-user"))
+    return client
+
+
+def test_submitting_the_form_stores_the_article_and_redirects_to_its_page(
+    signed_in: Client,
+) -> None:
+    response = signed_in.post(
         "/articles/new",
         {
             "body": "The army said 12 drones were downed on Sunday.",
@@ -103,9 +112,9 @@ def test_submitting_the_form_stores_the_article_and_redirects_to_its_page(client
     ],
 )
 def test_the_form_shows_a_clear_error_and_stores_nothing(
-    client: Client, data: dict, message: str
+    signed_in: Client, data: dict, message: str
 ) -> None:  # type: ignore[type-arg]
-    response = client.post("/articles/new", data)
+    response = signed_in.post("/articles/new", data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Article.objects.count() == 0

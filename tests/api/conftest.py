@@ -9,8 +9,12 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture
-def api() -> APIClient:
-    return APIClient()
+def api(django_user_model) -> APIClient:  # type: ignore[no-untyped-def]
+    """A signed-in REST client without a role (an analyst): reads as anyone does, and may
+    submit articles, which anonymous clients may not (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    client = APIClient()
+    client.force_authenticate(django_user_model.objects.create(username="api-client"))
+    return client
 
 
 @pytest.fixture

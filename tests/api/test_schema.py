@@ -204,3 +204,71 @@ def test_the_claims_list_documents_its_csv_and_json_lines_exports() -> None:
         "$ref": "#/components/schemas/ClaimListOutput"
     }
     assert set(operation["responses"]["400"]["content"]) == {"application/json"}
+
+
+# ------------------------------------------------------------------------------ roles, 401/403/429
+
+WRITES = [
+    ("/api/v1/articles", "post", "analyst"),
+    ("/api/v1/articles/batch", "post", "analyst"),
+    ("/api/v1/urls", "post", "analyst"),
+    ("/api/v1/claims/{claim_id}", "patch", "editor"),
+    ("/api/v1/claims/{claim_id}/chain", "put", "editor"),
+    ("/api/v1/claims/{claim_id}/split", "post", "editor"),
+    ("/api/v1/claims/{claim_id}/merge", "post", "editor"),
+    ("/api/v1/figures/{figure_id}/review", "post", "editor"),
+    ("/api/v1/links/{link_id}/review", "post", "editor"),
+    ("/api/v1/sources/{source_id}", "patch", "editor"),
+    ("/api/v1/sources/{source_id}/rating", "post", "editor"),
+    ("/api/v1/sources/{source_id}/aliases", "post", "editor"),
+    ("/api/v1/sources/{source_id}/merge", "post", "editor"),
+    ("/api/v1/articles/{article_id}/reextract", "post", "editor"),
+    ("/api/v1/feeds", "post", "editor"),
+    ("/api/v1/feeds/{feed_id}", "patch", "editor"),
+    ("/api/v1/feeds/{feed_id}/poll", "post", "editor"),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "role"), WRITES)
+def test_every_write_documents_its_role_its_refusals_and_its_throttle(
+    path: str, method: str, role: str
+) -> None:
+    operation = _schema()["paths"][path][method]
+    assert operation["x-required-role"] == role
+    assert (
+        f"Needs {'an editor' if role == 'editor' else 'any signed-in user'}"
+        in (operation["description"])
+    )
+    responses = operation["responses"]
+    expected = {"401", "429"} | ({"403"} if role == "editor" else set())
+    assert expected <= responses.keys()
+    for code in expected:
+        content = responses[code]["content"]["application/json"]["schema"]
+        assert content == {"$ref": "#/components/schemas/ErrorOutput"}
+    assert "WWW-Authenticate" in responses["401"]["headers"]
+    assert "Retry-After" in responses["429"]["headers"]
+    assert {} not in operation["security"], "a write must not be documented as anonymous"
+
+
+def test_the_review_queue_is_documented_as_needing_a_role() -> None:
+    operation = _schema()["paths"]["/api/v1/review-queue"]["get"]
+    assert operation["x-required-role"] == "analyst"
+    assert "401" in operation["responses"] and "429" not in operation["responses"]
+    assert {} not in operation["security"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/claims", "/api/v1/feeds", "/api/v1/urls/{submission_id}"]
+)
+def test_open_reads_are_documented_as_callable_without_credentials(path: str) -> None:
+    operation = _schema()["paths"][path]["get"]
+    assert operation["x-required-role"] == "anonymous"
+    assert {} in operation["security"]
+    assert not {"401", "403", "429"} & operation["responses"].keys()
+
+
+def test_the_schema_follows_the_anonymous_submission_setting(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOW_ANONYMOUS_SUBMISSIONS = True
+    operation = _schema()["paths"]["/api/v1/articles"]["post"]
+    assert operation["x-required-role"] == "anonymous"
+    assert {} in operation["security"] and "401" not in operation["responses"]

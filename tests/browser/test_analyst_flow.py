@@ -6,11 +6,25 @@ import pytest
 
 from claims import views_sources
 from claims.models import Claim
+from core.access import Role
 from sources.models import Article, ArticleStatus
 from tests.conftest import SEED, wait_for
+from tests.editorial.conftest import make_user
 from tests.factories import make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """As an analyst: submitting needs a signed-in user (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    user = make_user(Role.ANALYST, "anna")
+    user.set_password("correct horse battery")
+    user.save()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("User name").fill("anna")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("anna · analyst").wait_for()
 
 
 def test_an_analyst_submits_the_seed_article_and_follows_a_claim_to_its_chain(
@@ -20,6 +34,7 @@ def test_an_analyst_submits_the_seed_article_and_follows_a_claim_to_its_chain(
     assert page.get_by_text("No claims yet").is_visible()
     shot(page, "01-empty-home")
 
+    _sign_in(page, live_server)
     page.get_by_role("link", name="Submit article").first.click()
     page.get_by_label("Article text").fill(SEED.read_text(encoding="utf-8"))
     page.get_by_label("Title").fill("North Korean troops and the Kursk border")
@@ -70,6 +85,7 @@ def test_an_analyst_submits_the_seed_article_and_follows_a_claim_to_its_chain(
 def test_the_pages_fit_a_phone_width(live_server, browser, shot) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
+    _sign_in(page, live_server)
     page.goto(live_server.url + "/articles/new")
     width = page.evaluate("document.documentElement.scrollWidth")
     shot(page, "06-phone-submit")

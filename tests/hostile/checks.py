@@ -10,7 +10,9 @@ from django.test import Client
 from articles.processing import claims_extract_for_article
 from articles.store import ExtractOutcome
 from claims.models import Claim
+from core.access import Role
 from sources.models import Article
+from tests.editorial.conftest import make_user
 
 MARKER = "__pwned"
 _URL_ATTRS = {"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster"}
@@ -75,8 +77,10 @@ def assert_clear_refusal(response) -> None:  # type: ignore[no-untyped-def]
 
 def assert_stored_and_safe(article_id: int, *, extract: bool = True) -> None:
     """The stored article, its claims and sources render as inert text on every page and as
-    strict JSON in the API; extraction finishes (done or failed) without raising."""
+    strict JSON in the API; extraction finishes (done or failed) without raising. Pages are
+    read as an editor, who sees every form and button (and the review queue) too."""
     client = Client()
+    client.force_login(make_user(Role.EDITOR, "hostile-reader"))
     article = Article.objects.get(pk=article_id)
     if extract:
         outcome = claims_extract_for_article(article_id=article_id, owner="hostile")

@@ -10,7 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from core.access import Role
 from sources.models import Article
+from tests.editorial.conftest import make_user
 
 from . import corpus
 from .checks import assert_clear_refusal, assert_stored_and_safe
@@ -45,6 +47,13 @@ RAW = corpus.raw_requests()
 FILES = corpus.files()
 
 
+def _submitter() -> APIClient:
+    """A signed-in client: submitting needs one (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    client = APIClient()
+    client.force_authenticate(make_user(Role.ANALYST, "hostile-submitter"))
+    return client
+
+
 def _check(response) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code < 500, response.content[:500]
     if response.status_code in (200, 202):
@@ -58,7 +67,7 @@ def _check(response) -> None:  # type: ignore[no-untyped-def]
 def test_a_hostile_article_body_is_refused_clearly_or_stored_and_rendered_as_text(
     name: str, body: str
 ) -> None:
-    _check(APIClient().post("/api/v1/articles", {"body": body}, format="json"))
+    _check(_submitter().post("/api/v1/articles", {"body": body}, format="json"))
 
 
 @pytest.mark.parametrize(("name", "field", "value"), _params(FIELDS))
@@ -66,19 +75,19 @@ def test_a_hostile_title_outlet_url_or_date_is_refused_clearly_or_stored_and_ren
     name: str, field: str, value: object
 ) -> None:
     payload = {"body": f"{corpus.LEAD} ({name})", field: value}
-    _check(APIClient().post("/api/v1/articles", payload, format="json"))
+    _check(_submitter().post("/api/v1/articles", payload, format="json"))
 
 
 @pytest.mark.parametrize(("name", "content_type", "raw"), _params(RAW))
 def test_a_malformed_request_body_gets_a_clear_4xx(
     name: str, content_type: str, raw: bytes
 ) -> None:
-    _check(APIClient().generic("POST", "/api/v1/articles", raw, content_type=content_type))
+    _check(_submitter().generic("POST", "/api/v1/articles", raw, content_type=content_type))
 
 
 def test_json_nested_deeper_than_the_parser_can_follow_is_a_400_not_a_500() -> None:
     # Regression: DRF's JSONParser let RecursionError through (core.parsers.BoundedJSONParser).
-    response = APIClient().generic(
+    response = _submitter().generic(
         "POST", "/api/v1/articles", b"[" * 100_000 + b"]" * 100_000, content_type="application/json"
     )
     assert response.status_code == 400
@@ -87,7 +96,7 @@ def test_json_nested_deeper_than_the_parser_can_follow_is_a_400_not_a_500() -> N
 
 def test_a_request_over_the_upload_limit_is_a_413_in_the_api_error_shape() -> None:
     # Regression: Django's RequestDataTooBig answered with its HTML 400 page.
-    response = APIClient().generic(
+    response = _submitter().generic(
         "POST",
         "/api/v1/articles",
         b'{"body": "' + b"a" * 2_500_000 + b'"}',
@@ -106,4 +115,4 @@ def test_a_hostile_upload_is_refused_clearly_or_stored_and_rendered_as_text(
     name: str, filename: str, content: bytes
 ) -> None:
     upload = SimpleUploadedFile(filename, content, content_type="application/octet-stream")
-    _check(APIClient().post("/api/v1/articles", {"file": upload}, format="multipart"))
+    _check(_submitter().post("/api/v1/articles", {"file": upload}, format="multipart"))

@@ -30,6 +30,14 @@ BODIES = corpus.bodies()
 FILES = corpus.files()
 
 
+def _submitter() -> Client:
+    """A signed-in page client: the form is for signed-in users (ALLOW_ANONYMOUS_SUBMISSIONS
+    is off)."""
+    client = Client()
+    client.force_login(make_user(Role.ANALYST, "hostile-form-user"))
+    return client
+
+
 # ------------------------------------------------------------------------------ the form
 
 
@@ -37,7 +45,7 @@ FILES = corpus.files()
 def test_a_hostile_body_in_the_form_is_refused_on_the_page_or_stored_and_shown_as_text(
     name: str, body: str
 ) -> None:
-    response = Client().post(
+    response = _submitter().post(
         "/articles/new", {"body": body, "title": body[:100], "outlet": body[:50]}
     )
     assert response.status_code in (302, 400), response.status_code
@@ -54,7 +62,7 @@ def test_a_hostile_body_in_the_form_is_refused_on_the_page_or_stored_and_shown_a
 def test_a_hostile_upload_in_the_form_is_refused_on_the_page_or_stored(
     name: str, filename: str, content: bytes
 ) -> None:
-    response = Client().post("/articles/new", {"file": SimpleUploadedFile(filename, content)})
+    response = _submitter().post("/articles/new", {"file": SimpleUploadedFile(filename, content)})
     assert response.status_code in (302, 400), response.status_code
     assert_inert(response.content.decode())
 
@@ -74,7 +82,9 @@ def test_a_hostile_upload_in_the_form_is_refused_on_the_page_or_stored(
     ],
 )
 def test_a_hostile_form_field_is_refused_on_the_page_or_stored(field: str, value: str) -> None:
-    response = Client().post("/articles/new", {"body": f"{corpus.LEAD} ({field})", field: value})
+    response = _submitter().post(
+        "/articles/new", {"body": f"{corpus.LEAD} ({field})", field: value}
+    )
     assert response.status_code in (302, 400), response.status_code
     if response.status_code == 302:
         assert_stored_and_safe(Article.objects.get().pk, extract=False)
@@ -235,7 +245,8 @@ def _check_write(response, w: dict[str, Any]) -> None:  # type: ignore[no-untype
         assert_clear_refusal(response)
     else:
         strict_json(response.content)
-    client = Client()
+    client = Client()  # an editor sees every page, the review queue and the edit forms too
+    client.force_login(make_user(Role.EDITOR, "hostile-page-reader"))
     for path in (
         f"/claims/{w['first'].pk}",
         f"/sources/{w['ministry'].pk}",

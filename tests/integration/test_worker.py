@@ -11,11 +11,20 @@ from rest_framework.test import APIClient
 from articles.services import articles_reconcile
 from articles.tasks import extract_article
 from claims.models import Attribution, Claim
+from core.access import Role
 from provenance.celery import app as celery_app
 from sources.models import Article, ArticleStatus
 from tests.conftest import SEED, WORKER_LOG, WORKER_NODE, wait_for
+from tests.editorial.conftest import make_user
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _submitter() -> APIClient:
+    """A signed-in client: submitting needs one (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    client = APIClient()
+    client.force_authenticate(make_user(Role.ANALYST, "worker-submitter"))
+    return client
 
 
 def _done(article_id: int) -> bool:
@@ -44,7 +53,7 @@ def test_a_seed_article_submitted_through_the_api_is_extracted_by_the_worker(
 ) -> None:  # type: ignore[no-untyped-def]
     settings.EXTRACTION_BATCH_SIZE = batch_size
     offset = WORKER_LOG.stat().st_size
-    response = APIClient().post(
+    response = _submitter().post(
         "/api/v1/articles",
         {"body": SEED.read_text(encoding="utf-8"), "title": "Seed", "published_at": "2024-11-08"},
         format="json",
@@ -107,7 +116,7 @@ def test_a_submission_while_the_broker_is_down_is_accepted_and_processed_once_it
         redis.Redis.from_url("redis://127.0.0.1:9/0", socket_timeout=1, socket_connect_timeout=1),
     )
     _drop_producer_connections()
-    response = APIClient().post(
+    response = _submitter().post(
         "/api/v1/articles",
         {"body": "Officials said 7 ships left the port on Tuesday."},
         format="json",

@@ -7,11 +7,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from claims.models import ClaimLink
+from core.access import Role
 from tests.conftest import wait_for
+from tests.editorial.conftest import make_user
 
 from .wire import OUTLET_B, YONHAP
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def _submitter() -> APIClient:
+    """A signed-in client: submitting needs one (ALLOW_ANONYMOUS_SUBMISSIONS is off)."""
+    client = APIClient()
+    client.force_authenticate(make_user(Role.ANALYST, "worker-submitter"))
+    return client
 
 
 def test_the_worker_links_two_relays_of_one_statement_after_extracting_them(
@@ -19,7 +28,7 @@ def test_the_worker_links_two_relays_of_one_statement_after_extracting_them(
 ) -> None:  # type: ignore[no-untyped-def]
     ids = []
     for title, body in (("Yonhap", YONHAP), ("Outlet B", OUTLET_B)):
-        response = APIClient().post(
+        response = _submitter().post(
             "/api/v1/articles",
             {"body": body, "title": title, "published_at": "2024-10-23"},
             format="json",
