@@ -285,17 +285,24 @@ def incremental(f: FigureFeature) -> bool:
     return bool(_INCREMENT.match(f.unit)) or f.qualifier.lower().strip() in {"another", "more"}
 
 
+def vague(f: FigureFeature) -> bool:
+    """A vague amount ("thousands of soldiers", "dozens of rockets"): the extractor's lower
+    bound, not a count anything can agree or disagree with."""
+    return f.qualifier.lower().strip() == "vague"
+
+
 def compare_figures(
     new: Iterable[FigureFeature], old: Iterable[FigureFeature]
 ) -> list[dict[str, Any]]:
     """Each pair of figures counting the same thing, and whether their values agree. A pair in
     which either figure counts an increment ("two more missiles") is marked `increment`: two
-    different increments are two different additions, not one count and its contradiction."""
-    old = list(old)
+    different increments are two different additions, not one count and its contradiction.
+    Vague amounts are compared with nothing."""
+    old = [b for b in old if not vague(b)]
     pairs = []
     for a in new:
         key = unit_key(a.unit)
-        if not key:
+        if not key or vague(a):
             continue
         for b in old:
             if unit_key(b.unit) == key:

@@ -217,3 +217,24 @@ def test_a_negation_between_claims_that_merely_share_a_story_is_no_denial() -> N
         claim("Officials said the attack on the mall killed 39 people and wounded 150", id=2),
     )
     assert match is None or match.kind != "contradicts"
+
+
+def test_a_vague_amount_contradicts_no_count() -> None:
+    # Regression: "thousands of soldiers" (a lower bound of 1,000) was compared as 1,000 +-15%
+    # and "about 3,000 troops" was linked as its contradiction.
+    thousands = FigureFeature(
+        value=1000, low=1000, unit="soldiers", text="thousands", qualifier="vague"
+    )
+    about = FigureFeature(value=3000, unit="troops", text="about 3,000", approximate=True)
+    assert compare_figures([about], [thousands]) == []
+    assert compare_figures([thousands], [about]) == []
+    match = score_pair(
+        claim(
+            "The NIS said North Korea had begun relocating thousands of soldiers to Russia",
+            figures=[thousands],
+        ),
+        claim(
+            "The NIS said North Korea had sent about 3,000 troops to Russia", figures=[about], id=2
+        ),
+    )
+    assert match is None or match.kind != "contradicts"
