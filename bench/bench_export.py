@@ -36,7 +36,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support.database import database_ready  # noqa: E402  # needs ROOT on sys.path
+from bench.support.database import database_ready, synthetic_add  # noqa: E402  # needs ROOT on sys.path
 
 PEAK_OVER_IDLE_MB = 50.0
 FIRST_BYTE_S = 1.0
@@ -57,31 +57,7 @@ def fill(database_url: str, size: int) -> int:
     database_ready(database_url)
     have = _claims(database_url)
     if have < size:
-        missing = size - have
-        started = time.monotonic()
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "generate_synthetic",
-                "--claims",
-                str(missing),
-                "--articles",
-                str(max(1, missing // 10)),
-                "--sources",
-                str(max(50, missing // 100)),
-                "--no-progress",
-            ],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": database_url,
-                "DEBUG": "1",
-                "DJANGO_SETTINGS_MODULE": "bench.support.settings",
-            },
-            check=True,
-        )
-        print(f"generated {missing} claims in {time.monotonic() - started:.0f}s", flush=True)
+        synthetic_add(database_url, size - have)
     return _claims(database_url)
 
 

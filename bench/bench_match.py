@@ -43,6 +43,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.support.database import database_ready, synthetic_add  # noqa: E402  (after the path is set)
+
 
 class _Rollback(Exception):
     pass
@@ -55,28 +57,6 @@ def _setup(database_url: str) -> None:
     import django
 
     django.setup()
-
-
-def _ensure_database(database_url: str) -> None:
-    import psycopg2
-
-    base, name = database_url.rsplit("/", 1)
-    conn = psycopg2.connect(base + "/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "bench.support.settings",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
 
 
 def _fill(database_url: str, size: int, text: str) -> int:
@@ -94,34 +74,7 @@ def _fill(database_url: str, size: int, text: str) -> int:
         )
     have = Claim.objects.count()
     if have < size:
-        missing = size - have
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "bench.support.settings",
-        }
-        started = time.monotonic()
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "generate_synthetic",
-                "--claims",
-                str(missing),
-                "--articles",
-                str(max(1, missing // 10)),
-                "--sources",
-                str(max(50, missing // 100)),
-                "--text",
-                text,
-                "--no-progress",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        print(f"generated {missing} claims in {time.monotonic() - started:.0f}s", flush=True)
+        synthetic_add(database_url, size - have, text=text)
     # The generator writes claims without the day copied from their article (extraction sets it).
     from django.db import connection
 
@@ -360,7 +313,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.one:  # a child run: one size, one database, one Django setup
-        _ensure_database(args.database_url)
+        database_ready(args.database_url)
         _setup(args.database_url)
         stored = _fill(args.database_url, args.sizes[0], args.text)
         result = {"stored_claims": stored, **measure(args.articles, args.text), **server()}
